@@ -1,0 +1,5 @@
+"""Entry point for ``python -m claimcheck``."""
+
+from claimcheck.cli import main
+
+main()

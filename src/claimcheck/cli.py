@@ -1,0 +1,240 @@
+"""The command-line interface: options to settings, run, render, exit code."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from claimcheck import __version__, rules
+from claimcheck.config import FailOn, Settings, load_settings
+from claimcheck.errors import ClaimcheckError, InputErrors
+from claimcheck.models import Report
+from claimcheck.report import RenderOptions, formats
+from claimcheck.schemas import SCHEMAS
+from claimcheck.verify import failed, run
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+app = typer.Typer(
+    name="claimcheck",
+    help="Keep a paper's claims tied to evidence that still exists.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+
+
+class OutputFormat(StrEnum):
+    """The formats --format takes."""
+
+    TERMINAL = "terminal"
+    JSON = "json"
+
+
+BibOption = Annotated[
+    Path | None,
+    typer.Option("--bib", help="The bibliography [default: references.bib].", show_default=False),
+]
+ClaimsOption = Annotated[
+    Path | None,
+    typer.Option("--claims", help="The claims ledger [default: claims.yaml].", show_default=False),
+]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        help="Read settings from this TOML file instead of claimcheck.toml or pyproject.toml.",
+        show_default=False,
+    ),
+]
+EncodingOption = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        help="The bibliography's encoding, e.g. gbk [default: UTF-8, else detected].",
+        show_default=False,
+    ),
+]
+IgnoreOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--ignore",
+        help="Leave out findings with this code or name (repeatable).",
+        show_default=False,
+    ),
+]
+FailOnOption = Annotated[
+    FailOn | None,
+    typer.Option(
+        "--fail-on",
+        help="Exit 1 when a finding is at least this severe [default: error].",
+        show_default=False,
+    ),
+]
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="The report's format.")]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write the report to this file, not stdout.", show_default=False
+    ),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"claimcheck {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Keep a paper's claims tied to evidence that still exists."""
+
+
+@app.command()
+def verify(
+    bib: BibOption = None,
+    claims: ClaimsOption = None,
+    config: ConfigOption = None,
+    encoding: EncodingOption = None,
+    ignore: IgnoreOption = None,
+    fail_on: FailOnOption = None,
+    output_format: FormatOption = OutputFormat.TERMINAL,
+    output: OutputOption = None,
+) -> None:
+    """Check the claims ledger and bibliography and report which claims have evidence.
+
+    Exit codes: 0 nothing fails the policy; 1 findings fail the policy; 2 usage, input or
+    configuration error.
+    """
+    settings = _settings(bib, claims, config, encoding, ignore, fail_on)
+    report = _run(settings)
+    _emit(report, output_format, output, claims_table=True)
+    raise typer.Exit(EXIT_FINDINGS if failed(report, settings.fail_on) else EXIT_OK)
+
+
+@app.command()
+def lint(
+    bib: BibOption = None,
+    claims: ClaimsOption = None,
+    config: ConfigOption = None,
+    encoding: EncodingOption = None,
+    ignore: IgnoreOption = None,
+    fail_on: FailOnOption = None,
+    output_format: FormatOption = OutputFormat.TERMINAL,
+    output: OutputOption = None,
+) -> None:
+    """Check the ledger and bibliography offline and list the findings.
+
+    Exit codes as for verify.
+    """
+    settings = _settings(bib, claims, config, encoding, ignore, fail_on)
+    report = _run(settings)
+    _emit(report, output_format, output, claims_table=False)
+    raise typer.Exit(EXIT_FINDINGS if failed(report, settings.fail_on) else EXIT_OK)
+
+
+@app.command("rules")
+def list_rules(output_format: FormatOption = OutputFormat.TERMINAL) -> None:
+    """List every finding code with its severity and what it checks."""
+    if output_format is OutputFormat.JSON:
+        rows = [
+            {"code": r.code, "name": r.name, "severity": r.severity.value, "summary": r.summary}
+            for r in rules.RULES
+        ]
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    table = Table("code", "name", "severity", "checks", box=None, pad_edge=False)
+    for rule in rules.RULES:
+        table.add_row(rule.code, rule.name, rule.severity.value, rule.summary)
+    Console(width=120, no_color=not _colour(None)).print(table)
+
+
+@app.command()
+def schema(
+    which: Annotated[str, typer.Argument(help="claims (the ledger file) or report (the JSON).")],
+) -> None:
+    """Print the JSON Schema of claims.yaml or of the JSON report."""
+    if which not in SCHEMAS:
+        _fail(f"no schema called {which!r}", hint="choose one of: " + ", ".join(SCHEMAS))
+    typer.echo(json.dumps(SCHEMAS[which](), indent=2))
+
+
+def _settings(
+    bib: Path | None,
+    claims: Path | None,
+    config: Path | None,
+    encoding: str | None,
+    ignore: list[str] | None,
+    fail_on: FailOn | None,
+) -> Settings:
+    flags = {
+        "bib": bib,
+        "claims": claims,
+        "encoding": encoding,
+        "ignore": tuple(ignore) if ignore else None,
+        "fail_on": fail_on,
+    }
+    try:
+        return load_settings(Path.cwd(), config_file=config, flags=flags)
+    except ClaimcheckError as error:
+        _fail_with(error)
+
+
+def _run(settings: Settings) -> Report:
+    try:
+        return run(settings, now=datetime.now(UTC).replace(microsecond=0))
+    except ClaimcheckError as error:
+        _fail_with(error)
+
+
+def _emit(report: Report, fmt: OutputFormat, output: Path | None, *, claims_table: bool) -> None:
+    width = Console(file=sys.stdout).width if output is None and sys.stdout.isatty() else 120
+    options = RenderOptions(color=_colour(output), width=width, claims=claims_table)
+    text = formats()[fmt.value].render(report, options)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        _fail(f"cannot write {output}: {error.strerror}", hint="check the folder exists")
+
+
+def _colour(output: Path | None) -> bool:
+    return output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def _fail_with(error: ClaimcheckError) -> NoReturn:
+    problems = error.errors if isinstance(error, InputErrors) else [error]
+    console = Console(stderr=True, highlight=False, no_color="NO_COLOR" in os.environ)
+    for problem in problems:
+        console.print(f"[bold red]error:[/] {problem}", markup=True, soft_wrap=True)
+    if error.hint:
+        console.print(f"  hint: {error.hint}", markup=False, soft_wrap=True)
+    raise typer.Exit(EXIT_USAGE)
+
+
+def _fail(message: str, hint: str | None = None) -> NoReturn:
+    _fail_with(ClaimcheckError(message, hint=hint))
+
+
+def main() -> None:
+    """Run the command line; usage errors exit 2, as click does."""
+    app()

@@ -1,0 +1,39 @@
+"""Fatal input and configuration errors, each with where it stands and a hint."""
+
+from __future__ import annotations
+
+from claimcheck.models import Location
+
+
+class ClaimcheckError(Exception):
+    """A fatal problem with an input or the configuration: the run cannot go on."""
+
+    def __init__(self, message: str, location: Location | None = None, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.location = location
+        self.hint = hint
+
+    def __str__(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        return f"{where}{self.message}"
+
+
+class InputError(ClaimcheckError):
+    """An input file cannot be read or does not follow its format."""
+
+
+class InputErrors(InputError):
+    """Several problems in one input file, all reported at once."""
+
+    def __init__(self, errors: list[InputError]):
+        first = errors[0]
+        super().__init__(first.message, first.location, first.hint)
+        self.errors = errors
+
+    def __str__(self) -> str:
+        return "\n".join(str(error) for error in self.errors)
+
+
+class ConfigError(ClaimcheckError):
+    """The configuration (flags or a config file) is not valid."""

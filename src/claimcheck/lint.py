@@ -1,0 +1,277 @@
+"""Offline checks of the claims ledger and the bibliography, as coded findings."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from datetime import date
+
+from claimcheck import identifiers as ids
+from claimcheck.load.bib import Bibliography
+from claimcheck.load.claims import Ledger
+from claimcheck.models import Finding, Location, Reference
+from claimcheck.rules import rule
+
+_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T\d{2}:\d{2}(?::\d{2})?Z?)?)?)?$")
+_LONE_LETTER_END = re.compile(r"(?:^|\s)[a-z]\.$")
+_CUT_PUNCTUATION = (":", ",", " -", "\u2014", "\u2013")
+# URLs of one length, the longest in the file, shared by several entries: a tool cut them there.
+_MIN_CUT_LENGTH = 60
+
+
+def lint(bibliography: Bibliography, ledger: Ledger, *, today: date) -> list[Finding]:
+    """Every offline finding for this bibliography and ledger, in file order."""
+    findings = [
+        *bibliography.findings,
+        *check_bibliography(bibliography.references, today=today),
+        *check_ledger(ledger, bibliography.references),
+    ]
+    return sorted(findings, key=lambda f: (f.file, f.line or 0, f.column or 0, f.code))
+
+
+def check_ledger(ledger: Ledger, references: Iterable[Reference]) -> Iterator[Finding]:
+    """Claims against the bibliography: undefined and unused keys, empty and repeated claims."""
+    by_key = {reference.key: reference for reference in references}
+    by_lower_key = {key.lower(): key for key in by_key}
+    cited: set[str] = set()
+    first_line: dict[str, int | None] = {}
+    for claim in ledger.claims:
+        if claim.id in first_line:
+            yield rule("duplicate-claim-id").finding(
+                f"claim id {claim.id!r} is already used at line {first_line[claim.id]}",
+                claim.location,
+                subject=claim.id,
+            )
+        else:
+            first_line[claim.id] = claim.location.line
+        if not claim.evidence:
+            yield rule("claim-without-evidence").finding(
+                f"claim {claim.id!r} has no evidence", claim.location, subject=claim.id
+            )
+        seen: set[tuple[str, str | None]] = set()
+        for item in claim.evidence:
+            cited.add(item.source)
+            reference = by_key.get(item.source)
+            if reference is None:
+                near = by_lower_key.get(item.source.lower())
+                yield rule("undefined-key").finding(
+                    f"claim {claim.id!r} cites {item.source!r}, which is not in the bibliography",
+                    item.location,
+                    subject=claim.id,
+                    hint=f"did you mean {near!r}? keys are case-sensitive" if near else None,
+                )
+            elif item.quote is None and (reference.url or reference.doi):
+                yield rule("evidence-without-quote").finding(
+                    f"claim {claim.id!r} cites {item.source!r} without a quote",
+                    item.location,
+                    subject=claim.id,
+                )
+            if (item.source, item.quote) in seen:
+                yield rule("duplicate-evidence").finding(
+                    f"claim {claim.id!r} cites {item.source!r} twice with the same quote",
+                    item.location,
+                    subject=claim.id,
+                )
+            seen.add((item.source, item.quote))
+    for key, reference in by_key.items():
+        if key not in cited:
+            yield rule("unused-reference").finding(
+                f"reference {key!r} backs no claim", reference.location, subject=key
+            )
+
+
+def check_bibliography(references: Iterable[Reference], *, today: date) -> Iterator[Finding]:
+    """Keys, identifiers, dates and titles of every reference."""
+    references = list(references)
+    yield from _case_duplicates(references)
+    yield from _shared_identifiers(references)
+    cut_lengths = _cut_lengths(references)
+    for reference in references:
+        if not (reference.url or reference.doi or reference.file):
+            yield rule("nothing-to-check").finding(
+                f"reference {reference.key!r} has no url, doi or file",
+                reference.location,
+                subject=reference.key,
+            )
+        if reference.url:
+            yield from check_url(reference, cut_lengths)
+        if reference.doi:
+            yield from check_doi(reference)
+        if reference.urldate:
+            yield from check_urldate(reference, today)
+        if reference.title:
+            yield from check_title(reference)
+
+
+def _field(reference: Reference, name: str) -> Location:
+    line = reference.field_lines.get(name, reference.location.line)
+    return Location(file=reference.location.file, line=line)
+
+
+def _case_duplicates(references: list[Reference]) -> Iterator[Finding]:
+    first: dict[str, Reference] = {}
+    for reference in references:
+        earlier = first.setdefault(reference.key.lower(), reference)
+        if earlier.key != reference.key:
+            yield rule("duplicate-key-case").finding(
+                f"key {reference.key!r} differs only in case from {earlier.key!r} "
+                f"(line {earlier.location.line})",
+                reference.location,
+                subject=reference.key,
+            )
+
+
+def _shared_identifiers(references: list[Reference]) -> Iterator[Finding]:
+    by_url: dict[str, list[Reference]] = defaultdict(list)
+    by_doi: dict[str, list[Reference]] = defaultdict(list)
+    for reference in references:
+        if reference.url:
+            by_url[ids.canonical_url(reference.url)].append(reference)
+        if reference.doi:
+            by_doi[ids.normalise_doi(reference.doi)].append(reference)
+    for kind, groups in (("url", by_url), ("doi", by_doi)):
+        for value, group in groups.items():
+            for later in group[1:]:
+                yield rule(f"duplicate-{kind}").finding(
+                    f"{kind} {value} of {later.key!r} is also that of {group[0].key!r} "
+                    f"(line {group[0].location.line})",
+                    _field(later, kind),
+                    subject=later.key,
+                )
+
+
+def _cut_lengths(references: list[Reference]) -> frozenset[int]:
+    lengths = [len(reference.url.strip()) for reference in references if reference.url]
+    if not lengths:
+        return frozenset()
+    longest = max(lengths)
+    if longest >= _MIN_CUT_LENGTH and lengths.count(longest) >= 2:
+        return frozenset({longest})
+    return frozenset()
+
+
+def check_url(reference: Reference, cut_lengths: frozenset[int] = frozenset()) -> Iterator[Finding]:
+    """Defects of a reference's url field."""
+    url = (reference.url or "").strip()
+    where = _field(reference, "url")
+    key = reference.key
+    doi = ids.doi_in_url(url)
+    if doi and not (reference.doi and ids.normalise_doi(reference.doi) == doi):
+        yield rule("doi-in-url").finding(
+            f"the url of {key!r} is a DOI ({doi})",
+            where,
+            subject=key,
+            hint=f"write doi = {{{doi}}} instead: DOIs are checked through the DOI resolver",
+        )
+        return
+    if doi:
+        return
+    escapes = ids.markdown_escapes(url)
+    if escapes:
+        yield rule("url-markdown-escape").finding(
+            f"the url of {key!r} holds {', '.join(sorted(set(escapes)))}: "
+            "the backslash becomes part of the address",
+            where,
+            subject=key,
+            hint=f"write url = {{{ids.unescape(url)}}}",
+        )
+    if ids.has_whitespace(url):
+        yield rule("url-whitespace").finding(
+            f"the url of {key!r} has whitespace inside", where, subject=key
+        )
+    if ids.looks_schemeless(url):
+        yield rule("url-missing-scheme").finding(
+            f"the url of {key!r} has no scheme",
+            where,
+            subject=key,
+            hint=f"write url = {{https://{url}}}",
+        )
+        return
+    scheme = ids.scheme(url)
+    if scheme is None or (scheme in ids.FETCHED_SCHEMES and not ids.host(url)):
+        yield rule("url-malformed").finding(
+            f"the url of {key!r} cannot be read as an address: {url!r}", where, subject=key
+        )
+        return
+    if scheme not in ids.FETCHED_SCHEMES:
+        yield rule("url-unsupported-scheme").finding(
+            f"the url of {key!r} uses {scheme}:, which claimcheck does not fetch",
+            where,
+            subject=key,
+        )
+        return
+    if len(url) in cut_lengths:
+        yield rule("url-truncated").finding(
+            f"the url of {key!r} is {len(url)} characters long, like other urls that all stop "
+            "at that length: it looks cut off",
+            where,
+            subject=key,
+        )
+    elif ids.truncated_slug(url) or ids.ends_mid_escape(url):
+        yield rule("url-truncated").finding(
+            f"the url of {key!r} ends in a cut-off word: {url[-24:]!r}", where, subject=key
+        )
+
+
+def check_doi(reference: Reference) -> Iterator[Finding]:
+    """Syntax and form of a reference's doi field."""
+    raw = (reference.doi or "").strip()
+    doi = ids.normalise_doi(raw)
+    where = _field(reference, "doi")
+    if not ids.is_valid_doi(doi):
+        yield rule("doi-invalid").finding(
+            f"the doi of {reference.key!r} is not a DOI: {raw!r}", where, subject=reference.key
+        )
+    elif raw != doi:
+        yield rule("doi-not-normalised").finding(
+            f"the doi of {reference.key!r} is written {raw!r}",
+            where,
+            subject=reference.key,
+            hint=f"write doi = {{{doi}}}",
+        )
+
+
+def check_urldate(reference: Reference, today: date) -> Iterator[Finding]:
+    """A reference's urldate: an ISO date, and not after today."""
+    raw = (reference.urldate or "").strip()
+    where = _field(reference, "urldate")
+    parsed = parse_iso_date(raw)
+    if parsed is None:
+        yield rule("urldate-invalid").finding(
+            f"the urldate of {reference.key!r} is not an ISO date: {raw!r}",
+            where,
+            subject=reference.key,
+        )
+    elif parsed > today:
+        yield rule("urldate-future").finding(
+            f"the urldate of {reference.key!r} ({raw}) is after today ({today.isoformat()})",
+            where,
+            subject=reference.key,
+        )
+
+
+def parse_iso_date(text: str) -> date | None:
+    """The earliest day an ISO date (``2025``, ``2025-02`` or ``2025-02-09``) can mean."""
+    match = _ISO_DATE.match(text)
+    if not match:
+        return None
+    year, month, day = match.group(1), match.group(2) or "01", match.group(3) or "01"
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def check_title(reference: Reference) -> Iterator[Finding]:
+    """A title that ends as if cut off: a lone letter, dangling punctuation, open brackets."""
+    title = (reference.title or "").strip()
+    cut = _LONE_LETTER_END.search(title) or title.endswith(_CUT_PUNCTUATION)
+    unbalanced = any(title.count(left) > title.count(right) for left, right in ("()", "[]"))
+    if cut or unbalanced:
+        ending = title[-20:]
+        yield rule("title-truncated").finding(
+            f"the title of {reference.key!r} looks cut off: ...{ending!r}",
+            _field(reference, "title"),
+            subject=reference.key,
+        )

@@ -1,0 +1,1 @@
+"""Loaders: input files to models, with errors that say file:line."""

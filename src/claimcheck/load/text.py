@@ -1,0 +1,142 @@
+"""Read an input file's bytes safely and decode them, keeping BOM and line endings known."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from claimcheck.errors import InputError
+from claimcheck.models import Location
+
+MAX_INPUT_BYTES = 16 * 1024 * 1024
+_CONTROL_BYTES = frozenset(range(0, 32)) - {9, 10, 12, 13}
+
+
+@dataclass(frozen=True)
+class DecodedText:
+    """A text file's content, with what was needed to decode it."""
+
+    text: str
+    encoding: str
+    bom: bool
+    newline: str
+
+
+def read_bytes(path: Path, max_bytes: int = MAX_INPUT_BYTES) -> bytes:
+    """Read a file whole, refusing anything larger than ``max_bytes``."""
+    where = Location(file=str(path))
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise _too_large(where, size, max_bytes)
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise InputError(
+            "file not found", where, hint="check the path, or set it with a flag or config"
+        ) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not a file", where) from None
+    except OSError as error:
+        raise InputError(f"cannot read: {error.strerror}", where) from None
+    if len(data) > max_bytes:
+        raise _too_large(where, len(data), max_bytes)
+    return data
+
+
+def _too_large(where: Location, size: int, max_bytes: int) -> InputError:
+    return InputError(
+        f"file is {size:,} bytes, more than the {max_bytes:,} bytes an input may have",
+        where,
+        hint="is this the right file? bibliographies and ledgers are rarely over a few MB",
+    )
+
+
+def decode(data: bytes, path: Path, encoding: str | None = None) -> DecodedText:
+    """Decode ``data``: a named encoding, else UTF-8 (with or without BOM), else detection."""
+    where = Location(file=str(path))
+    _refuse_binary(data, where)
+    bom = data.startswith(codecs.BOM_UTF8)
+    if encoding is not None:
+        text = _decode_named(data, encoding, where)
+        used = encoding
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+            used = "utf-8"
+        except UnicodeDecodeError as error:
+            text, used = _detect(data, where, error)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+        bom = True
+    newline = "\r\n" if "\r\n" in text else "\n"
+    return DecodedText(text=text, encoding=used, bom=bom, newline=newline)
+
+
+def _refuse_binary(data: bytes, where: Location) -> None:
+    sample = data[:65536]
+    if b"\x00" in sample or (
+        sample and sum(byte in _CONTROL_BYTES for byte in sample) > len(sample) // 100 + 2
+    ):
+        raise InputError(
+            "this is not a text file (it holds NUL or control bytes)",
+            where,
+            hint="point claimcheck at the .bib or .yaml text file",
+        )
+
+
+def _decode_named(data: bytes, encoding: str, where: Location) -> str:
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise InputError(
+            f"unknown encoding {encoding!r}", where, hint="use a Python codec name such as gbk"
+        ) from None
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise InputError(
+            f"not valid {encoding}: byte 0x{data[error.start]:02x} cannot be decoded",
+            Location(file=where.file, line=line),
+            hint="name the file's real encoding with --encoding",
+        ) from None
+
+
+# When detection finds several encodings about as plausible (short CJK texts decode
+# cleanly in more than one), prefer the ones bibliographies are most often kept in.
+_PREFERRED = ("gb18030", "shift_jis", "cp949", "big5", "euc_jp", "cp1252", "latin_1")
+_CHAOS_SLACK = 0.1
+_DECLARED = re.compile(rb"^%\s*Encoding:\s*([A-Za-z0-9_.:-]+)", re.MULTILINE)
+
+
+def _detect(data: bytes, where: Location, error: UnicodeDecodeError) -> tuple[str, str]:
+    declared = _DECLARED.search(data[:4096])
+    if declared:
+        name = declared.group(1).decode("ascii")
+        try:
+            return data.decode(name), name.lower()
+        except (LookupError, UnicodeDecodeError):
+            pass
+    matches = {match.encoding: match for match in from_bytes(data)}
+    matches.pop("utf_8", None)
+    matches.pop("ascii", None)
+    if not matches:
+        line = data[: error.start].count(b"\n") + 1
+        raise InputError(
+            f"not valid UTF-8 (byte 0x{data[error.start]:02x}) and no other encoding fits",
+            Location(file=where.file, line=line),
+            hint="name the file's encoding with --encoding, e.g. --encoding gbk",
+        )
+    least_chaos = min(match.chaos for match in matches.values())
+    plausible = [
+        name
+        for name in _PREFERRED
+        if name in matches and matches[name].chaos <= least_chaos + _CHAOS_SLACK
+    ]
+    chosen = plausible[0] if plausible else min(matches, key=lambda n: matches[n].chaos)
+    return str(matches[chosen]), chosen.replace("_", "-")

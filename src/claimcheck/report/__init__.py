@@ -1,0 +1,36 @@
+"""Output formats for a report, each behind the same small interface."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from claimcheck.models import Report
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How a report is to be shown."""
+
+    color: bool = False
+    width: int = 100
+    claims: bool = True
+
+
+class Format(Protocol):
+    """One output format: a name for --format, and a way to render a report as text."""
+
+    name: str
+
+    def render(self, report: Report, options: RenderOptions) -> str:
+        """The whole report as text, ending in a newline."""
+        ...
+
+
+def formats() -> dict[str, Format]:
+    """Every output format, by the name --format takes."""
+    from claimcheck.report.json import JsonFormat
+    from claimcheck.report.terminal import TerminalFormat
+
+    found: list[Format] = [TerminalFormat(), JsonFormat()]
+    return {fmt.name: fmt for fmt in found}

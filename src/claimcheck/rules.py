@@ -1,0 +1,251 @@
+"""The catalogue of finding codes: what each rule checks, how severe it is, how to fix it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from claimcheck.models import Finding, Location, Severity
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One numbered check, in the way linters number their rules."""
+
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    hint: str
+
+    def finding(
+        self,
+        message: str,
+        where: Location,
+        *,
+        subject: str | None = None,
+        hint: str | None = None,
+    ) -> Finding:
+        """A finding of this rule at ``where``."""
+        return Finding(
+            code=self.code,
+            name=self.name,
+            severity=self.severity,
+            message=message,
+            file=where.file,
+            line=where.line,
+            column=where.column,
+            hint=hint or self.hint,
+            subject=subject,
+        )
+
+
+_E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+RULES: tuple[Rule, ...] = (
+    # CC1xx: the claims ledger against the bibliography
+    Rule(
+        "CC101",
+        "undefined-key",
+        _E,
+        "evidence cites a key that is not in the bibliography",
+        "add the entry to the .bib file, or fix the key's spelling",
+    ),
+    Rule(
+        "CC102",
+        "unused-reference",
+        _W,
+        "a reference that no claim uses as evidence",
+        "cite it from a claim in claims.yaml, or drop it from the bibliography",
+    ),
+    Rule(
+        "CC103",
+        "claim-without-evidence",
+        _E,
+        "a claim with no evidence",
+        "add at least one evidence item: a source key and, ideally, a quote",
+    ),
+    Rule(
+        "CC104",
+        "duplicate-claim-id",
+        _E,
+        "two claims share one id",
+        "give each claim a unique id; reports and exports key on it",
+    ),
+    Rule(
+        "CC105",
+        "evidence-without-quote",
+        _I,
+        "evidence whose source has a URL but no quote",
+        "add the text the source should contain, so that it can be checked",
+    ),
+    Rule(
+        "CC106",
+        "duplicate-evidence",
+        _W,
+        "a claim cites the same source twice",
+        "merge the two evidence items, or give them different quotes",
+    ),
+    # CC2xx: the bibliography's structure
+    Rule(
+        "CC201",
+        "duplicate-key",
+        _E,
+        "two entries share one key",
+        "rename one of them: BibTeX and biber keep only one",
+    ),
+    Rule(
+        "CC202",
+        "duplicate-key-case",
+        _E,
+        "two keys differ only in letter case",
+        "BibTeX treats such keys as one: rename one of them",
+    ),
+    Rule(
+        "CC203",
+        "duplicate-field",
+        _E,
+        "an entry has the same field twice",
+        "keep one of the two values: tools disagree on which one wins",
+    ),
+    Rule(
+        "CC204",
+        "parse-error",
+        _E,
+        "an entry that cannot be parsed",
+        "look for an unbalanced brace or quote, or a missing comma",
+    ),
+    Rule(
+        "CC205",
+        "duplicate-url",
+        _W,
+        "the same URL under two keys",
+        "merge the entries, or cite one key from both claims",
+    ),
+    Rule(
+        "CC206",
+        "duplicate-doi",
+        _W,
+        "the same DOI under two keys",
+        "merge the entries, or cite one key from both claims",
+    ),
+    Rule(
+        "CC207",
+        "nothing-to-check",
+        _W,
+        "a reference with neither url, doi nor file",
+        "add a url, doi or file field so that the evidence can be checked",
+    ),
+    Rule(
+        "CC208",
+        "missing-key",
+        _E,
+        "an entry with an empty key",
+        "give the entry a key: it cannot be cited without one",
+    ),
+    Rule(
+        "CC209",
+        "undefined-macro",
+        _W,
+        "a field uses an @string macro that is not defined",
+        "define the macro with @string, or brace the value",
+    ),
+    # CC3xx: URLs
+    Rule(
+        "CC301",
+        "url-whitespace",
+        _E,
+        "a URL with whitespace inside",
+        "remove the whitespace, or encode a real space as %20",
+    ),
+    Rule(
+        "CC302",
+        "url-missing-scheme",
+        _E,
+        "a URL without http:// or https://",
+        "write the full address, starting with https://",
+    ),
+    Rule(
+        "CC303",
+        "url-markdown-escape",
+        _E,
+        "a URL holding a markdown escape such as \\_",
+        "biblatex reads url fields verbatim, so the backslash becomes part of the address",
+    ),
+    Rule(
+        "CC304",
+        "doi-in-url",
+        _W,
+        "a DOI pasted into the url field",
+        "move it to the doi field: DOIs are checked through the DOI resolver",
+    ),
+    Rule(
+        "CC305",
+        "url-truncated",
+        _W,
+        "a URL that looks cut off",
+        "copy the full address from the source page",
+    ),
+    Rule(
+        "CC306",
+        "url-malformed",
+        _E,
+        "a URL that cannot be parsed or has no host",
+        "copy the full address from the source page",
+    ),
+    Rule(
+        "CC307",
+        "url-unsupported-scheme",
+        _I,
+        "a URL whose scheme claimcheck does not fetch",
+        "only http and https sources can be checked and archived",
+    ),
+    # CC4xx: other fields
+    Rule(
+        "CC401",
+        "doi-invalid",
+        _E,
+        "a DOI that does not match the DOI syntax",
+        "a DOI looks like 10.1234/abc: copy it from the publisher's page",
+    ),
+    Rule(
+        "CC402",
+        "doi-not-normalised",
+        _I,
+        "a DOI with a resolver prefix or upper-case letters",
+        "write the bare DOI, e.g. 10.1234/abc, in the doi field",
+    ),
+    Rule(
+        "CC403",
+        "urldate-invalid",
+        _E,
+        "a urldate that is not an ISO date",
+        "write it as YYYY-MM-DD, as biblatex expects",
+    ),
+    Rule(
+        "CC404",
+        "urldate-future",
+        _E,
+        "a urldate that lies in the future",
+        "the access date cannot be after today: check the year",
+    ),
+    Rule(
+        "CC405",
+        "title-truncated",
+        _W,
+        "a title that looks cut off",
+        "copy the full title from the source",
+    ),
+)
+
+BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
+BY_NAME: dict[str, Rule] = {rule.name: rule for rule in RULES}
+
+
+def rule(name: str) -> Rule:
+    """The rule called ``name`` (e.g. ``"undefined-key"``)."""
+    return BY_NAME[name]
+
+
+def resolve(code_or_name: str) -> Rule | None:
+    """The rule a user names by code (``CC101``) or name (``undefined-key``), if any."""
+    return BY_CODE.get(code_or_name.upper()) or BY_NAME.get(code_or_name.lower())

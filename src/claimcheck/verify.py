@@ -1,0 +1,107 @@
+"""Run the checks over a project's inputs and assemble the report."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+
+from claimcheck import __version__
+from claimcheck import identifiers as ids
+from claimcheck.config import FailOn, Settings
+from claimcheck.lint import lint
+from claimcheck.load.bib import Bibliography, load_bibliography
+from claimcheck.load.claims import Ledger, load_ledger
+from claimcheck.models import (
+    ClaimResult,
+    ClaimStatus,
+    Finding,
+    Inputs,
+    Report,
+    Severity,
+    Source,
+    Summary,
+)
+
+
+def run(settings: Settings, *, now: datetime) -> Report:
+    """Load the bibliography and ledger named by ``settings``, check them, and report."""
+    bibliography = load_bibliography(settings.bib, encoding=settings.encoding)
+    ledger = load_ledger(settings.claims)
+    everything = lint(bibliography, ledger, today=now.date())
+    findings = tuple(f for f in everything if f.code not in settings.ignore)
+    sources = collect_sources(bibliography)
+    return Report(
+        tool_version=__version__,
+        generated_at=now,
+        inputs=Inputs(bib=str(settings.bib), claims=str(settings.claims)),
+        summary=_summary(bibliography, ledger, findings, sources, len(everything)),
+        findings=findings,
+        claims=claim_results(ledger, bibliography),
+        sources=sources,
+    )
+
+
+def collect_sources(bibliography: Bibliography) -> tuple[Source, ...]:
+    """Every distinct checkable URL and DOI, with the keys that cite it, in file order."""
+    keys: dict[tuple[str, str], list[str]] = {}
+    for reference in bibliography.references:
+        url = (reference.url or "").strip()
+        if url and ids.scheme(url) in ids.FETCHED_SCHEMES and not ids.doi_in_url(url):
+            keys.setdefault(("url", url), []).append(reference.key)
+        doi = ids.normalise_doi(reference.doi or "") or ids.doi_in_url(url)
+        if doi and ids.is_valid_doi(doi):
+            keys.setdefault(("doi", doi), []).append(reference.key)
+    return tuple(
+        Source(
+            key=cited[0],
+            keys=tuple(dict.fromkeys(cited)),
+            kind="url" if kind == "url" else "doi",
+            url=value if kind == "url" else f"https://doi.org/{value}",
+        )
+        for (kind, value), cited in keys.items()
+    )
+
+
+def claim_results(ledger: Ledger, bibliography: Bibliography) -> tuple[ClaimResult, ...]:
+    """Each claim with its evidence keys and what is known of its support."""
+    known = bibliography.by_key()
+    results = []
+    for claim in ledger.claims:
+        keys = tuple(dict.fromkeys(item.source for item in claim.evidence))
+        backed = any(key in known for key in keys)
+        results.append(
+            ClaimResult(
+                id=claim.id,
+                text=claim.text,
+                section=claim.section,
+                tags=claim.tags,
+                sources=keys,
+                status=ClaimStatus.UNVERIFIED if backed else ClaimStatus.UNSUPPORTED,
+                file=claim.location.file,
+                line=claim.location.line,
+            )
+        )
+    return tuple(results)
+
+
+def _summary(
+    bibliography: Bibliography,
+    ledger: Ledger,
+    findings: tuple[Finding, ...],
+    sources: tuple[Source, ...],
+    found: int,
+) -> Summary:
+    counts = Counter(finding.severity for finding in findings)
+    return Summary(
+        references=len(bibliography.references),
+        claims=len(ledger.claims),
+        evidence=sum(len(claim.evidence) for claim in ledger.claims),
+        sources=len(sources),
+        findings={severity: counts.get(severity, 0) for severity in Severity},
+        ignored_findings=found - len(findings),
+    )
+
+
+def failed(report: Report, policy: FailOn) -> bool:
+    """Whether any finding of the report fails the run under ``policy``."""
+    return any(policy.fails(finding.severity) for finding in report.findings)
