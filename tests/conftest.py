@@ -1,0 +1,25 @@
+"""Shared fixtures: where the repository, the seed example and the shared corpus are."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+CORPUS = SHARED / "corpus" / "bib"
+
+
+@pytest.fixture
+def repo() -> Path:
+    """The repository root, holding the bundled example."""
+    return REPO
+
+
+@pytest.fixture
+def corpus() -> Path:
+    """The shared corpus of real-world .bib files; the test is skipped where it is absent."""
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus/bib is not here")
+    return CORPUS
