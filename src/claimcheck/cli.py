@@ -31,7 +31,11 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    context_settings={
+        "help_option_names": ["-h", "--help"],
+        "max_content_width": 100,
+        "terminal_width": 100,
+    },
 )
 
 
@@ -44,16 +48,27 @@ class OutputFormat(StrEnum):
 
 BibOption = Annotated[
     Path | None,
-    typer.Option("--bib", help="The bibliography [default: references.bib].", show_default=False),
+    typer.Option(
+        "--bib",
+        metavar="FILE",
+        help="The bibliography [default: references.bib].",
+        show_default=False,
+    ),
 ]
 ClaimsOption = Annotated[
     Path | None,
-    typer.Option("--claims", help="The claims ledger [default: claims.yaml].", show_default=False),
+    typer.Option(
+        "--claims",
+        metavar="FILE",
+        help="The claims ledger [default: claims.yaml].",
+        show_default=False,
+    ),
 ]
 ConfigOption = Annotated[
     Path | None,
     typer.Option(
         "--config",
+        metavar="FILE",
         help="Read settings from this TOML file instead of claimcheck.toml or pyproject.toml.",
         show_default=False,
     ),
@@ -62,6 +77,7 @@ EncodingOption = Annotated[
     str | None,
     typer.Option(
         "--encoding",
+        metavar="NAME",
         help="The bibliography's encoding, e.g. gbk [default: UTF-8, else detected].",
         show_default=False,
     ),
@@ -70,6 +86,7 @@ IgnoreOption = Annotated[
     list[str] | None,
     typer.Option(
         "--ignore",
+        metavar="CODE",
         help="Leave out findings with this code or name (repeatable).",
         show_default=False,
     ),
@@ -86,7 +103,11 @@ FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="The 
 OutputOption = Annotated[
     Path | None,
     typer.Option(
-        "--output", "-o", help="Write the report to this file, not stdout.", show_default=False
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write the report to this file, not stdout.",
+        show_default=False,
     ),
 ]
 
@@ -166,14 +187,21 @@ def list_rules(output_format: FormatOption = OutputFormat.TERMINAL) -> None:
     Console(width=120, no_color=not _colour(None)).print(table)
 
 
+class SchemaName(StrEnum):
+    """The schemas `claimcheck schema` prints."""
+
+    CLAIMS = "claims"
+    REPORT = "report"
+
+
 @app.command()
 def schema(
-    which: Annotated[str, typer.Argument(help="claims (the ledger file) or report (the JSON).")],
+    which: Annotated[
+        SchemaName, typer.Argument(help="claims (the ledger file) or report (the JSON report).")
+    ],
 ) -> None:
     """Print the JSON Schema of claims.yaml or of the JSON report."""
-    if which not in SCHEMAS:
-        _fail(f"no schema called {which!r}", hint="choose one of: " + ", ".join(SCHEMAS))
-    typer.echo(json.dumps(SCHEMAS[which](), indent=2))
+    typer.echo(json.dumps(SCHEMAS[which.value](), indent=2))
 
 
 def _settings(
@@ -225,9 +253,10 @@ def _fail_with(error: ClaimcheckError) -> NoReturn:
     problems = error.errors if isinstance(error, InputErrors) else [error]
     console = Console(stderr=True, highlight=False, no_color="NO_COLOR" in os.environ)
     for problem in problems:
-        console.print(f"[bold red]error:[/] {problem}", markup=True, soft_wrap=True)
-    if error.hint:
-        console.print(f"  hint: {error.hint}", markup=False, soft_wrap=True)
+        console.print("[bold red]error:[/] ", end="", markup=True)
+        console.print(str(problem), markup=False, soft_wrap=True)
+        if problem.hint:
+            console.print(f"  hint: {problem.hint}", markup=False, soft_wrap=True)
     raise typer.Exit(EXIT_USAGE)
 
 

@@ -17,6 +17,7 @@ from claimcheck.models import Location, Severity
 
 CONFIG_FILE = "claimcheck.toml"
 PYPROJECT = "pyproject.toml"
+_TOML_PLACE = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
 
 
 class FailOn(StrEnum):
@@ -107,10 +108,11 @@ def _read_file(path: Path) -> dict[str, Any]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        line = getattr(error, "lineno", None)
+        place = _TOML_PLACE.search(str(error))
+        line, column = (int(place[1]), int(place[2])) if place else (None, None)
         raise ConfigError(
-            f"invalid TOML: {str(error).split(' (at')[0]}",
-            Location(file=str(path), line=line, column=getattr(error, "colno", None)),
+            f"invalid TOML: {_TOML_PLACE.sub('', str(error))}",
+            Location(file=str(path), line=line, column=column),
         ) from None
     section = data.get("tool", {}).get("claimcheck", {}) if path.name == PYPROJECT else data
     if not isinstance(section, dict):

@@ -27,9 +27,9 @@ class InputErrors(InputError):
     """Several problems in one input file, all reported at once."""
 
     def __init__(self, errors: list[InputError]):
-        first = errors[0]
+        self.errors = sorted(errors, key=_position)
+        first = self.errors[0]
         super().__init__(first.message, first.location, first.hint)
-        self.errors = errors
 
     def __str__(self) -> str:
         return "\n".join(str(error) for error in self.errors)
@@ -37,3 +37,8 @@ class InputErrors(InputError):
 
 class ConfigError(ClaimcheckError):
     """The configuration (flags or a config file) is not valid."""
+
+
+def _position(error: ClaimcheckError) -> tuple[int, int]:
+    where = error.location
+    return (where.line or 0, where.column or 0) if where else (0, 0)

@@ -85,12 +85,15 @@ def _findings(findings: tuple[Finding, ...]) -> list[RenderableType]:
             continue
         parts.append(Text())
         parts.append(Text(f"{_HEADING[severity]} ({len(group)})", style=_STYLE[severity]))
+        hinted: set[tuple[str, str | None]] = set()
         for finding in group:
-            parts.append(_finding(finding))
+            parts.append(_finding(finding, hint=(finding.code, finding.hint) not in hinted))
+            hinted.add((finding.code, finding.hint))
     return parts
 
 
-def _finding(finding: Finding) -> RenderableType:
+def _finding(finding: Finding, *, hint: bool) -> RenderableType:
+    """A finding on one line; its hint below it, unless the same rule's same hint was shown."""
     where = finding.file
     if finding.line is not None:
         where += f":{finding.line}"
@@ -102,7 +105,7 @@ def _finding(finding: Finding) -> RenderableType:
     line.append(finding.code, style=_STYLE[finding.severity])
     line.append(f" {finding.message}")
     line.append(f" [{finding.name}]", style="dim")
-    if not finding.hint:
+    if not (hint and finding.hint):
         return line
     return Group(line, Text(f"      hint: {finding.hint}", style="dim"))
 

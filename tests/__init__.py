@@ -1,0 +1,1 @@
+"""claimcheck tests, one module per module of the package."""

@@ -1,0 +1,57 @@
+"""Data flows one way: lower layers never import upper ones, and only the edges use typer/rich."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "claimcheck"
+UI_LIBRARIES = {"typer", "rich", "click"}
+UI_MODULES = {"cli", "report"}
+# Each layer and the layers it must not import.
+FORBIDDEN = {
+    "models": {"load", "lint", "verify", "report", "cli", "config"},
+    "load": {"lint", "verify", "report", "cli", "config"},
+    "identifiers": {"load", "lint", "verify", "report", "cli", "config"},
+    "lint": {"verify", "report", "cli", "config"},
+    "verify": {"report", "cli"},
+    "report": {"cli", "verify", "load", "lint"},
+}
+
+
+def modules() -> list[Path]:
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+def layer(path: Path) -> str:
+    return path.relative_to(PACKAGE).parts[0].removesuffix(".py")
+
+
+def imported(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_module_respects_the_layers(path: Path) -> None:
+    names = imported(path)
+    tops = {name.split(".")[0] for name in names}
+    if layer(path) not in UI_MODULES:
+        assert not tops & UI_LIBRARIES, f"{path.name} imports {tops & UI_LIBRARIES}"
+    own = {name.split(".")[1] for name in names if name.startswith("claimcheck.")}
+    assert not own & FORBIDDEN.get(layer(path), set())
+
+
+@pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_module_opens_with_a_one_line_docstring(path: Path) -> None:
+    docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
+    assert docstring, f"{path.name} has no docstring"
+    assert "\n" not in docstring.strip().split("\n\n")[0]

@@ -1,0 +1,220 @@
+"""The command line as a user meets it: exit codes, streams, formats and error messages."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import CLEAN_BIB, CLEAN_CLAIMS, make_project
+
+
+def claimcheck(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m claimcheck`` as a separate process, as a user or CI would."""
+    return subprocess.run(
+        [sys.executable, "-m", "claimcheck", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=60,
+        check=False,
+    )
+
+
+def test_verify_on_the_bundled_example_fails_the_policy_for_its_escaped_url(repo: Path) -> None:
+    result = claimcheck("verify", cwd=repo)
+    assert result.returncode == 1
+    assert "references.bib:68 CC303" in result.stdout
+    assert "1 error" in result.stdout
+    assert "9 sources not checked" in result.stdout
+    assert result.stderr == ""
+
+
+def test_clean_project_exits_0(tmp_path: Path) -> None:
+    make_project(tmp_path)
+    result = claimcheck("verify", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout
+    assert "no findings" in result.stdout
+
+
+def test_warnings_pass_by_default_and_fail_with_fail_on_warning(tmp_path: Path) -> None:
+    make_project(tmp_path, bib=CLEAN_BIB + "@article{unused2020, title = {Unused}}\n")
+    assert claimcheck("verify", cwd=tmp_path).returncode == 0
+    assert claimcheck("verify", "--fail-on", "warning", cwd=tmp_path).returncode == 1
+
+
+def test_fail_on_never_exits_0_despite_errors(repo: Path) -> None:
+    assert claimcheck("verify", "--fail-on", "never", cwd=repo).returncode == 0
+
+
+def test_ignored_code_is_left_out_and_counted(repo: Path) -> None:
+    result = claimcheck("verify", "--ignore", "CC303", "--ignore", "nothing-to-check", cwd=repo)
+    assert result.returncode == 0
+    assert "CC303" not in result.stdout
+    assert "CC207" not in result.stdout
+    assert "(13 ignored)" in result.stdout
+
+
+def test_unknown_ignore_code_is_a_usage_error(repo: Path) -> None:
+    result = claimcheck("verify", "--ignore", "CC999", cwd=repo)
+    assert result.returncode == 2
+    assert "unknown finding code 'CC999'" in result.stderr
+
+
+def test_missing_bibliography_exits_2_with_path_and_hint_and_no_traceback(tmp_path: Path) -> None:
+    make_project(tmp_path)
+    result = claimcheck("verify", "--bib", "nope.bib", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[0] == "error: nope.bib: file not found"
+    assert "hint:" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_invalid_ledger_lists_every_problem_in_file_order(tmp_path: Path) -> None:
+    claims = CLEAN_CLAIMS.replace('quote: "six countries"', "qoute: six\n        stance: proves")
+    make_project(tmp_path, claims=claims)
+    result = claimcheck("verify", cwd=tmp_path)
+    assert result.returncode == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [
+        "error: claims.yaml:8:9: claim 'visa-free-trial', evidence[0].qoute: unknown field",
+        "error: claims.yaml:9:17: claim 'visa-free-trial', evidence[0].stance: "
+        "Input should be 'supports', 'contextualizes' or 'refutes'",
+    ]
+    assert "Traceback" not in result.stderr
+
+
+def test_alias_bomb_ledger_ends_quickly_with_exit_2(tmp_path: Path) -> None:
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+    make_project(tmp_path, claims="\n".join(lines) + "\n")
+    result = claimcheck("verify", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "alias bomb" in result.stderr
+
+
+def test_unparseable_entry_is_a_finding_not_a_crash(tmp_path: Path) -> None:
+    make_project(tmp_path, bib=CLEAN_BIB + "@article{broken, title = {no end\n")
+    result = claimcheck("verify", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "references.bib:8 CC204 entry 'broken' cannot be parsed" in result.stdout
+
+
+def test_json_report_goes_to_stdout_with_its_schema_version(repo: Path) -> None:
+    result = claimcheck("verify", "--format", "json", cwd=repo)
+    report = json.loads(result.stdout)
+    assert report["schema_version"] == "1"
+    assert report["summary"]["findings"]["error"] == 1
+    assert len(report["claims"]) == 33
+    assert result.stderr == ""
+
+
+def test_output_writes_the_report_to_a_file_and_nothing_to_stdout(
+    repo: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "report.json"
+    result = claimcheck("verify", "--format", "json", "--output", str(target), cwd=repo)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert json.loads(target.read_text(encoding="utf-8"))["inputs"]["bib"] == "references.bib"
+
+
+def test_output_into_a_missing_folder_is_a_usage_error(repo: Path, tmp_path: Path) -> None:
+    result = claimcheck("verify", "--output", str(tmp_path / "no" / "r.txt"), cwd=repo)
+    assert result.returncode == 2
+    assert "cannot write" in result.stderr
+
+
+def test_lint_prints_findings_without_the_claims_table(repo: Path) -> None:
+    result = claimcheck("lint", cwd=repo)
+    assert result.returncode == 1
+    assert "CC303" in result.stdout
+    assert "Claims (" not in result.stdout
+
+
+def test_unknown_option_is_a_usage_error(repo: Path) -> None:
+    assert claimcheck("verify", "--frobnicate", cwd=repo).returncode == 2
+
+
+def test_version_names_the_tool(repo: Path) -> None:
+    result = claimcheck("--version", cwd=repo)
+    assert result.stdout.startswith("claimcheck ")
+
+
+def test_rules_lists_every_code_as_json(repo: Path) -> None:
+    rows = json.loads(claimcheck("rules", "--format", "json", cwd=repo).stdout)
+    assert {"code": "CC303", "name": "url-markdown-escape"}.items() <= rows[
+        [row["code"] for row in rows].index("CC303")
+    ].items()
+
+
+def test_encoding_flag_reads_a_latin1_bibliography(tmp_path: Path) -> None:
+    make_project(tmp_path)
+    bib = CLEAN_BIB.replace("six countries", "six pays d'Europe: Genève")
+    (tmp_path / "references.bib").write_bytes(bib.encode("latin-1"))
+    result = claimcheck("verify", "--encoding", "latin-1", "--format", "json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "no findings" not in result.stdout
+    assert json.loads(result.stdout)["summary"]["references"] == 1
+
+
+def _run_in_terminal(args: list[str], cwd: Path, env: dict[str, str]) -> str:
+    """Run claimcheck with stdout on a pseudo-terminal and return what it printed there."""
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "claimcheck", *args],
+        cwd=cwd,
+        stdout=follower,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=60)
+    os.close(leader)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize(
+    ("no_color", "coloured"), [(False, True), (True, False)], ids=["terminal", "NO_COLOR"]
+)
+def test_colour_only_on_a_terminal_without_no_color(
+    repo: Path, no_color: bool, coloured: bool
+) -> None:
+    env = {key: value for key, value in os.environ.items() if key != "NO_COLOR"}
+    env["TERM"] = "xterm-256color"
+    if no_color:
+        env["NO_COLOR"] = "1"
+    output = _run_in_terminal(["verify"], repo, env)
+    assert "CC303" in output
+    assert ("\x1b[" in output) is coloured
+
+
+def test_piped_output_has_no_colour(repo: Path) -> None:
+    env = {key: value for key, value in os.environ.items() if key != "NO_COLOR"}
+    result = subprocess.run(
+        [sys.executable, "-m", "claimcheck", "verify"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env={**env, "TERM": "xterm-256color"},
+        check=False,
+    )
+    assert "\x1b[" not in result.stdout

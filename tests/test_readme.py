@@ -1,0 +1,30 @@
+"""The README is the manual: its generated blocks are current and its commands are CI's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from cogapp import Cog
+
+
+def test_generated_blocks_of_the_readme_are_up_to_date(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(repo)
+    status = Cog().main(["cog", "--check", "README.md"])
+    assert status == 0, "README.md is out of date: run `cog -r README.md`\n" + str(
+        capsys.readouterr()
+    )
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["pip install . && claimcheck verify", "pip install -e '.[test]' && pytest"],
+)
+def test_quick_start_commands_are_the_ones_ci_runs(repo: Path, command: str) -> None:
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    ci = (repo / ".ci" / "run").read_text(encoding="utf-8")
+    assert f"```console\n{command}\n```" in readme
+    install = command.split(" && ")[0]
+    assert f"\n{install}" in ci or f"{install} &&" in ci
