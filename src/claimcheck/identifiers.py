@@ -5,24 +5,62 @@ from __future__ import annotations
 import re
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
-DOI_PATTERN = re.compile(r"^10\.\d{4,9}/[-._;()/:A-Z0-9]+$", re.IGNORECASE)
+DOI_PATTERN = re.compile(r"^10\.\d{4,9}/[-._;()/:A-Z0-9]+$", re.IGNORECASE | re.ASCII)
+# Older DOIs the main pattern misses, after Crossref's list: Wiley's, SICI-based, Erlbaum's.
+_LEGACY_DOI_PATTERNS = tuple(
+    re.compile(pattern, re.IGNORECASE | re.ASCII)
+    for pattern in (
+        r"^10\.1002/\S+$",
+        r"^10\.\d{4,9}/\d+-\d+X?\(\d+\)\d+<\w+:\w*>\d+\.\d+\.\w+;\d+(?:-\w)?$",
+        r"^10\.1207/\w+&\d+_\d+$",
+    )
+)
 _DOI_PREFIX = re.compile(
-    r"^\s*(?:(?:https?://)?(?:dx\.)?doi\.org/|doi:\s*|https?://doi\.[a-z.]+/)", re.IGNORECASE
+    r"^(?:(?:https?://)?(?:dx\.)?doi\.org/|doi:|https?://doi\.[a-z.]+/)", re.IGNORECASE
 )
 _DOI_HOSTS = frozenset({"doi.org", "dx.doi.org", "www.doi.org"})
-_MARKDOWN_ESCAPE = re.compile(r"\\([_*\[\]()~#&%$])")
+_MARKDOWN_ESCAPE = re.compile(r"\\+([_*\[\]()~#&%$])")
 _BARE_HOST = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:[/:?#]|$)", re.IGNORECASE)
+# A bare "host" with nothing after it and one of these endings is a file name.
+_FILE_ENDINGS = frozenset(
+    {"pdf", "ps", "eps", "djvu", "html", "htm", "txt", "doc", "docx", "gz", "zip", "tex", "bib"}
+)
+# Words a single letter legitimately follows at the end of a slug: vitamin-c, plan-b, gen-z.
+_LETTER_NAMES = frozenset(
+    {"vitamin", "hepatitis", "plan", "type", "part", "gen", "generation", "group", "class",
+     "grade", "section", "appendix", "annex", "schedule", "phase", "tier", "model", "series"}
+)  # fmt: skip
+_TRAILING_SLASHES = re.compile(r"[/\s]+$")
+# Second-level labels under a country's domain: the registrable name stands before them.
+_SECOND_LEVEL = frozenset(
+    {"ac", "co", "com", "edu", "go", "gob", "gov", "mil", "ne", "net", "or", "org"}
+)
+_ARCHIVE_HOSTS = frozenset(
+    {"web.archive.org", "archive.org", "archive.today", "archive.ph", "archive.is", "perma.cc"}
+)
 FETCHED_SCHEMES = frozenset({"http", "https"})
 
 
 def normalise_doi(raw: str) -> str:
-    """A DOI without resolver prefix or surrounding space, in lower case (DOIs ignore case)."""
-    return _DOI_PREFIX.sub("", raw.strip()).strip().lower()
+    """A DOI without resolver prefix, braces or surrounding space, in lower case."""
+    return bare_doi(raw.lower())
+
+
+def bare_doi(raw: str) -> str:
+    """A DOI as written, less its resolver prefixes, protective braces and surrounding space."""
+    previous = None
+    doi = raw
+    while doi != previous:
+        previous = doi
+        doi = _DOI_PREFIX.sub("", doi.strip())
+        if doi.startswith("{") and doi.endswith("}"):
+            doi = doi[1:-1]
+    return doi
 
 
 def is_valid_doi(doi: str) -> bool:
-    """Whether a normalised DOI matches Crossref's recommended pattern."""
-    return bool(DOI_PATTERN.match(doi))
+    """Whether a normalised DOI matches one of Crossref's patterns for DOIs in use."""
+    return any(pattern.match(doi) for pattern in (DOI_PATTERN, *_LEGACY_DOI_PATTERNS))
 
 
 def doi_in_url(url: str) -> str | None:
@@ -43,8 +81,8 @@ def markdown_escapes(url: str) -> list[str]:
 
 
 def unescape(url: str) -> str:
-    """The URL with markdown and LaTeX backslash escapes removed."""
-    return _MARKDOWN_ESCAPE.sub(r"\1", url)
+    """The URL without the escapes markdown, LaTeX and HTML leave: ``\\_``, ``\\\\_``, ``&amp;``."""
+    return _MARKDOWN_ESCAPE.sub(r"\1", url).replace("&amp;", "&")
 
 
 def has_whitespace(url: str) -> bool:
@@ -54,7 +92,17 @@ def has_whitespace(url: str) -> bool:
 
 def looks_schemeless(url: str) -> bool:
     """Whether a URL lacks a scheme but looks like a host name and path (``www.x.org/a``)."""
-    return "://" not in url and bool(_BARE_HOST.match(url.strip()))
+    stripped = url.strip()
+    if "://" in stripped or not _BARE_HOST.match(stripped):
+        return False
+    return not _is_file_name(stripped)
+
+
+def _is_file_name(text: str) -> bool:
+    """Whether a bare ``name.pdf``, with no path after it, is a file name, not a host name."""
+    if text.lower().startswith("www.") or any(char in text for char in "/:?#"):
+        return False
+    return text.rsplit(".", 1)[-1].lower() in _FILE_ENDINGS
 
 
 def scheme(url: str) -> str | None:
@@ -69,14 +117,28 @@ def host(url: str) -> str | None:
     return parts.hostname if parts else None
 
 
+def registrable_label(hostname: str) -> str:
+    """The label a site registered: ``bbc`` of www.bbc.com, ``chinadaily`` of chinadaily.com.cn."""
+    labels = hostname.lower().rstrip(".").split(".")
+    if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2:
+        return labels[-3]
+    return labels[-2] if len(labels) >= 2 else labels[0]
+
+
+def is_archive_or_resolver(url: str) -> bool:
+    """Whether the URL leads to a web archive or the DOI resolver, not to a publisher's site."""
+    name = host(url)
+    return name in _ARCHIVE_HOSTS or name in _DOI_HOSTS
+
+
 def canonical_url(url: str) -> str:
     """A URL in a form for spotting duplicates: lower-case scheme and host, no fragment."""
     parts = _split(url.strip())
     if parts is None or not parts.netloc:
         return url.strip()
-    path = parts.path.rstrip("/") or "/"
+    path = _TRAILING_SLASHES.sub("", parts.path) or "/"
     netloc = parts.netloc.lower()
-    return urlunsplit((parts.scheme.lower(), netloc, path, parts.query, ""))
+    return urlunsplit((parts.scheme.lower(), netloc, path, parts.query, "")).strip()
 
 
 def truncated_slug(url: str) -> bool:
@@ -88,7 +150,14 @@ def truncated_slug(url: str) -> bool:
     if "." in last:
         return False
     words = last.split("-")
-    return len(words) >= 4 and len(words[-1]) == 1 and words[-1].isalpha() and words[-1].islower()
+    if len(words) < 4 or words[-2] in _LETTER_NAMES:
+        return False
+    *slug, end = words
+    return _is_lone_letter(end) and all(word.isalpha() for word in slug[-2:])
+
+
+def _is_lone_letter(word: str) -> bool:
+    return len(word) == 1 and word.isascii() and word.isalpha() and word.islower()
 
 
 def ends_mid_escape(url: str) -> bool:

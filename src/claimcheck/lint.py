@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date
 
 from claimcheck import identifiers as ids
-from claimcheck.load.bib import Bibliography
+from claimcheck.load.bib import Bibliography, strip_braces
 from claimcheck.load.claims import Ledger
 from claimcheck.models import Finding, Location, Reference
 from claimcheck.rules import rule
@@ -16,8 +17,16 @@ from claimcheck.rules import rule
 _ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T\d{2}:\d{2}(?::\d{2})?Z?)?)?)?$")
 _LONE_LETTER_END = re.compile(r"(?:^|\s)[a-z]\.$")
 _CUT_PUNCTUATION = (":", ",", " -", "\u2014", "\u2013")
-# URLs of one length, the longest in the file, shared by several entries: a tool cut them there.
+# URLs of one length, the longest in the file, on several sites: a tool cut them there.
+# (One site's URLs often share a length by design: ...article6448.html, ...article6191.html.)
 _MIN_CUT_LENGTH = 60
+_NOT_LETTERS = re.compile(r"[^a-z0-9]")
+# Words an organisation's initials leave out: British Broadcasting Corporation is bbc.
+_MINOR_WORDS = frozenset(
+    {"the", "of", "and", "for", "on", "in", "de", "la", "des", "und", "inc", "ltd", "llc", "plc"}
+)
+# Entry types for pages a site publishes itself; an article's url is its journal's, naturally.
+_WEB_PAGE_TYPES = frozenset({"online", "www", "electronic", "webpage", "misc"})
 
 
 def lint(bibliography: Bibliography, ledger: Ledger, *, today: date) -> list[Finding]:
@@ -102,6 +111,8 @@ def check_bibliography(references: Iterable[Reference], *, today: date) -> Itera
             yield from check_urldate(reference, today)
         if reference.title:
             yield from check_title(reference)
+        if reference.url and reference.entry_type in _WEB_PAGE_TYPES:
+            yield from check_organisation_host(reference)
 
 
 def _field(reference: Reference, name: str) -> Location:
@@ -142,11 +153,15 @@ def _shared_identifiers(references: list[Reference]) -> Iterator[Finding]:
 
 
 def _cut_lengths(references: list[Reference]) -> frozenset[int]:
-    lengths = [len(reference.url.strip()) for reference in references if reference.url]
-    if not lengths:
+    hosts_by_length: dict[int, set[str | None]] = defaultdict(set)
+    for reference in references:
+        if reference.url:
+            url = reference.url.strip()
+            hosts_by_length[len(url)].add(ids.host(url))
+    if not hosts_by_length:
         return frozenset()
-    longest = max(lengths)
-    if longest >= _MIN_CUT_LENGTH and lengths.count(longest) >= 2:
+    longest = max(hosts_by_length)
+    if longest >= _MIN_CUT_LENGTH and len(hosts_by_length[longest]) >= 2:
         return frozenset({longest})
     return frozenset()
 
@@ -178,7 +193,7 @@ def check_url(reference: Reference, cut_lengths: frozenset[int] = frozenset()) -
         )
     if ids.has_whitespace(url):
         yield rule("url-whitespace").finding(
-            f"the url of {key!r} has whitespace inside", where, subject=key
+            f"the url of {key!r} has whitespace inside", where, subject=key, hint=_several(url)
         )
     if ids.looks_schemeless(url):
         yield rule("url-missing-scheme").finding(
@@ -214,21 +229,31 @@ def check_url(reference: Reference, cut_lengths: frozenset[int] = frozenset()) -
         )
 
 
+def _several(url: str) -> str | None:
+    """A hint for a url field holding several addresses, if it does."""
+    addresses = [part for part in url.split() if "://" in part]
+    return f"the field holds {len(addresses)} addresses: keep one" if len(addresses) > 1 else None
+
+
 def check_doi(reference: Reference) -> Iterator[Finding]:
     """Syntax and form of a reference's doi field."""
     raw = (reference.doi or "").strip()
-    doi = ids.normalise_doi(raw)
+    bare = ids.bare_doi(raw)
     where = _field(reference, "doi")
-    if not ids.is_valid_doi(doi):
+    if not ids.is_valid_doi(ids.normalise_doi(raw)):
+        unescaped = ids.bare_doi(ids.unescape(raw))
         yield rule("doi-invalid").finding(
-            f"the doi of {reference.key!r} is not a DOI: {raw!r}", where, subject=reference.key
+            f"the doi of {reference.key!r} is not a DOI: {raw!r}",
+            where,
+            subject=reference.key,
+            hint=f"write doi = {{{unescaped}}}" if ids.is_valid_doi(unescaped) else None,
         )
-    elif raw != doi:
+    elif raw != bare:
         yield rule("doi-not-normalised").finding(
             f"the doi of {reference.key!r} is written {raw!r}",
             where,
             subject=reference.key,
-            hint=f"write doi = {{{doi}}}",
+            hint=f"write doi = {{{bare}}}",
         )
 
 
@@ -275,3 +300,60 @@ def check_title(reference: Reference) -> Iterator[Finding]:
             _field(reference, "title"),
             subject=reference.key,
         )
+
+
+def check_organisation_host(reference: Reference) -> Iterator[Finding]:
+    """A page by one organisation (``{{Xinhua}}``) whose url is on some other site."""
+    organisation = single_organisation(reference.fields.get("author", ""))
+    url = (reference.url or "").strip()
+    site = ids.host(url)
+    if not organisation or not site or ids.is_archive_or_resolver(url):
+        return
+    if not organisation_matches_host(organisation, site):
+        yield rule("organisation-host-mismatch").finding(
+            f"the url of {reference.key!r} is on {site}, not a site of its author {organisation}",
+            _field(reference, "url"),
+            subject=reference.key,
+        )
+
+
+def single_organisation(author: str) -> str | None:
+    """The name in an author field that is one braced group (``{China Daily}``), if it is."""
+    text = author.strip()
+    if not text.startswith("{") or _group_end(text) != len(text) - 1:
+        return None
+    return strip_braces(text) or None
+
+
+def _group_end(text: str) -> int | None:
+    """Where the brace group that opens ``text`` closes."""
+    depth = 0
+    for index, char in enumerate(text):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0:
+            return index
+    return None
+
+
+def organisation_matches_host(name: str, site: str) -> bool:
+    """Whether a host is plausibly the organisation's own: by its name, a part of it, initials.
+
+    A name with no Latin letters (新华社) cannot be compared, and is given the benefit of the doubt.
+    """
+    name_letters = _letters(name)
+    if not name_letters:
+        return True
+    label = _letters(ids.registrable_label(site))
+    initials = "".join(
+        _letters(word)[:1] for word in name.split() if _letters(word) not in _MINOR_WORDS
+    )
+    return (
+        name_letters in _letters(site)
+        or (bool(label) and label in name_letters)
+        or (bool(initials) and initials in site.split("."))
+    )
+
+
+def _letters(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _NOT_LETTERS.sub("", ascii_text.lower())

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 REPORT_SCHEMA_VERSION: Literal["1"] = "1"
 CLAIMS_FILE_VERSION = 1
@@ -116,6 +116,14 @@ class ClaimsFile(Frozen):
 
     version: Literal[1] = Field(description="The ledger format's version.")
     claims: tuple[ClaimEntry, ...] = ()
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _whole_number(cls, value: object) -> object:
+        """Refuse ``true`` and ``1.0``, which a lax ``Literal[1]`` would take for 1."""
+        if type(value) is not int:
+            raise ValueError("Input should be the whole number 1")
+        return value
 
 
 class Evidence(EvidenceEntry):

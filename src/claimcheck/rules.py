@@ -211,7 +211,7 @@ RULES: tuple[Rule, ...] = (
         "CC402",
         "doi-not-normalised",
         _I,
-        "a DOI with a resolver prefix or upper-case letters",
+        "a DOI written with a resolver prefix, doi: or braces around it",
         "write the bare DOI, e.g. 10.1234/abc, in the doi field",
     ),
     Rule(
@@ -234,6 +234,13 @@ RULES: tuple[Rule, ...] = (
         _W,
         "a title that looks cut off",
         "copy the full title from the source",
+    ),
+    Rule(
+        "CC406",
+        "organisation-host-mismatch",
+        _I,
+        "a web page by one organisation whose url is on another site",
+        "the page may be a syndicated copy: cite the site that published it, or check the author",
     ),
 )
 

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from bibtexparser import library as bib_library
 from bibtexparser import model as bib
 from bibtexparser.entrypoint import parse_string
 
@@ -23,6 +24,8 @@ MONTHS = {
 }  # fmt: skip
 _ENTRY_KEY = re.compile(r"@\s*\w+\s*[{(]\s*([^,\s{}()]*)")
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+_DELIMITERS = re.compile(r'[{}"#]')
+_MACRO_NAME = re.compile(r"[^\s\"#%'(),={}]+")
 
 
 @dataclass(frozen=True)
@@ -51,36 +54,68 @@ def load_bibliography(
 
 
 def parse_bibliography(source: DecodedText, path: Path) -> Bibliography:
-    """Parse decoded bibliography text."""
-    with _quiet_parser():
-        library = parse_string(source.text, parse_stack=[])
-    macros = _macros(library.strings)
-    references: list[Reference] = []
+    """Parse decoded bibliography text; problems become findings, never exceptions."""
+    library = _split(source.text, path)
+    if isinstance(library, Finding):
+        return Bibliography(path=path, references=(), findings=(library,), source=source)
     findings: list[Finding] = []
+    macros = _macros(library.blocks, path, findings)
+    references: list[Reference] = []
+    first_lines: dict[str, int] = {}
     for block in library.blocks:
-        where = Location(file=str(path), line=_line(block))
-        if isinstance(block, bib.Entry):
-            references.append(_reference(block, macros, path, findings))
-        elif isinstance(block, bib.DuplicateFieldKeyBlock):
-            entry = block.ignore_error_block
-            if not isinstance(entry, bib.Entry):
+        line = _line(block)
+        where = Location(file=str(path), line=line)
+        entry = _entry_of(block)
+        if entry is None:
+            if _is_failure(block):
                 findings.append(_parse_failure(block, where))
-                continue
-            for name in sorted(block.duplicate_keys):
-                findings.append(
-                    rule("duplicate-field").finding(
-                        f"entry {entry.key!r} has the field {name!r} more than once",
-                        where,
-                        subject=entry.key,
-                    )
+            continue
+        if not entry.entry_type:
+            findings.append(_parse_failure(block, where, "the entry has no type after '@'"))
+        elif not entry.key:
+            findings.append(rule("missing-key").finding("an entry has an empty key", where))
+        elif entry.key in first_lines:
+            findings.append(
+                rule("duplicate-key").finding(
+                    f"key {entry.key!r} is already used by the entry at line "
+                    f"{first_lines[entry.key]}",
+                    where,
+                    subject=entry.key,
                 )
+            )
+        else:
+            first_lines[entry.key] = line
             references.append(_reference(entry, macros, path, findings))
-        elif isinstance(block, bib.DuplicateBlockKeyBlock):
-            findings.append(_duplicate_key(block, where))
-        elif isinstance(block, bib.ParsingFailedBlock):
-            findings.append(_parse_failure(block, where))
     return Bibliography(
         path=path, references=tuple(references), findings=tuple(findings), source=source
+    )
+
+
+def _split(text: str, path: Path) -> bib_library.Library | Finding:
+    """bibtexparser's blocks for ``text``, or a parse-error finding should bibtexparser fail."""
+    if "@" not in text:
+        return bib_library.Library()  # no block can start: all of it is comment
+    try:
+        with _quiet_parser():
+            return parse_string(text, parse_stack=[])
+    except Exception as error:  # bibtexparser's own bugs end up here
+        return rule("parse-error").finding(
+            f"the file cannot be parsed: bibtexparser failed with {type(error).__name__}",
+            Location(file=str(path), line=1),
+            hint="please report this file to claimcheck; meanwhile look for odd '@' or braces",
+        )
+
+
+def _entry_of(block: bib.Block) -> bib.Entry | None:
+    """The entry a block stands for, also where bibtexparser wrapped it as a duplicate."""
+    inner = block.ignore_error_block if isinstance(block, bib.ParsingFailedBlock) else block
+    return inner if isinstance(inner, bib.Entry) else None
+
+
+def _is_failure(block: bib.Block) -> bool:
+    """A block that could not be parsed (a repeated @string is no failure: the last one wins)."""
+    return isinstance(block, bib.ParsingFailedBlock) and not isinstance(
+        block.ignore_error_block, bib.String
     )
 
 
@@ -90,33 +125,25 @@ def _line(block: bib.Block) -> int:
 
 @contextmanager
 def _quiet_parser() -> Iterator[None]:
-    """bibtexparser logs every parse failure; claimcheck reports them as findings instead."""
+    """bibtexparser logs every parse failure; claimcheck reports them as findings instead.
+
+    Its loggers (``bibtexparser.splitter`` and others) inherit their level from
+    ``bibtexparser``, so raising that level silences them all.
+    """
     logger = logging.getLogger("bibtexparser")
-    previous = logger.disabled
-    logger.disabled = True
+    previous = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
     try:
         yield
     finally:
-        logger.disabled = previous
+        logger.setLevel(previous)
 
 
-def _duplicate_key(block: bib.DuplicateBlockKeyBlock, where: Location) -> Finding:
-    if not block.key:
-        return rule("missing-key").finding("an entry has an empty key", where)
-    first = _line(block.previous_block)
-    return rule("duplicate-key").finding(
-        f"key {block.key!r} is already used by the entry at line {first}",
-        where,
-        subject=block.key,
-    )
-
-
-def _parse_failure(
-    block: bib.ParsingFailedBlock | bib.DuplicateFieldKeyBlock, where: Location
-) -> Finding:
+def _parse_failure(block: bib.Block, where: Location, reason: str | None = None) -> Finding:
     key = _ENTRY_KEY.match((block.raw or "").lstrip())
     name = f"entry {key.group(1)!r}" if key and key.group(1) else "an entry"
-    reason = str(block.error).strip().splitlines()[-1].strip() if block.error else ""
+    if reason is None and isinstance(block, bib.ParsingFailedBlock):
+        reason = _reason(block.error)
     return rule("parse-error").finding(
         f"{name} cannot be parsed" + (f": {reason}" if reason else ""),
         where,
@@ -124,11 +151,38 @@ def _parse_failure(
     )
 
 
-def _macros(strings: list[bib.String]) -> dict[str, str]:
+def _reason(error: Exception) -> str:
+    """The last line of why bibtexparser gave up (its abort reason, else the message)."""
+    text = getattr(error, "abort_reason", None) or str(error)
+    lines = [line.strip() for line in str(text).splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+def _macros(blocks: list[bib.Block], path: Path, findings: list[Finding]) -> dict[str, str]:
+    """Every @string macro, lower-cased, in file order: a redefinition replaces the first."""
     macros: dict[str, str] = {}
-    for string in strings:
-        macros[string.key.lower()] = expand(string.value, macros)[0]
+    for block in blocks:
+        string = block.ignore_error_block if isinstance(block, bib.ParsingFailedBlock) else block
+        if not isinstance(string, bib.String) or not string.key:
+            continue
+        value, undefined = expand(string.value, macros)
+        for macro in undefined:
+            findings.append(
+                rule("undefined-macro").finding(
+                    f"@string {string.key!r} {_misuse(macro)}",
+                    Location(file=str(path), line=_line(block)),
+                    subject=string.key,
+                )
+            )
+        macros[string.key.lower()] = value
     return macros
+
+
+def _misuse(token: str) -> str:
+    """What is wrong with a bare token that is no defined macro."""
+    if _MACRO_NAME.fullmatch(token):
+        return f"uses the undefined macro {token!r}"
+    return f"holds {token!r}, neither a macro, a number nor a braced value (a '#' missing?)"
 
 
 def _reference(
@@ -136,22 +190,26 @@ def _reference(
 ) -> Reference:
     fields: dict[str, str] = {}
     field_lines: dict[str, int] = {}
+    repeats: dict[str, list[int]] = {}
     for field in entry.fields:
         name = field.key.lower()
+        line = field.start_line + 1 if field.start_line is not None else _line(entry)
+        where = Location(file=str(path), line=line)
+        repeats.setdefault(name, []).append(line)
         if name in fields:
             continue
         value, undefined = expand(field.value, macros)
-        line = field.start_line + 1 if field.start_line is not None else _line(entry)
         for macro in undefined:
             findings.append(
                 rule("undefined-macro").finding(
-                    f"field {name!r} of {entry.key!r} uses the undefined macro {macro!r}",
-                    Location(file=str(path), line=line),
+                    f"field {name!r} of {entry.key!r} {_misuse(macro)}",
+                    where,
                     subject=entry.key,
                 )
             )
         fields[name] = value if name in _VERBATIM else " ".join(value.split())
         field_lines[name] = line
+    findings.extend(_duplicate_fields(entry.key, repeats, path))
     title = fields.get("title")
     return Reference(
         key=entry.key,
@@ -167,6 +225,18 @@ def _reference(
         file=fields.get("file"),
         location=Location(file=str(path), line=_line(entry)),
     )
+
+
+def _duplicate_fields(key: str, repeats: dict[str, list[int]], path: Path) -> Iterator[Finding]:
+    """A finding per field name written more than once (names compared case-insensitively)."""
+    for name, lines in repeats.items():
+        if len(lines) > 1:
+            yield rule("duplicate-field").finding(
+                f"entry {key!r} has the field {name!r} {len(lines)} times "
+                f"(lines {', '.join(map(str, lines))}); the first value is read",
+                Location(file=str(path), line=lines[1]),
+                subject=key,
+            )
 
 
 _VERBATIM = frozenset({"url", "doi", "file", "eprint"})
@@ -206,11 +276,14 @@ def expand(raw: str, macros: dict[str, str]) -> tuple[str, list[str]]:
 
 def _split_concatenation(raw: str) -> list[str]:
     """Split ``a # {b} # "c"`` at the ``#`` signs that stand outside braces and quotes."""
+    if "#" not in raw:
+        return [raw.strip()]
     tokens: list[str] = []
     depth = 0
     quoted = False
     start = 0
-    for index, char in enumerate(raw):
+    for match in _DELIMITERS.finditer(raw):
+        char = match.group()
         if char == "{":
             depth += 1
         elif char == "}":
@@ -218,8 +291,8 @@ def _split_concatenation(raw: str) -> list[str]:
         elif char == '"' and depth == 0:
             quoted = not quoted
         elif char == "#" and depth == 0 and not quoted:
-            tokens.append(raw[start:index].strip())
-            start = index + 1
+            tokens.append(raw[start : match.start()].strip())
+            start = match.end()
     tokens.append(raw[start:].strip())
     return tokens
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,15 +11,22 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 from ruamel.yaml import YAML
+from ruamel.yaml.composer import MaxDepthExceededError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
 
 from claimcheck.errors import InputError, InputErrors
 from claimcheck.load.text import MAX_INPUT_BYTES, decode, read_bytes
 from claimcheck.models import Claim, ClaimsFile, Evidence, Location
 
 MAX_NODES = 200_000
+MAX_DEPTH = 64
 _Path = tuple[str | int, ...]
+_Position = tuple[int, int]
+# A run of flow-collection openers deeper than any ledger: refused before ruamel scans it,
+# since its scanner slows down quadratically on such runs.
+_DEEP_FLOW = re.compile(r"(?:[\[{][ \t\r\n]*){" + str(MAX_DEPTH + 1) + "}")
 
 
 @dataclass(frozen=True)
@@ -37,110 +45,211 @@ def load_ledger(path: Path, *, max_bytes: int = MAX_INPUT_BYTES) -> Ledger:
 
 
 def parse_ledger(text: str, path: Path) -> Ledger:
-    """Parse and validate claims ledger text."""
+    """Parse and validate claims ledger text; raise :class:`InputErrors` listing every problem."""
     root = _compose(text, path)
     if root is None:
-        raise InputError(
+        raise _errors(
             "the file is empty",
             Location(file=str(path), line=1),
             hint="start it with 'version: 1' and a 'claims:' list",
         )
-    positions: dict[_Path, Location] = {}
-    data = _Converter(path, positions).convert(root, ())
+    _Measure(path).size(root, depth=1)
+    converter = _Converter()
+    data = converter.convert(root, ())
+    positions = converter.positions
+    problems = [
+        _problem(loc, message, hint, data, _at(path, position))
+        for loc, position, message, hint in converter.problems
+    ]
     try:
         ledger = ClaimsFile.model_validate(data)
     except ValidationError as error:
-        raise InputErrors(
-            [_schema_error(detail, data, positions, path) for detail in error.errors()]
-        ) from None
+        problems += [_schema_error(detail, data, positions, path) for detail in error.errors()]
+    if problems:
+        raise InputErrors(sorted(problems, key=_order))
     claims = tuple(
         Claim(
             **entry.model_dump(exclude={"evidence"}),
             evidence=tuple(
-                Evidence(**item.model_dump(), location=positions[("claims", c, "evidence", e)])
+                Evidence(
+                    **item.model_dump(), location=_at(path, positions[("claims", c, "evidence", e)])
+                )
                 for e, item in enumerate(entry.evidence)
             ),
-            location=positions[("claims", c)],
+            location=_at(path, positions[("claims", c)]),
         )
         for c, entry in enumerate(ledger.claims)
     )
     return Ledger(path=path, version=ledger.version, claims=claims)
 
 
+def _errors(message: str, where: Location, hint: str | None = None) -> InputErrors:
+    return InputErrors([InputError(message, where, hint=hint)])
+
+
+def _at(path: Path, position: _Position) -> Location:
+    return Location(file=str(path), line=position[0], column=position[1])
+
+
+def _order(error: InputError) -> tuple[int, int]:
+    where = error.location
+    return (where.line or 0, where.column or 0) if where else (0, 0)
+
+
 def _compose(text: str, path: Path) -> Node | None:
+    deep = _DEEP_FLOW.search(text)
+    if deep:
+        raise _too_deep(_at(path, _position(text, deep.start() + len(deep.group()) - 1)))
+    yaml = YAML(typ="safe", pure=True)
+    yaml.max_depth = MAX_DEPTH
+    yaml.composer.warn_double_anchors = False
     try:
-        node: Node | None = YAML(typ="safe", pure=True).compose(text)
+        node: Node | None = yaml.compose(text)
+    except MaxDepthExceededError as error:
+        mark = error.problem_mark
+        raise _too_deep(_at(path, (mark.line + 1, mark.column + 1))) from None
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        where = (
-            Location(file=str(path), line=mark.line + 1, column=mark.column + 1)
-            if mark
-            else Location(file=str(path))
-        )
+        where = _at(path, (mark.line + 1, mark.column + 1)) if mark else Location(file=str(path))
         problem = " ".join(str(error.problem or error.context or "invalid YAML").split())
-        raise InputError(
+        raise _errors(
             f"invalid YAML: {problem}",
             where,
             hint="check the indentation and quoting near this place",
         ) from None
-    except YAMLError as error:
-        raise InputError(f"invalid YAML: {error}", Location(file=str(path))) from None
-    except RecursionError:
-        raise InputError(
-            "the YAML is nested too deeply to be a claims ledger", Location(file=str(path))
+    except ReaderError as error:
+        raise _errors(
+            f"invalid YAML: the character {_character(error.character)} is not allowed",
+            _at(path, _position(text, error.position)),
+            hint="remove it, or write it as an escape inside a double-quoted string",
         ) from None
+    except YAMLError as error:
+        raise _errors(f"invalid YAML: {error}", Location(file=str(path))) from None
+    except RecursionError:
+        raise _too_deep(Location(file=str(path))) from None
     return node
 
 
-class _Converter:
-    """Turns a YAML node graph into plain data, noting where each value stands.
+def _too_deep(where: Location) -> InputErrors:
+    return _errors(
+        f"the YAML is nested more than {MAX_DEPTH} levels deep: that is no claims ledger",
+        where,
+        hint="a ledger nests claims, evidence and tags, a few levels at most",
+    )
 
-    Aliases are expanded with a budget, so that an alias bomb ends in an error.
-    """
 
-    def __init__(self, path: Path, positions: dict[_Path, Location]):
+def _position(text: str, index: int) -> _Position:
+    """The 1-based line and column of ``text[index]``."""
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _character(character: object) -> str:
+    if isinstance(character, int):
+        return f"U+{character:04X}"
+    return repr(character)
+
+
+class _Measure:
+    """Checks the node graph before it is expanded: aliases may make it huge, deep or circular."""
+
+    def __init__(self, path: Path):
         self.path = path
-        self.positions = positions
-        self.budget = MAX_NODES
+        self.known: dict[int, tuple[int, int]] = {}
+        self.open: set[int] = set()
+        self.aliased = False
 
     def where(self, node: Node) -> Location:
         mark = node.start_mark
-        return Location(file=str(self.path), line=mark.line + 1, column=mark.column + 1)
+        return _at(self.path, (mark.line + 1, mark.column + 1))
+
+    def size(self, node: Node, depth: int) -> tuple[int, int]:
+        """How many values ``node`` expands to and how deep, refusing cycles and bombs."""
+        if id(node) in self.open:
+            raise _errors(
+                "an alias refers to a value that contains it",
+                self.where(node),
+                hint="a claims ledger does not need anchors and aliases",
+            )
+        known = self.known.get(id(node))
+        if known is None:
+            self.open.add(id(node))
+            measured = [self.size(child, depth + 1) for child in _children(node)]
+            self.open.discard(id(node))
+            known = (
+                1 + sum(size for size, _ in measured),
+                1 + max((height for _, height in measured), default=0),
+            )
+            self.known[id(node)] = known
+        else:
+            self.aliased = True
+        total, height = known
+        if depth + height - 1 > MAX_DEPTH:
+            raise _too_deep(self.where(node))
+        if total > MAX_NODES:
+            raise _errors(
+                f"the YAML holds more than {MAX_NODES:,} values"
+                + (" once its aliases are expanded (an alias bomb?)" if self.aliased else ""),
+                self.where(node),
+                hint="a claims ledger does not need anchors and aliases nested this way"
+                if self.aliased
+                else "split the ledger, or check this is the right file",
+            )
+        return known
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    return []
+
+
+class _Converter:
+    """Turns a measured YAML node graph into plain data, noting where each value stands.
+
+    Mapping keys that repeat or are not words are noted as problems, and left out.
+    """
+
+    def __init__(self) -> None:
+        self.positions: dict[_Path, _Position] = {}
+        self.problems: list[tuple[_Path, _Position, str, str]] = []
 
     def convert(self, node: Node, at: _Path) -> Any:
-        self.budget -= 1
-        if self.budget < 0:
-            raise InputError(
-                f"the YAML expands to more than {MAX_NODES:,} values (an alias bomb?)",
-                self.where(node),
-                hint="a claims ledger does not need anchors and aliases nested this way",
-            )
-        self.positions.setdefault(at, self.where(node))
+        self.positions.setdefault(at, _mark(node))
         if isinstance(node, MappingNode):
             return self._mapping(node, at)
         if isinstance(node, SequenceNode):
             return [self.convert(item, (*at, index)) for index, item in enumerate(node.value)]
-        if isinstance(node, ScalarNode):
-            return _scalar(node)
-        raise InputError("unsupported YAML node", self.where(node))
+        return _scalar(node) if isinstance(node, ScalarNode) else None
 
     def _mapping(self, node: MappingNode, at: _Path) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             key = _scalar(key_node) if isinstance(key_node, ScalarNode) else None
             if not isinstance(key, str):
-                raise InputError(
-                    "mapping keys must be plain words", self.where(key_node), hint="e.g. 'id:'"
+                self.problems.append(
+                    (at, _mark(key_node), "a key here is not a plain word", "e.g. 'id:'")
                 )
-            if key in result:
-                raise InputError(
-                    f"the key {key!r} appears twice in this mapping",
-                    self.where(key_node),
-                    hint="YAML keeps only one of them: merge the two",
+            elif key in result:
+                first = self.positions[(*at, key, "<key>")][0]
+                self.problems.append(
+                    (
+                        (*at, key),
+                        _mark(key_node),
+                        f"appears twice in this mapping (first at line {first})",
+                        "YAML keeps only one of them: merge the two",
+                    )
                 )
-            self.positions[(*at, key, "<key>")] = self.where(key_node)
-            result[key] = self.convert(value_node, (*at, key))
+            else:
+                self.positions[(*at, key, "<key>")] = _mark(key_node)
+                result[key] = self.convert(value_node, (*at, key))
         return result
+
+
+def _mark(node: Node) -> _Position:
+    return node.start_mark.line + 1, node.start_mark.column + 1
 
 
 _SCALARS: dict[str, Callable[[str], Any]] = {
@@ -161,11 +270,8 @@ def _scalar(node: ScalarNode) -> Any:
         return node.value
 
 
-def _schema_error(
-    detail: ErrorDetails, data: Any, positions: dict[_Path, Location], path: Path
-) -> InputError:
-    loc: _Path = tuple(detail["loc"])
-    where = _nearest(loc, positions, detail["type"]) or Location(file=str(path), line=1)
+def _problem(loc: _Path, message: str, hint: str, data: Any, where: Location) -> InputError:
+    """An error whose message names the claim (by id) and the dotted field it is about."""
     subject = ""
     if len(loc) >= 2 and loc[0] == "claims" and isinstance(loc[1], int):
         claims = data.get("claims") if isinstance(data, dict) else None
@@ -173,16 +279,50 @@ def _schema_error(
         claim_id = claim.get("id") if isinstance(claim, dict) else None
         subject = f"claim {claim_id!r}" if isinstance(claim_id, str) else f"claim #{loc[1] + 1}"
     field = _dotted(loc[2:] if subject else loc)
-    message = detail["msg"]
-    if detail["type"] == "extra_forbidden":
-        message = "unknown field"
-    elif detail["type"] == "missing":
-        message = "required field is missing"
     prefix = ", ".join(part for part in (subject, field) if part)
-    return InputError(f"{prefix}: {message}" if prefix else message, where, hint=_hint(detail))
+    return InputError(f"{prefix}: {message}" if prefix else message, where, hint=hint)
 
 
-def _nearest(loc: _Path, positions: dict[_Path, Location], kind: str) -> Location | None:
+def _schema_error(
+    detail: ErrorDetails, data: Any, positions: dict[_Path, _Position], path: Path
+) -> InputError:
+    loc: _Path = tuple(detail["loc"])
+    position = _nearest(loc, positions, detail["type"])
+    where = _at(path, position) if position else Location(file=str(path), line=1)
+    return _problem(loc, _message(detail), _hint(detail, loc), data, where)
+
+
+def _message(detail: ErrorDetails) -> str:
+    kind = detail["type"]
+    found = _kind(detail.get("input"))
+    if kind == "extra_forbidden":
+        return "unknown field"
+    if kind == "missing":
+        return "required field is missing"
+    if kind in {"model_type", "model_attributes_type", "dict_type"}:
+        return f"should be a mapping of fields, not {found}"
+    if kind in {"tuple_type", "list_type"}:
+        return f"should be a list, not {found}"
+    if kind == "string_type":
+        return f"should be a string, not {found}"
+    return str(detail["msg"]).removeprefix("Value error, ")
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping" if isinstance(value, dict) else type(value).__name__
+
+
+def _nearest(loc: _Path, positions: dict[_Path, _Position], kind: str) -> _Position | None:
     """The value's place; for an unknown field its key's; for a missing one its parent's."""
     if kind == "extra_forbidden" and (*loc, "<key>") in positions:
         return positions[(*loc, "<key>")]
@@ -199,7 +339,9 @@ def _dotted(loc: _Path) -> str:
     return text
 
 
-def _hint(detail: ErrorDetails) -> str:
+def _hint(detail: ErrorDetails, loc: _Path) -> str:
+    if not loc:
+        return "a ledger is a mapping: 'version: 1' and a 'claims:' list"
     hints = {
         "extra_forbidden": "claims take id, text, section, tags, evidence; evidence takes "
         "source, quote, locator, stance",

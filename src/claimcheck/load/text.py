@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from claimcheck.errors import InputError
 from claimcheck.models import Location
 
 MAX_INPUT_BYTES = 16 * 1024 * 1024
+_SAMPLE = 65536
 _CONTROL_BYTES = frozenset(range(0, 32)) - {9, 10, 12, 13}
 
 
@@ -57,14 +59,23 @@ def _too_large(where: Location, size: int, max_bytes: int) -> InputError:
 
 
 def decode(data: bytes, path: Path, encoding: str | None = None) -> DecodedText:
-    """Decode ``data``: a named encoding, else UTF-8 (with or without BOM), else detection."""
+    """Decode ``data``: a named encoding, else UTF-8 (with or without BOM), else detection.
+
+    UTF-16 and UTF-32 files are recognised by their BOM; anything else holding NUL or many
+    control characters is refused as binary.
+    """
     where = Location(file=str(path))
-    _refuse_binary(data, where)
     bom = data.startswith(codecs.BOM_UTF8)
     if encoding is not None:
         text = _decode_named(data, encoding, where)
-        used = encoding
+        used = codecs.lookup(encoding).name
+        _refuse_binary([ord(char) for char in text[:_SAMPLE]], where)
+    elif wide := _wide_encoding(data):
+        text = _decode_named(data, wide, where)
+        used, bom = wide, True
+        _refuse_binary([ord(char) for char in text[:_SAMPLE]], where)
     else:
+        _refuse_binary(data[:_SAMPLE], where)
         try:
             text = data.decode("utf-8-sig")
             used = "utf-8"
@@ -77,31 +88,54 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> DecodedText:
     return DecodedText(text=text, encoding=used, bom=bom, newline=newline)
 
 
-def _refuse_binary(data: bytes, where: Location) -> None:
-    sample = data[:65536]
-    if b"\x00" in sample or (
-        sample and sum(byte in _CONTROL_BYTES for byte in sample) > len(sample) // 100 + 2
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """UTF-16 or UTF-32, when ``data`` starts with one of their BOMs (UTF-32's first)."""
+    for mark, name in _WIDE_BOMS:
+        if data.startswith(mark):
+            return name
+    return None
+
+
+def _refuse_binary(codes: Sequence[int], where: Location) -> None:
+    """Refuse a sample (bytes, or a text's code points) with NULs or many control characters."""
+    if 0 in codes or (
+        codes and sum(code in _CONTROL_BYTES for code in codes) > len(codes) // 100 + 2
     ):
-        raise InputError(
-            "this is not a text file (it holds NUL or control bytes)",
-            where,
-            hint="point claimcheck at the .bib or .yaml text file",
-        )
+        raise _binary(where)
+
+
+def _binary(where: Location) -> InputError:
+    return InputError(
+        "this is not a text file (it holds NUL or control bytes)",
+        where,
+        hint="point claimcheck at the .bib or .yaml text file",
+    )
 
 
 def _decode_named(data: bytes, encoding: str, where: Location) -> str:
     try:
         codecs.lookup(encoding)
+        return data.decode(encoding)
     except LookupError:
         raise InputError(
-            f"unknown encoding {encoding!r}", where, hint="use a Python codec name such as gbk"
+            f"unknown text encoding {encoding!r}",
+            where,
+            hint="use a Python codec name such as utf-8, gbk or latin-1",
         ) from None
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
+    except UnicodeError as error:
+        start = error.start if isinstance(error, UnicodeDecodeError) else 0
+        line = data[:start].count(b"\n") + 1
+        byte = f"byte 0x{data[start]:02x}" if start < len(data) else "the end of the file"
         raise InputError(
-            f"not valid {encoding}: byte 0x{data[error.start]:02x} cannot be decoded",
+            f"not valid {encoding}: {byte} cannot be decoded",
             Location(file=where.file, line=line),
             hint="name the file's real encoding with --encoding",
         ) from None
