@@ -6,6 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers import ca_bundle, hosts, tls_ca
+
+__all__ = ["ca_bundle", "corpus", "hosts", "repo", "tls_ca"]
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus" / "bib"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from claimcheck.check.client import NameNotFound
+
 CLEAN_BIB = """@online{bbc2023,
   author  = {{BBC}},
   title   = {China trials visa-free travel for six countries},
@@ -29,3 +31,14 @@ def make_project(folder: Path, bib: str = CLEAN_BIB, claims: str = CLEAN_CLAIMS)
     (folder / "references.bib").write_text(bib, encoding="utf-8")
     (folder / "claims.yaml").write_text(claims, encoding="utf-8")
     return folder
+
+
+class OfflineResolver:
+    """A resolver for a machine without network: no name resolves, as on a CI sandbox."""
+
+    async def resolve(self, host: str, port: int) -> list[str]:
+        """Fail as getaddrinfo does for a name nobody knows."""
+        raise NameNotFound(f"{host}: Name or service not known")
+
+
+OFFLINE_SETTINGS = {"no_cache": True, "probe_hosts": ("probe.invalid:443",)}

@@ -12,6 +12,7 @@ from claimcheck.config import Settings
 from claimcheck.models import Report
 from claimcheck.report import RenderOptions, formats
 from claimcheck.verify import run
+from tests.helpers import OFFLINE_SETTINGS, OfflineResolver
 
 GOLDEN = Path(__file__).parent / "golden"
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
@@ -20,7 +21,7 @@ NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 @pytest.fixture
 def seed_report(repo: Path, monkeypatch: pytest.MonkeyPatch) -> Report:
     monkeypatch.chdir(repo)
-    return run(Settings(), now=NOW)
+    return run(Settings(**OFFLINE_SETTINGS), now=NOW, resolver=OfflineResolver())
 
 
 def assert_golden(name: str, text: str) -> None:

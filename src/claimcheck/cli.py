@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -18,6 +19,7 @@ from claimcheck import __version__, rules
 from claimcheck.config import FailOn, Settings, load_settings
 from claimcheck.errors import ClaimcheckError, InputErrors
 from claimcheck.models import Report
+from claimcheck.progress import progress_bar
 from claimcheck.report import RenderOptions, formats
 from claimcheck.schemas import SCHEMAS
 from claimcheck.verify import failed, run
@@ -128,6 +130,89 @@ def _main(
     """Keep a paper's claims tied to evidence that still exists."""
 
 
+AllowPrivateOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--allow-private/--no-allow-private",
+        help="Also check loopback and private addresses [default: skip them].",
+        show_default=False,
+    ),
+]
+MaxAgeOption = Annotated[
+    str | None,
+    typer.Option(
+        "--max-age",
+        metavar="AGE",
+        help="Reuse alive results younger than this, e.g. 30m, 24h, 7d [default: 24h].",
+        show_default=False,
+    ),
+]
+NoCacheOption = Annotated[
+    bool | None,
+    typer.Option("--no-cache", help="Neither read nor write the cache.", show_default=False),
+]
+ConcurrencyOption = Annotated[
+    int | None,
+    typer.Option(
+        "--concurrency", metavar="N", help="Requests at once [default: 64].", show_default=False
+    ),
+]
+PerHostOption = Annotated[
+    int | None,
+    typer.Option(
+        "--per-host",
+        metavar="N",
+        help="Requests at once to one host [default: 4].",
+        show_default=False,
+    ),
+]
+TimeoutOption = Annotated[
+    float | None,
+    typer.Option(
+        "--timeout",
+        metavar="SECONDS",
+        help="Deadline for one URL, retries included [default: 45].",
+        show_default=False,
+    ),
+]
+RetriesOption = Annotated[
+    int | None,
+    typer.Option(
+        "--retries",
+        metavar="N",
+        help="Retries of server errors, resets and timeouts [default: 2].",
+        show_default=False,
+    ),
+]
+ExcludeOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--exclude",
+        metavar="REGEX",
+        help="Do not fetch URLs matching this regex (repeatable).",
+        show_default=False,
+    ),
+]
+UserAgentOption = Annotated[
+    str | None,
+    typer.Option(
+        "--user-agent",
+        metavar="TEXT",
+        help="The User-Agent header [default: claimcheck/VERSION ...].",
+        show_default=False,
+    ),
+]
+DoiResolverOption = Annotated[
+    str | None,
+    typer.Option(
+        "--doi-resolver",
+        metavar="URL",
+        help="The DOI resolver's base URL [default: https://doi.org].",
+        show_default=False,
+    ),
+]
+
+
 @app.command()
 def verify(
     bib: BibOption = None,
@@ -138,13 +223,39 @@ def verify(
     fail_on: FailOnOption = None,
     output_format: FormatOption = OutputFormat.TERMINAL,
     output: OutputOption = None,
+    allow_private: AllowPrivateOption = None,
+    max_age: MaxAgeOption = None,
+    no_cache: NoCacheOption = None,
+    concurrency: ConcurrencyOption = None,
+    per_host: PerHostOption = None,
+    timeout: TimeoutOption = None,
+    retries: RetriesOption = None,
+    exclude: ExcludeOption = None,
+    user_agent: UserAgentOption = None,
+    doi_resolver: DoiResolverOption = None,
 ) -> None:
-    """Check the claims ledger and bibliography and report which claims have evidence.
+    """Check the ledger and bibliography, fetch every cited URL and DOI, and report.
 
-    Exit codes: 0 nothing fails the policy; 1 findings fail the policy; 2 usage, input or
-    configuration error.
+    A source is reported dead only when it is: 404 or 410, a soft 404, a domain that no
+    longer exists. Servers that refuse robots are 'blocked', and a machine without network
+    says so instead of calling anything dead.
+
+    Exit codes: 0 nothing fails the policy; 1 findings fail the policy (a dead source is an
+    error); 2 usage, input or configuration error.
     """
-    settings = _settings(bib, claims, config, encoding, ignore, fail_on)
+    flags = {
+        "allow_private": allow_private,
+        "max_age": max_age,
+        "no_cache": no_cache,
+        "concurrency": concurrency,
+        "per_host": per_host,
+        "timeout": timeout,
+        "retries": retries,
+        "exclude": tuple(exclude) if exclude else None,
+        "user_agent": user_agent,
+        "doi_resolver": doi_resolver,
+    }
+    settings = _settings(bib, claims, config, encoding, ignore, fail_on, flags)
     report = _run(settings)
     _emit(report, output_format, output, claims_table=True)
     raise typer.Exit(EXIT_FINDINGS if failed(report, settings.fail_on) else EXIT_OK)
@@ -161,11 +272,11 @@ def lint(
     output_format: FormatOption = OutputFormat.TERMINAL,
     output: OutputOption = None,
 ) -> None:
-    """Check the ledger and bibliography offline and list the findings.
+    """Check the ledger and bibliography offline, fetching nothing, and list the findings.
 
     Exit codes as for verify.
     """
-    settings = _settings(bib, claims, config, encoding, ignore, fail_on)
+    settings = _settings(bib, claims, config, encoding, ignore, fail_on, {"check_links": False})
     report = _run(settings)
     _emit(report, output_format, output, claims_table=False)
     raise typer.Exit(EXIT_FINDINGS if failed(report, settings.fail_on) else EXIT_OK)
@@ -211,6 +322,7 @@ def _settings(
     encoding: str | None,
     ignore: list[str] | None,
     fail_on: FailOn | None,
+    more: Mapping[str, object],
 ) -> Settings:
     flags = {
         "bib": bib,
@@ -218,6 +330,7 @@ def _settings(
         "encoding": encoding,
         "ignore": tuple(ignore) if ignore else None,
         "fail_on": fail_on,
+        **more,
     }
     try:
         return load_settings(Path.cwd(), config_file=config, flags=flags)
@@ -227,7 +340,8 @@ def _settings(
 
 def _run(settings: Settings) -> Report:
     try:
-        return run(settings, now=datetime.now(UTC).replace(microsecond=0))
+        with progress_bar(enabled=settings.check_links and sys.stderr.isatty()) as listener:
+            return run(settings, now=datetime.now(UTC).replace(microsecond=0), listener=listener)
     except ClaimcheckError as error:
         _fail_with(error)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
+from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from claimcheck import rules
+from claimcheck.check.options import DEFAULT_PROBE_HOSTS, DEFAULT_USER_AGENT, CheckOptions
 from claimcheck.errors import ConfigError
 from claimcheck.models import Location, Severity
 
@@ -51,6 +53,33 @@ class Settings(BaseModel):
     fail_on: FailOn = Field(
         default=FailOn.ERROR, description="The mildest severity that fails the run."
     )
+    check_links: bool = Field(default=True, description="Fetch every cited URL and DOI.")
+    concurrency: int = Field(default=64, ge=1, le=1024, description="Requests at once, in all.")
+    per_host: int = Field(default=4, ge=1, le=64, description="Requests at once to one host.")
+    max_body: int = Field(
+        default=10 * 1024 * 1024, ge=1024, description="Bytes of a body read at most (decoded)."
+    )
+    connect_timeout: float = Field(default=10.0, gt=0, description="Seconds to connect.")
+    read_timeout: float = Field(default=20.0, gt=0, description="Seconds of silence allowed.")
+    timeout: float = Field(default=45.0, gt=0, description="Seconds for one URL, in all.")
+    retries: int = Field(default=2, ge=0, le=10, description="Retries of 5xx, 408, resets.")
+    backoff: float = Field(default=0.5, ge=0, description="Seconds before the first retry.")
+    retry_after_cap: float = Field(
+        default=60.0, ge=0, description="The longest Retry-After honoured, in seconds."
+    )
+    user_agent: str | None = Field(default=None, description="The User-Agent header.")
+    allow_private: bool = Field(default=False, description="Check loopback/private addresses.")
+    exclude: tuple[str, ...] = Field(default=(), description="Regexes of URLs not to fetch.")
+    probe_hosts: tuple[str, ...] = Field(
+        default=DEFAULT_PROBE_HOSTS, description="host:port to try when nothing answers."
+    )
+    doi_resolver: str = Field(default="https://doi.org", description="The DOI resolver.")
+    ca_file: Path | None = Field(default=None, description="Extra CA certificates (PEM).")
+    cache_dir: Path = Field(default=Path(".claimcheck"), description="Cache and archive folder.")
+    max_age: timedelta = Field(
+        default=timedelta(hours=24), description="How long an alive result is reused."
+    )
+    no_cache: bool = Field(default=False, description="Neither read nor write the cache.")
 
     @field_validator("ignore")
     @classmethod
@@ -62,6 +91,53 @@ class Settings(BaseModel):
                 raise ValueError(f"unknown finding code {name!r} (see 'claimcheck rules')")
             codes.append(found.code)
         return tuple(dict.fromkeys(codes))
+
+    @field_validator("exclude")
+    @classmethod
+    def _regexes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for pattern in value:
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise ValueError(f"exclude pattern {pattern!r} is not a regex: {error}") from None
+        return value
+
+    @field_validator("max_age", mode="before")
+    @classmethod
+    def _duration(cls, value: object) -> object:
+        return parse_duration(value) if isinstance(value, str) else value
+
+    def check_options(self) -> CheckOptions:
+        """The link checker's options."""
+        return CheckOptions(
+            concurrency=self.concurrency,
+            per_host=self.per_host,
+            max_bytes=self.max_body,
+            connect_timeout=self.connect_timeout,
+            read_timeout=self.read_timeout,
+            total_timeout=self.timeout,
+            retries=self.retries,
+            backoff=self.backoff,
+            retry_after_cap=self.retry_after_cap,
+            user_agent=self.user_agent or DEFAULT_USER_AGENT,
+            allow_private=self.allow_private,
+            exclude=self.exclude,
+            probe_hosts=self.probe_hosts,
+            doi_resolver=self.doi_resolver,
+            ca_file=self.ca_file,
+        )
+
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$", re.IGNORECASE)
+_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(text: str) -> timedelta:
+    """``90``, ``90s``, ``30m``, ``24h``, ``7d`` or ``2w`` as a timedelta."""
+    match = _DURATION.match(text)
+    if not match:
+        raise ValueError(f"{text!r} is not a duration such as 30m, 24h or 7d")
+    return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2).lower()])
 
 
 def load_settings(
@@ -94,7 +170,7 @@ def load_settings(
         raise ConfigError(
             f"setting {name!r}: {first['msg']}",
             where,
-            hint="settings: bib, claims, encoding, ignore, fail_on (error|warning|info|never)",
+            hint="see the Configuration section of the README for every setting",
         ) from None
 
 
@@ -122,7 +198,7 @@ def _read_file(path: Path) -> dict[str, Any]:
 
 def _relative_paths(values: dict[str, Any], base: Path) -> dict[str, Any]:
     result = dict(values)
-    for name in ("bib", "claims"):
+    for name in ("bib", "claims", "cache_dir", "ca_file"):
         if isinstance(result.get(name), str):
             result[name] = base / result[name]
     return result

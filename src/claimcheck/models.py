@@ -156,9 +156,78 @@ class Finding(Frozen):
 
 
 class SourceStatus(StrEnum):
-    """What is known of a cited URL or DOI."""
+    """What is known of a cited URL or DOI: a closed set, each with its reasons."""
 
+    ALIVE = "alive"
+    DEAD = "dead"
+    BLOCKED = "blocked"
+    ERROR = "error"
+    TIMEOUT = "timeout"
+    INVALID = "invalid"
+    SKIPPED = "skipped"
+    UNREACHABLE = "unreachable"
     UNCHECKED = "unchecked"
+
+
+class Reason(StrEnum):
+    """Why a source has its status."""
+
+    OK = "ok"
+    DOI_REGISTERED = "doi-registered"
+    NOT_FOUND = "not-found"
+    GONE = "gone"
+    SOFT_404_HOME_REDIRECT = "soft-404-home-redirect"
+    SOFT_404_ERROR_URL = "soft-404-error-url"
+    SOFT_404_TITLE = "soft-404-title"
+    DOMAIN_NOT_FOUND = "domain-not-found"
+    DOI_NOT_FOUND = "doi-not-found"
+    ACCESS_DENIED = "access-denied"
+    RATE_LIMITED = "rate-limited"
+    BOT_CHALLENGE = "bot-challenge"
+    SERVER_ERROR = "server-error"
+    UNEXPECTED_STATUS = "unexpected-status"
+    REDIRECT_LOOP = "redirect-loop"
+    TOO_MANY_REDIRECTS = "too-many-redirects"
+    CONNECTION_REFUSED = "connection-refused"
+    CONNECTION_FAILED = "connection-failed"
+    TLS_FAILED = "tls-failed"
+    MALFORMED_RESPONSE = "malformed-response"
+    DOI_RESOLVER_ERROR = "doi-resolver-error"
+    CONNECT_TIMEOUT = "connect-timeout"
+    READ_TIMEOUT = "read-timeout"
+    TOTAL_TIMEOUT = "total-timeout"
+    INVALID_URL = "invalid-url"
+    EXCLUDED = "excluded"
+    UNSUPPORTED_SCHEME = "unsupported-scheme"
+    PRIVATE_ADDRESS = "private-address"
+    FORBIDDEN_ADDRESS = "forbidden-address"
+    NETWORK_UNREACHABLE = "network-unreachable"
+    NOT_CHECKED = "not-checked"
+
+
+class NoteCode(StrEnum):
+    """Something worth knowing about a source that does not change its status."""
+
+    PERMANENT_REDIRECT = "permanent-redirect"
+    FRAGMENT_MISSING = "fragment-missing"
+    INSECURE_TLS = "insecure-tls"
+    BROWSER_HEADERS = "browser-headers"
+    BODY_TRUNCATED = "body-truncated"
+
+
+class Note(Frozen):
+    """A remark on a source, e.g. that its URL moved permanently."""
+
+    code: NoteCode
+    message: str
+
+
+class Hop(Frozen):
+    """One step of a redirect chain: the URL asked for and the status it answered."""
+
+    url: str
+    status: int | None
+    kind: Literal["http", "meta-refresh"] = "http"
 
 
 class Source(Frozen):
@@ -167,9 +236,24 @@ class Source(Frozen):
     key: str = Field(description="The first reference key that cites it.")
     keys: tuple[str, ...] = Field(description="Every reference key that cites it.")
     kind: Literal["url", "doi"]
-    url: str
+    url: str = Field(description="The URL as cited; for a DOI, its doi.org address.")
+    doi: str | None = Field(default=None, description="The DOI, for kind doi.")
     status: SourceStatus = SourceStatus.UNCHECKED
-    reason: str | None = None
+    reason: Reason = Reason.NOT_CHECKED
+    detail: str | None = Field(default=None, description="The evidence for the status, in words.")
+    http_status: int | None = None
+    final_url: str | None = None
+    redirects: tuple[Hop, ...] = ()
+    checked_at: datetime | None = None
+    elapsed_ms: int | None = None
+    from_cache: bool = False
+    notes: tuple[Note, ...] = ()
+    failing_since: datetime | None = Field(
+        default=None, description="When the current run of failed checks began."
+    )
+    failing_checks: int = Field(
+        default=0, description="How many checks in a row have failed, this one included."
+    )
 
 
 class ClaimStatus(StrEnum):
@@ -208,6 +292,8 @@ class Summary(Frozen):
     sources: int
     findings: dict[Severity, int]
     ignored_findings: int = 0
+    source_statuses: dict[SourceStatus, int] = Field(default_factory=dict)
+    network_unreachable: bool = False
 
 
 class Report(Frozen):

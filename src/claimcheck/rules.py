@@ -242,6 +242,63 @@ RULES: tuple[Rule, ...] = (
         "a web page by one organisation whose url is on another site",
         "the page may be a syndicated copy: cite the site that published it, or check the author",
     ),
+    # CC5xx: what fetching the sources found
+    Rule(
+        "CC501",
+        "source-dead",
+        _E,
+        "a cited URL or DOI that is gone: 404, 410, a soft 404, a domain that no longer exists",
+        "find the page's new address, or cite an archived copy",
+    ),
+    Rule(
+        "CC502",
+        "source-blocked",
+        _W,
+        "a source whose server refuses robots or wants credentials: no proof it is gone",
+        "open it in a browser to confirm; --exclude it if the site always refuses checkers",
+    ),
+    Rule(
+        "CC503",
+        "source-error",
+        _W,
+        "a source that answered with a server error, a broken connection or redirect loop",
+        "try again later; if it persists, look for the page's new address",
+    ),
+    Rule(
+        "CC504",
+        "source-timeout",
+        _W,
+        "a source that did not answer within the deadlines",
+        "try again later, or raise --timeout for slow sites",
+    ),
+    Rule(
+        "CC505",
+        "url-moved",
+        _I,
+        "a URL that redirects permanently to another address",
+        "cite the new address",
+    ),
+    Rule(
+        "CC506",
+        "insecure-tls",
+        _W,
+        "a source reachable only without certificate verification",
+        "readers' browsers will warn them: prefer another address for the page if there is one",
+    ),
+    Rule(
+        "CC507",
+        "fragment-missing",
+        _W,
+        "a URL whose #fragment names no element of the page",
+        "the section may have been renamed: update the fragment",
+    ),
+    Rule(
+        "CC508",
+        "source-skipped",
+        _I,
+        "a source that was not fetched: excluded, a private address, or an unsupported scheme",
+        "pass --allow-private to check loopback and private addresses",
+    ),
 )
 
 BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}

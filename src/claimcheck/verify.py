@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter
 from datetime import datetime
 
 from claimcheck import __version__
 from claimcheck import identifiers as ids
+from claimcheck.check.cache import SqliteCache
+from claimcheck.check.client import Resolver
+from claimcheck.check.findings import source_findings
 from claimcheck.config import FailOn, Settings
+from claimcheck.errors import ConfigError
 from claimcheck.lint import lint
 from claimcheck.load.bib import Bibliography, load_bibliography
 from claimcheck.load.claims import Ledger, load_ledger
@@ -16,29 +21,79 @@ from claimcheck.models import (
     ClaimStatus,
     Finding,
     Inputs,
+    Location,
     Report,
     Severity,
     Source,
+    SourceStatus,
     Summary,
 )
+from claimcheck.pipeline import CheckRun, Listener, run_checks
+
+CACHE_FILE = "claimcheck.sqlite3"
 
 
-def run(settings: Settings, *, now: datetime) -> Report:
-    """Load the bibliography and ledger named by ``settings``, check them, and report."""
+def run(
+    settings: Settings,
+    *,
+    now: datetime,
+    listener: Listener | None = None,
+    resolver: Resolver | None = None,
+) -> Report:
+    """Load the bibliography and ledger named by ``settings``, check them, and report.
+
+    Sources are fetched when ``settings.check_links`` is set; ``listener`` hears of each
+    one as it is done; names are looked up with ``resolver`` (default: the system's).
+    """
     bibliography = load_bibliography(settings.bib, encoding=settings.encoding)
     ledger = load_ledger(settings.claims)
     everything = lint(bibliography, ledger, today=now.date())
-    findings = tuple(f for f in everything if f.code not in settings.ignore)
     sources = collect_sources(bibliography)
+    unreachable = False
+    if settings.check_links and sources:
+        checked = _check(sources, settings, listener, resolver)
+        sources, unreachable = checked.sources, checked.network_unreachable
+        everything += source_findings(sources, bibliography)
+    everything.sort(key=lambda f: (f.file, f.line or 0, f.column or 0, f.code))
+    findings = tuple(f for f in everything if f.code not in settings.ignore)
     return Report(
         tool_version=__version__,
         generated_at=now,
         inputs=Inputs(bib=str(settings.bib), claims=str(settings.claims)),
-        summary=_summary(bibliography, ledger, findings, sources, len(everything)),
+        summary=_summary(bibliography, ledger, findings, sources, len(everything), unreachable),
         findings=findings,
         claims=claim_results(ledger, bibliography),
         sources=sources,
     )
+
+
+def _check(
+    sources: tuple[Source, ...],
+    settings: Settings,
+    listener: Listener | None,
+    resolver: Resolver | None,
+) -> CheckRun:
+    options = settings.check_options()
+    if settings.no_cache:
+        return run_checks(sources, options, listener=listener, resolver=resolver)
+    path = settings.cache_dir / CACHE_FILE
+    try:
+        cache = SqliteCache(path)
+    except (OSError, sqlite3.Error) as error:
+        raise ConfigError(
+            f"cannot open the cache: {error}",
+            Location(file=str(path)),
+            hint="set cache_dir to a writable folder, or pass --no-cache",
+        ) from None
+    with cache:
+        return run_checks(
+            sources,
+            options,
+            cache=cache,
+            max_age=settings.max_age,
+            listener=listener,
+            resolver=resolver,
+        )
 
 
 def collect_sources(bibliography: Bibliography) -> tuple[Source, ...]:
@@ -90,8 +145,10 @@ def _summary(
     findings: tuple[Finding, ...],
     sources: tuple[Source, ...],
     found: int,
+    unreachable: bool,
 ) -> Summary:
     counts = Counter(finding.severity for finding in findings)
+    statuses = Counter(source.status for source in sources)
     return Summary(
         references=len(bibliography.references),
         claims=len(ledger.claims),
@@ -99,6 +156,8 @@ def _summary(
         sources=len(sources),
         findings={severity: counts.get(severity, 0) for severity in Severity},
         ignored_findings=found - len(findings),
+        source_statuses={status: statuses[status] for status in SourceStatus if statuses[status]},
+        network_unreachable=unreachable,
     )
 
 

@@ -9,11 +9,29 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from claimcheck.models import ClaimResult, ClaimStatus, Finding, Report, Severity, Source
+from claimcheck.models import (
+    ClaimResult,
+    ClaimStatus,
+    Finding,
+    Reason,
+    Report,
+    Severity,
+    Source,
+    SourceStatus,
+)
 from claimcheck.report import RenderOptions
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _HEADING = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings", Severity.INFO: "Info"}
+_SOURCE_STYLE = {
+    SourceStatus.ALIVE: "green",
+    SourceStatus.DEAD: "bold red",
+    SourceStatus.BLOCKED: "yellow",
+    SourceStatus.ERROR: "red",
+    SourceStatus.TIMEOUT: "yellow",
+    SourceStatus.UNREACHABLE: "yellow",
+}
+_SAYS_STATUS = frozenset({Reason.OK, Reason.NOT_FOUND, Reason.GONE, Reason.ACCESS_DENIED})
 _CLAIM_STYLE = {ClaimStatus.UNVERIFIED: "yellow", ClaimStatus.UNSUPPORTED: "bold red"}
 
 
@@ -71,7 +89,27 @@ def summary_line(report: Report) -> Text:
         text.append(f"{count} {noun[severity]}{plural}", style=_STYLE[severity])
     if summary.ignored_findings:
         text.append(f" ({summary.ignored_findings} ignored)")
-    unchecked = sum(1 for source in report.sources if source.status == "unchecked")
+    text.append_text(_sources_summary(report))
+    return text
+
+
+def _sources_summary(report: Report) -> Text:
+    statuses = report.summary.source_statuses
+    text = Text()
+    unreachable = statuses.get(SourceStatus.UNREACHABLE, 0)
+    if report.summary.network_unreachable:
+        text.append(f"; network unreachable: {unreachable} sources not checked", style="yellow")
+    counted = [
+        (status, count)
+        for status, count in statuses.items()
+        if status not in {SourceStatus.UNREACHABLE, SourceStatus.UNCHECKED} and count
+    ]
+    if counted:
+        text.append("; sources: ")
+        for index, (status, count) in enumerate(counted):
+            text.append(", " if index else "")
+            text.append(f"{count} {status.value}", style=_SOURCE_STYLE.get(status, ""))
+    unchecked = statuses.get(SourceStatus.UNCHECKED, 0)
     if unchecked:
         text.append(f"; {unchecked} sources not checked")
     return text
@@ -114,10 +152,32 @@ def _sources_table(sources: tuple[Source, ...]) -> Table:
     table = Table(title=f"Sources ({len(sources)})", title_justify="left", box=box.SIMPLE_HEAD)
     table.add_column("reference", no_wrap=True)
     table.add_column("status", no_wrap=True)
-    table.add_column("url", overflow="fold")
+    table.add_column("why", overflow="fold", ratio=1)
+    table.add_column("url", overflow="fold", ratio=2)
     for source in sources:
-        table.add_row(", ".join(source.keys), source.status.value, source.url)
+        table.add_row(
+            ", ".join(source.keys),
+            Text(source.status.value, style=_SOURCE_STYLE.get(source.status, "")),
+            _why(source),
+            source.url,
+        )
     return table
+
+
+def _why(source: Source) -> str:
+    if source.status is SourceStatus.UNCHECKED:
+        return ""
+    parts = [source.reason.value]
+    if source.http_status is not None and source.reason not in _SAYS_STATUS:
+        parts.append(f"HTTP {source.http_status}")
+    if source.from_cache and source.checked_at:
+        parts.append(f"cached {source.checked_at.date().isoformat()}")
+    if source.failing_since is not None and source.failing_checks > 1:
+        parts.append(
+            f"since {source.failing_since.date().isoformat()}, {source.failing_checks} checks"
+        )
+    parts += [note.code.value for note in source.notes]
+    return "; ".join(parts)
 
 
 def _claims_table(claims: tuple[ClaimResult, ...]) -> Table:

@@ -1,0 +1,198 @@
+"""Turn what a fetch saw into a status and a reason: pure rules, no I/O."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+from claimcheck.check.fetch import PERMANENT, REFUSING, Answer, Failure, Outcome
+from claimcheck.check.html import is_challenge
+from claimcheck.models import Note, NoteCode, Reason, SourceStatus
+
+_LANGUAGES = "en|de|fr|es|it|pt|nl|sv|da|no|fi|pl|cs|ru|uk|tr|ar|he|ja|jp|zh|cn|ko|kr|hi|id"
+_HOME_PATHS = re.compile(
+    rf"^/?(?:(?:{_LANGUAGES})(?:[-_][a-z]{{2,4}})?/?)?"
+    r"(?:index\.(?:html?|php|aspx?|jsp)|home(?:page)?(?:\.html?)?|default\.aspx?)?/?$",
+    re.IGNORECASE,
+)
+_ERROR_URL = re.compile(
+    r"(?:^|[/_.=?&-])(?:404|not[-_]?found|page[-_]?not[-_]?found|error[-_]?404|"
+    r"pagenotfound|notfound)(?:$|[/_.?&=-])",
+    re.IGNORECASE,
+)
+_NOT_FOUND_TEXT = re.compile(
+    r"(?:page|file|document|article|content)s?\s+(?:was\s+|is\s+)?"
+    r"(?:not\s+found|cannot\s+be\s+found|could\s+not\s+be\s+found|"
+    r"does\s+not\s+exist|doesn'?t\s+exist|no\s+longer\s+exists?)"
+    r"|\b404\b.{0,20}not\s+found|not\s+found.{0,20}\b404\b|\berror\s*404\b|\b404\s+error\b"
+    r"|^\s*404\b|^\s*not\s+found\s*(?:$|[|:\-\u2013\u2014])",
+    re.IGNORECASE,
+)
+_FAILURES: dict[Failure, tuple[SourceStatus, Reason]] = {
+    Failure.NAME_NOT_FOUND: (SourceStatus.DEAD, Reason.DOMAIN_NOT_FOUND),
+    Failure.LOOKUP_FAILED: (SourceStatus.ERROR, Reason.CONNECTION_FAILED),
+    Failure.REFUSED: (SourceStatus.ERROR, Reason.CONNECTION_REFUSED),
+    Failure.CONNECT_FAILED: (SourceStatus.ERROR, Reason.CONNECTION_FAILED),
+    Failure.RESET: (SourceStatus.ERROR, Reason.CONNECTION_FAILED),
+    Failure.TLS: (SourceStatus.ERROR, Reason.TLS_FAILED),
+    Failure.TLS_VERIFY: (SourceStatus.ERROR, Reason.TLS_FAILED),
+    Failure.CONNECT_TIMEOUT: (SourceStatus.TIMEOUT, Reason.CONNECT_TIMEOUT),
+    Failure.READ_TIMEOUT: (SourceStatus.TIMEOUT, Reason.READ_TIMEOUT),
+    Failure.TOTAL_TIMEOUT: (SourceStatus.TIMEOUT, Reason.TOTAL_TIMEOUT),
+    Failure.REDIRECT_LOOP: (SourceStatus.ERROR, Reason.REDIRECT_LOOP),
+    Failure.TOO_MANY_REDIRECTS: (SourceStatus.ERROR, Reason.TOO_MANY_REDIRECTS),
+    Failure.MALFORMED: (SourceStatus.ERROR, Reason.MALFORMED_RESPONSE),
+    Failure.FORBIDDEN_ADDRESS: (SourceStatus.SKIPPED, Reason.FORBIDDEN_ADDRESS),
+    Failure.PRIVATE_ADDRESS: (SourceStatus.SKIPPED, Reason.PRIVATE_ADDRESS),
+    Failure.UNSUPPORTED_SCHEME: (SourceStatus.SKIPPED, Reason.UNSUPPORTED_SCHEME),
+    Failure.INVALID_URL: (SourceStatus.INVALID, Reason.INVALID_URL),
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A source's status, the reason for it, the evidence in words, and remarks."""
+
+    status: SourceStatus
+    reason: Reason
+    detail: str
+    notes: tuple[Note, ...] = ()
+
+
+def classify(outcome: Outcome) -> Verdict:
+    """The verdict on one fetch."""
+    if outcome.answer is None:
+        failure = outcome.failure or Failure.CONNECT_FAILED
+        status, reason = _FAILURES[failure]
+        return Verdict(status, reason, outcome.detail or failure.value)
+    verdict = _classify_answer(outcome, outcome.answer)
+    if verdict.status is SourceStatus.ALIVE:
+        return Verdict(verdict.status, verdict.reason, verdict.detail, _notes(outcome))
+    return verdict
+
+
+def _classify_answer(outcome: Outcome, answer: Answer) -> Verdict:
+    code = answer.status
+    if is_challenge(code, answer.headers, answer.page):
+        return Verdict(
+            SourceStatus.BLOCKED,
+            Reason.BOT_CHALLENGE,
+            f"HTTP {code}: a bot challenge page stands in front of the page",
+        )
+    if code in {404, 410}:
+        reason = Reason.NOT_FOUND if code == 404 else Reason.GONE
+        return Verdict(SourceStatus.DEAD, reason, f"HTTP {code}")
+    if code == 429 or (code == 503 and outcome.retry_after is not None):
+        wait = f" (Retry-After {outcome.retry_after:g} s)" if outcome.retry_after else ""
+        return Verdict(SourceStatus.BLOCKED, Reason.RATE_LIMITED, f"HTTP {code}{wait}")
+    if code in REFUSING:
+        return Verdict(SourceStatus.BLOCKED, Reason.ACCESS_DENIED, f"HTTP {code}")
+    if code >= 500:
+        return Verdict(SourceStatus.ERROR, Reason.SERVER_ERROR, f"HTTP {code}")
+    if 200 <= code < 300:
+        return _classify_success(outcome, answer)
+    return Verdict(SourceStatus.ERROR, Reason.UNEXPECTED_STATUS, f"HTTP {code}")
+
+
+def _classify_success(outcome: Outcome, answer: Answer) -> Verdict:
+    if outcome.hops and _home_redirect(outcome.url, answer.url):
+        return Verdict(
+            SourceStatus.DEAD,
+            Reason.SOFT_404_HOME_REDIRECT,
+            f"HTTP {answer.status}, but only after a redirect to the site's home page {answer.url}",
+        )
+    if outcome.hops and _names_error_page(outcome.url, answer.url):
+        return Verdict(
+            SourceStatus.DEAD,
+            Reason.SOFT_404_ERROR_URL,
+            f"HTTP {answer.status}, but the redirects end at an error page {answer.url}",
+        )
+    heading = _not_found_heading(answer)
+    if heading is not None:
+        return Verdict(
+            SourceStatus.DEAD,
+            Reason.SOFT_404_TITLE,
+            f"HTTP {answer.status}, but the page says {heading!r}",
+        )
+    return Verdict(SourceStatus.ALIVE, Reason.OK, f"HTTP {answer.status}")
+
+
+def _home_redirect(original: str, final: str) -> bool:
+    """A deep URL whose redirects end at the home page of the same site."""
+    before, after = urlsplit(original), urlsplit(final)
+    deep = before.path.strip("/") != "" and not _HOME_PATHS.match(before.path)
+    same_site = _site(before.hostname) == _site(after.hostname)
+    return deep and same_site and bool(_HOME_PATHS.match(after.path)) and not after.query
+
+
+def _site(host: str | None) -> str:
+    labels = (host or "").lower().removeprefix("www.").split(".")
+    return (
+        ".".join(labels[-3:]) if len(labels[-1]) == 2 and len(labels) > 2 else ".".join(labels[-2:])
+    )
+
+
+def _names_error_page(original: str, final: str) -> bool:
+    target = unquote(urlsplit(final).path + "?" + urlsplit(final).query)
+    source = unquote(urlsplit(original).path + "?" + urlsplit(original).query)
+    return bool(_ERROR_URL.search(target)) and not _ERROR_URL.search(source)
+
+
+def _not_found_heading(answer: Answer) -> str | None:
+    page = answer.page
+    if page is None:
+        return None
+    for text in (page.title, page.h1):
+        if text and _NOT_FOUND_TEXT.search(text):
+            return text
+    return None
+
+
+def _notes(outcome: Outcome) -> tuple[Note, ...]:
+    notes: list[Note] = []
+    answer = outcome.answer
+    assert answer is not None
+    if outcome.hops and outcome.hops[0].status in PERMANENT and answer.url != outcome.url:
+        notes.append(
+            Note(
+                code=NoteCode.PERMANENT_REDIRECT,
+                message=f"moved permanently: cite {answer.url}",
+            )
+        )
+    if outcome.tls_problem:
+        notes.append(
+            Note(
+                code=NoteCode.INSECURE_TLS,
+                message=f"fetched without certificate verification: {outcome.tls_problem}",
+            )
+        )
+    if outcome.browser_headers:
+        notes.append(
+            Note(
+                code=NoteCode.BROWSER_HEADERS,
+                message="the server answered only to browser-like request headers",
+            )
+        )
+    missing = _missing_fragment(outcome.url, answer)
+    if missing:
+        notes.append(
+            Note(
+                code=NoteCode.FRAGMENT_MISSING,
+                message=f"the page has no element with id or name {missing!r}",
+            )
+        )
+    return tuple(notes)
+
+
+def _missing_fragment(url: str, answer: Answer) -> str | None:
+    """The URL's #fragment when the HTML page has no such anchor (SPA routes not judged)."""
+    fragment = urlsplit(url).fragment
+    if not fragment or answer.page is None or answer.truncated:
+        return None
+    if fragment.startswith(("!", "/", ":~:")) or "=" in fragment:
+        return None
+    anchors = answer.page.anchors
+    if fragment in anchors or unquote(fragment) in anchors:
+        return None
+    return unquote(fragment)

@@ -1,0 +1,384 @@
+"""Fetch one URL the way a careful reader's browser would, and record what happened."""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import errno
+import random
+import ssl
+import time
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from enum import StrEnum
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from claimcheck.check.body import read_body
+from claimcheck.check.client import AddressRefused, NameLookupFailed, NameNotFound
+from claimcheck.check.hosts import HostGates
+from claimcheck.check.html import PageFacts, decode_html, is_challenge, is_html, page_facts
+from claimcheck.check.options import BROWSER_HEADERS, CheckOptions
+from claimcheck.check.safety import AddressClass
+from claimcheck.models import Hop
+
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+PERMANENT = frozenset({301, 308})
+REFUSING = frozenset({401, 402, 403, 407, 429, 451, 999})
+RETRYABLE = frozenset({408, 500, 502, 503, 504, 520, 521, 522, 523, 524})
+_CHALLENGE_READ = 256 * 1024
+
+
+class Failure(StrEnum):
+    """Why a fetch got no usable HTTP response."""
+
+    NAME_NOT_FOUND = "name-not-found"
+    LOOKUP_FAILED = "lookup-failed"
+    REFUSED = "refused"
+    CONNECT_FAILED = "connect-failed"
+    RESET = "reset"
+    TLS = "tls"
+    TLS_VERIFY = "tls-verify"
+    CONNECT_TIMEOUT = "connect-timeout"
+    READ_TIMEOUT = "read-timeout"
+    TOTAL_TIMEOUT = "total-timeout"
+    REDIRECT_LOOP = "redirect-loop"
+    TOO_MANY_REDIRECTS = "too-many-redirects"
+    MALFORMED = "malformed"
+    FORBIDDEN_ADDRESS = "forbidden-address"
+    PRIVATE_ADDRESS = "private-address"
+    UNSUPPORTED_SCHEME = "unsupported-scheme"
+    INVALID_URL = "invalid-url"
+
+
+# Failures that say nothing of the page, only that its host could not be reached.
+CONNECTIVITY = frozenset(
+    {
+        Failure.NAME_NOT_FOUND,
+        Failure.LOOKUP_FAILED,
+        Failure.REFUSED,
+        Failure.CONNECT_FAILED,
+        Failure.CONNECT_TIMEOUT,
+    }
+)
+_RETRIED = frozenset({Failure.RESET, Failure.CONNECT_TIMEOUT, Failure.READ_TIMEOUT})
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One HTTP response: its status, the headers that matter, and what was read of it."""
+
+    url: str
+    status: int
+    headers: httpx.Headers
+    page: PageFacts | None = None
+    body: bytes | None = None
+    truncated: bool = False
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Everything one check of a URL saw, for classification."""
+
+    url: str
+    started_at: datetime
+    elapsed: float = 0.0
+    answer: Answer | None = None
+    failure: Failure | None = None
+    detail: str | None = None
+    hops: tuple[Hop, ...] = ()
+    retry_after: float | None = None
+    tls_problem: str | None = None
+    browser_headers: bool = False
+    attempts: int = 0
+
+    @property
+    def final_url(self) -> str | None:
+        """The URL whose answer ended the chain."""
+        return self.answer.url if self.answer else None
+
+
+@dataclass
+class _Chain:
+    want_body: bool
+    hops: list[Hop] = field(default_factory=list)
+    attempts: int = 0
+    retry_after: float | None = None
+
+
+class _Stop(Exception):
+    """A request ended without an answer worth following."""
+
+    def __init__(self, failure: Failure, detail: str):
+        super().__init__(detail)
+        self.failure = failure
+        self.detail = detail
+
+
+class Fetcher:
+    """Fetches URLs through one client, politely: per-host slots, retries, Retry-After."""
+
+    def __init__(
+        self,
+        options: CheckOptions,
+        client: httpx.AsyncClient,
+        insecure_client: httpx.AsyncClient,
+        *,
+        want_body: bool = False,
+    ):
+        self.options = options
+        self._client = client
+        self._insecure = insecure_client
+        self._gates = HostGates(options.per_host)
+        self._global = asyncio.Semaphore(options.concurrency)
+        self._want_body = want_body
+
+    async def fetch(self, url: str, *, want_body: bool | None = None) -> Outcome:
+        """Fetch ``url``, following redirects and meta refreshes, within the total deadline.
+
+        The body is kept when ``want_body`` (default: as the fetcher was made) asks for it.
+        """
+        started = datetime.now(UTC)
+        clock = time.monotonic()
+        chain = _Chain(want_body=self._want_body if want_body is None else want_body)
+        outcome = Outcome(url=url, started_at=started)
+        try:
+            async with asyncio.timeout(self.options.total_timeout):
+                outcome = await self._fetch(url, started, chain)
+        except TimeoutError:
+            outcome = Outcome(
+                url=url,
+                started_at=started,
+                failure=Failure.TOTAL_TIMEOUT,
+                detail=f"no answer within the total deadline of {self.options.total_timeout:g} s",
+                hops=tuple(chain.hops),
+                attempts=chain.attempts,
+            )
+        return replace(outcome, elapsed=time.monotonic() - clock)
+
+    async def _fetch(self, url: str, started: datetime, chain: _Chain) -> Outcome:
+        client, browser, tls_problem = self._client, False, None
+        while True:
+            chain.hops.clear()
+            try:
+                answer = await self._follow(url, client, browser, chain)
+            except _Stop as stop:
+                if stop.failure is Failure.TLS_VERIFY and client is self._client:
+                    client, tls_problem = self._insecure, stop.detail
+                    continue
+                return Outcome(
+                    url=url,
+                    started_at=started,
+                    failure=stop.failure,
+                    detail=stop.detail,
+                    hops=tuple(chain.hops),
+                    retry_after=chain.retry_after,
+                    tls_problem=tls_problem,
+                    browser_headers=browser,
+                    attempts=chain.attempts,
+                )
+            if not browser and _refuses_robots(answer):
+                browser = True
+                continue
+            return Outcome(
+                url=url,
+                started_at=started,
+                answer=answer,
+                hops=tuple(chain.hops),
+                retry_after=chain.retry_after,
+                tls_problem=tls_problem,
+                browser_headers=browser,
+                attempts=chain.attempts,
+            )
+
+    async def _follow(
+        self, url: str, client: httpx.AsyncClient, browser: bool, chain: _Chain
+    ) -> Answer:
+        current = url
+        seen: set[str] = set()
+        for _ in range(self.options.max_redirects + 1):
+            if current in seen:
+                raise _Stop(Failure.REDIRECT_LOOP, f"the redirects come back to {current}")
+            seen.add(current)
+            _check_scheme(current)
+            answer = await self._request(current, client, browser, chain)
+            target = _redirect_target(answer)
+            if target is None:
+                return answer
+            kind = "meta-refresh" if answer.status < 300 else "http"
+            chain.hops.append(Hop(url=current, status=answer.status, kind=kind))
+            current = urljoin(current, target)
+        raise _Stop(
+            Failure.TOO_MANY_REDIRECTS,
+            f"more than {self.options.max_redirects} redirects",
+        )
+
+    async def _request(
+        self, url: str, client: httpx.AsyncClient, browser: bool, chain: _Chain
+    ) -> Answer:
+        """One GET with retries: 5xx, 408, resets and timeouts back off; Retry-After pauses."""
+        host = (urlsplit(url).hostname or "").lower()
+        headers = dict(BROWSER_HEADERS) if browser else {}
+        attempt = 0
+        while True:
+            chain.attempts += 1
+            try:
+                async with self._gates.slot(host), self._global:
+                    answer = await self._get(client, url, headers, chain.want_body)
+            except _Stop as stop:
+                if stop.failure in _RETRIED and attempt < self.options.retries:
+                    attempt += 1
+                    await asyncio.sleep(self._backoff(attempt))
+                    continue
+                raise
+            wait = _retry_after(answer)
+            if answer.status in {429, 503} and wait is not None:
+                chain.retry_after = wait
+                if wait > self.options.retry_after_cap or attempt >= self.options.retries:
+                    return answer
+                attempt += 1
+                self._gates.pause(host, wait)
+                continue
+            if (answer.status in RETRYABLE or answer.status == 429) and (
+                attempt < self.options.retries
+            ):
+                attempt += 1
+                await asyncio.sleep(self._backoff(attempt))
+                continue
+            return answer
+
+    async def _get(
+        self, client: httpx.AsyncClient, url: str, headers: dict[str, str], want_body: bool
+    ) -> Answer:
+        try:
+            request = client.build_request("GET", url, headers=headers)
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError) as error:
+            raise _Stop(Failure.INVALID_URL, str(error)) from None
+        try:
+            response = await client.send(request, stream=True)
+        except httpx.HTTPError as error:
+            raise _stop_for(error) from None
+        try:
+            return await self._answer(url, response, want_body)
+        except httpx.HTTPError as error:
+            raise _stop_for(error) from None
+        finally:
+            await response.aclose()
+
+    async def _answer(self, url: str, response: httpx.Response, want_body: bool) -> Answer:
+        content_type = response.headers.get("content-type")
+        status = response.status_code
+        html = is_html(content_type) or (content_type is None and 200 <= status < 300)
+        if want_body or (html and 200 <= status < 300):
+            limit = self.options.max_bytes
+        elif html and (status in REFUSING or status in RETRYABLE):
+            limit = _CHALLENGE_READ
+        else:
+            limit = 0
+        if limit == 0:
+            return Answer(url=url, status=status, headers=response.headers)
+        body = await read_body(response, limit)
+        page = page_facts(decode_html(body.data, content_type)) if html else None
+        return Answer(
+            url=url,
+            status=status,
+            headers=response.headers,
+            page=page,
+            body=body.data if want_body else None,
+            truncated=body.truncated,
+        )
+
+    def _backoff(self, attempt: int) -> float:
+        base: float = self.options.backoff * 2.0 ** (attempt - 1)
+        return base * (0.5 + random.random())
+
+
+def _check_scheme(url: str) -> None:
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in {"http", "https"}:
+        raise _Stop(Failure.UNSUPPORTED_SCHEME, f"{scheme or 'no'} scheme: {url}")
+
+
+def _redirect_target(answer: Answer) -> str | None:
+    if answer.status in REDIRECTS:
+        location = answer.headers.get("location")
+        return location.strip() if location and location.strip() else None
+    if 200 <= answer.status < 300 and answer.page and answer.page.refresh:
+        return answer.page.refresh[1]
+    return None
+
+
+def _refuses_robots(answer: Answer) -> bool:
+    """An answer that may only mean the server dislikes robots: worth one browser-like try."""
+    return answer.status in REFUSING or is_challenge(answer.status, answer.headers, answer.page)
+
+
+def _retry_after(answer: Answer) -> float | None:
+    """Seconds to wait, from a Retry-After of seconds or of an HTTP date."""
+    value = answer.headers.get("retry-after")
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max((when - datetime.now(UTC)).total_seconds(), 0.0)
+
+
+def _stop_for(error: httpx.HTTPError) -> _Stop:
+    """The failure an httpx exception stands for, judged by its causes."""
+    causes = _causes(error)
+    for cause in causes:
+        if isinstance(cause, NameNotFound):
+            return _Stop(Failure.NAME_NOT_FOUND, f"the domain does not resolve ({cause})")
+        if isinstance(cause, NameLookupFailed):
+            return _Stop(Failure.LOOKUP_FAILED, f"the name lookup failed ({cause})")
+        if isinstance(cause, AddressRefused):
+            if cause.address_class is AddressClass.FORBIDDEN:
+                return _Stop(
+                    Failure.FORBIDDEN_ADDRESS,
+                    f"never connected: {cause} (link-local or cloud metadata)",
+                )
+            return _Stop(
+                Failure.PRIVATE_ADDRESS,
+                f"not connected: {cause}, a private address (--allow-private checks it)",
+            )
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return _Stop(Failure.TLS_VERIFY, cause.verify_message or str(cause))
+        if isinstance(cause, ssl.SSLError):
+            return _Stop(Failure.TLS, f"TLS handshake failed: {cause.reason or cause}")
+        if isinstance(cause, ConnectionRefusedError) or (
+            isinstance(cause, OSError) and cause.errno == errno.ECONNREFUSED
+        ):
+            return _Stop(Failure.REFUSED, "the connection was refused")
+    if isinstance(error, httpx.ConnectTimeout):
+        return _Stop(Failure.CONNECT_TIMEOUT, "connecting timed out")
+    if isinstance(error, httpx.TimeoutException):
+        return _Stop(Failure.READ_TIMEOUT, "the server stopped sending")
+    if isinstance(error, httpx.ConnectError):
+        return _Stop(Failure.CONNECT_FAILED, f"could not connect: {error}")
+    if isinstance(error, httpx.RemoteProtocolError):
+        text = str(error)
+        if "disconnected" in text.lower() or "peer closed" in text.lower():
+            return _Stop(Failure.RESET, "the server closed the connection without an answer")
+        return _Stop(Failure.MALFORMED, f"the answer is not valid HTTP: {text}")
+    if isinstance(error, httpx.ReadError | httpx.WriteError):
+        return _Stop(Failure.RESET, f"the connection was reset: {error}")
+    if isinstance(error, httpx.DecodingError):
+        return _Stop(Failure.MALFORMED, f"the body cannot be decoded: {error}")
+    return _Stop(Failure.CONNECT_FAILED, f"{type(error).__name__}: {error}")
+
+
+def _causes(error: BaseException) -> list[BaseException]:
+    found: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and current not in found and len(found) < 10:
+        found.append(current)
+        current = current.__cause__ or current.__context__
+    return found

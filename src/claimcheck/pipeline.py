@@ -1,0 +1,225 @@
+"""The one concurrent stage: check every source, politely, and say what each one is."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+from urllib.parse import urlsplit
+
+from claimcheck.check.cache import RECORDED, ResultCache
+from claimcheck.check.classify import Verdict, classify
+from claimcheck.check.client import Resolver, SystemResolver, make_client
+from claimcheck.check.doi import check_doi
+from claimcheck.check.fetch import CONNECTIVITY, Fetcher, Outcome
+from claimcheck.check.network import network_is_up
+from claimcheck.check.options import CheckOptions
+from claimcheck.models import Reason, Source, SourceStatus
+
+
+class Listener(Protocol):
+    """Hears how a run goes: how many sources there are, and each one as it is done."""
+
+    def started(self, total: int) -> None:
+        """The run is about to check ``total`` sources."""
+
+    def finished(self, source: Source) -> None:
+        """``source`` is done (from the cache or the network)."""
+
+
+@dataclass(frozen=True)
+class CheckRun:
+    """The sources with what was found, and whether the machine had no network."""
+
+    sources: tuple[Source, ...]
+    network_unreachable: bool
+
+
+def run_checks(
+    sources: Sequence[Source],
+    options: CheckOptions,
+    *,
+    cache: ResultCache | None = None,
+    max_age: timedelta = timedelta(hours=24),
+    listener: Listener | None = None,
+    resolver: Resolver | None = None,
+) -> CheckRun:
+    """Check ``sources`` and return them with their statuses (blocking)."""
+    return asyncio.run(
+        check_sources(
+            sources, options, cache=cache, max_age=max_age, listener=listener, resolver=resolver
+        )
+    )
+
+
+async def check_sources(
+    sources: Sequence[Source],
+    options: CheckOptions,
+    *,
+    cache: ResultCache | None = None,
+    max_age: timedelta = timedelta(hours=24),
+    listener: Listener | None = None,
+    resolver: Resolver | None = None,
+) -> CheckRun:
+    """Check every source once: from the cache when fresh and alive, else over the network.
+
+    Names are looked up with ``resolver`` (default: the system's).
+    """
+    now = datetime.now(UTC)
+    resolver = resolver or SystemResolver()
+    excluded = [re.compile(pattern) for pattern in options.exclude]
+    done: dict[int, Source] = {}
+    pending: list[int] = []
+    if listener:
+        listener.started(len(sources))
+    for index, source in enumerate(sources):
+        early = _without_request(source, excluded, cache, max_age, now)
+        if early is None:
+            pending.append(index)
+        else:
+            done[index] = early
+            if listener:
+                listener.finished(early)
+    outcomes: dict[int, Outcome] = {}
+    if pending:
+        async with (
+            make_client(options, resolver) as client,
+            make_client(options, resolver, verify=False) as insecure,
+        ):
+            fetcher = Fetcher(options, client, insecure)
+
+            async def one(index: int) -> None:
+                outcome, verdict = await _check(fetcher, sources[index])
+                outcomes[index] = outcome
+                done[index] = _result(sources[index], outcome, verdict)
+                if listener:
+                    listener.finished(done[index])
+
+            await asyncio.gather(*(one(index) for index in pending))
+    offline = await _offline(outcomes, options, resolver)
+    results = [done[index] for index in range(len(sources))]
+    if offline:
+        results = [
+            _unreachable(result) if index in outcomes and _connectivity(outcomes[index]) else result
+            for index, result in enumerate(results)
+        ]
+    if cache is not None:
+        cache.record(results)
+        results = [_with_streak(result, cache) for result in results]
+    return CheckRun(sources=tuple(results), network_unreachable=offline)
+
+
+def _without_request(
+    source: Source,
+    excluded: list[re.Pattern[str]],
+    cache: ResultCache | None,
+    max_age: timedelta,
+    now: datetime,
+) -> Source | None:
+    """A result that needs no request: excluded, unparseable, or fresh in the cache."""
+    if any(pattern.search(source.url) for pattern in excluded):
+        return source.model_copy(
+            update={
+                "status": SourceStatus.SKIPPED,
+                "reason": Reason.EXCLUDED,
+                "detail": "excluded by configuration",
+            }
+        )
+    try:
+        parts = urlsplit(source.url)
+        valid = parts.scheme in {"http", "https"} and bool(parts.hostname)
+    except ValueError:
+        valid = False
+    if not valid:
+        return source.model_copy(
+            update={
+                "status": SourceStatus.INVALID,
+                "reason": Reason.INVALID_URL,
+                "detail": "the URL cannot be parsed or has no host",
+            }
+        )
+    cached = cache.fresh(source.url, max_age, now) if cache is not None else None
+    if cached is None:
+        return None
+    return source.model_copy(
+        update={
+            field: getattr(cached, field)
+            for field in (
+                "status",
+                "reason",
+                "detail",
+                "http_status",
+                "final_url",
+                "redirects",
+                "checked_at",
+                "elapsed_ms",
+                "notes",
+            )
+        }
+        | {"from_cache": True}
+    )
+
+
+async def _check(fetcher: Fetcher, source: Source) -> tuple[Outcome, Verdict]:
+    if source.kind == "doi" and source.doi:
+        return await check_doi(fetcher, source.doi)
+    outcome = await fetcher.fetch(source.url)
+    return outcome, classify(outcome)
+
+
+def _result(source: Source, outcome: Outcome, verdict: Verdict) -> Source:
+    answer = outcome.answer
+    return source.model_copy(
+        update={
+            "status": verdict.status,
+            "reason": verdict.reason,
+            "detail": verdict.detail,
+            "http_status": answer.status if answer else None,
+            "final_url": answer.url if answer and source.kind == "url" else None,
+            "redirects": outcome.hops,
+            "checked_at": outcome.started_at.replace(microsecond=0),
+            "elapsed_ms": round(outcome.elapsed * 1000),
+            "notes": verdict.notes,
+            "from_cache": False,
+        }
+    )
+
+
+def _connectivity(outcome: Outcome) -> bool:
+    return outcome.answer is None and outcome.failure in CONNECTIVITY
+
+
+async def _offline(outcomes: dict[int, Outcome], options: CheckOptions, resolver: Resolver) -> bool:
+    """Whether every host failed to resolve or connect and no probe host answers either."""
+    if not outcomes or not all(_connectivity(outcome) for outcome in outcomes.values()):
+        return False
+    return not await network_is_up(options.probe_hosts, options.probe_timeout, resolver)
+
+
+def _unreachable(source: Source) -> Source:
+    return source.model_copy(
+        update={
+            "status": SourceStatus.UNREACHABLE,
+            "reason": Reason.NETWORK_UNREACHABLE,
+            "detail": "this machine has no network: not checked",
+            "http_status": None,
+            "final_url": None,
+            "redirects": (),
+            "checked_at": None,
+            "elapsed_ms": None,
+        }
+    )
+
+
+def _with_streak(source: Source, cache: ResultCache) -> Source:
+    if source.status not in RECORDED or source.status is SourceStatus.ALIVE or source.from_cache:
+        return source
+    streak = cache.streak(source.url)
+    if streak is None or source.checked_at is None:
+        return source
+    return source.model_copy(
+        update={"failing_since": streak.since, "failing_checks": streak.checks}
+    )
