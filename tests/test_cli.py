@@ -29,8 +29,8 @@ def claimcheck(
     )
 
 
-def test_verify_on_the_bundled_example_fails_the_policy_for_its_escaped_url(repo: Path) -> None:
-    result = claimcheck("verify", cwd=repo)
+def test_lint_of_the_bundled_example_fails_the_policy_for_its_escaped_url(repo: Path) -> None:
+    result = claimcheck("lint", cwd=repo)
     assert result.returncode == 1
     assert "references.bib:68 CC303" in result.stdout
     assert "1 error" in result.stdout
@@ -40,23 +40,23 @@ def test_verify_on_the_bundled_example_fails_the_policy_for_its_escaped_url(repo
 
 def test_clean_project_exits_0(tmp_path: Path) -> None:
     make_project(tmp_path)
-    result = claimcheck("verify", cwd=tmp_path)
+    result = claimcheck("lint", cwd=tmp_path)
     assert result.returncode == 0, result.stdout
     assert "no findings" in result.stdout
 
 
 def test_warnings_pass_by_default_and_fail_with_fail_on_warning(tmp_path: Path) -> None:
     make_project(tmp_path, bib=CLEAN_BIB + "@article{unused2020, title = {Unused}}\n")
-    assert claimcheck("verify", cwd=tmp_path).returncode == 0
-    assert claimcheck("verify", "--fail-on", "warning", cwd=tmp_path).returncode == 1
+    assert claimcheck("lint", cwd=tmp_path).returncode == 0
+    assert claimcheck("lint", "--fail-on", "warning", cwd=tmp_path).returncode == 1
 
 
 def test_fail_on_never_exits_0_despite_errors(repo: Path) -> None:
-    assert claimcheck("verify", "--fail-on", "never", cwd=repo).returncode == 0
+    assert claimcheck("lint", "--fail-on", "never", cwd=repo).returncode == 0
 
 
 def test_ignored_code_is_left_out_and_counted(repo: Path) -> None:
-    result = claimcheck("verify", "--ignore", "CC303", "--ignore", "nothing-to-check", cwd=repo)
+    result = claimcheck("lint", "--ignore", "CC303", "--ignore", "nothing-to-check", cwd=repo)
     assert result.returncode == 0
     assert "CC303" not in result.stdout
     assert "CC207" not in result.stdout
@@ -104,13 +104,13 @@ def test_alias_bomb_ledger_ends_quickly_with_exit_2(tmp_path: Path) -> None:
 
 def test_unparseable_entry_is_a_finding_not_a_crash(tmp_path: Path) -> None:
     make_project(tmp_path, bib=CLEAN_BIB + "@article{broken, title = {no end\n")
-    result = claimcheck("verify", cwd=tmp_path)
+    result = claimcheck("lint", cwd=tmp_path)
     assert result.returncode == 1
     assert "references.bib:8 CC204 entry 'broken' cannot be parsed" in result.stdout
 
 
 def test_json_report_goes_to_stdout_with_its_schema_version(repo: Path) -> None:
-    result = claimcheck("verify", "--format", "json", cwd=repo)
+    result = claimcheck("lint", "--format", "json", cwd=repo)
     report = json.loads(result.stdout)
     assert report["schema_version"] == "1"
     assert report["summary"]["findings"]["error"] == 1
@@ -122,19 +122,19 @@ def test_output_writes_the_report_to_a_file_and_nothing_to_stdout(
     repo: Path, tmp_path: Path
 ) -> None:
     target = tmp_path / "report.json"
-    result = claimcheck("verify", "--format", "json", "--output", str(target), cwd=repo)
+    result = claimcheck("lint", "--format", "json", "--output", str(target), cwd=repo)
     assert result.returncode == 1
     assert result.stdout == ""
     assert json.loads(target.read_text(encoding="utf-8"))["inputs"]["bib"] == "references.bib"
 
 
 def test_output_into_a_missing_folder_is_a_usage_error(repo: Path, tmp_path: Path) -> None:
-    result = claimcheck("verify", "--output", str(tmp_path / "no" / "r.txt"), cwd=repo)
+    result = claimcheck("lint", "--output", str(tmp_path / "no" / "r.txt"), cwd=repo)
     assert result.returncode == 2
     assert "cannot write" in result.stderr
 
 
-def test_lint_prints_findings_without_the_claims_table(repo: Path) -> None:
+def test_lint_prints_findings_without_the_sources_and_claims_tables(repo: Path) -> None:
     result = claimcheck("lint", cwd=repo)
     assert result.returncode == 1
     assert "CC303" in result.stdout
@@ -161,7 +161,7 @@ def test_encoding_flag_reads_a_latin1_bibliography(tmp_path: Path) -> None:
     make_project(tmp_path)
     bib = CLEAN_BIB.replace("six countries", "six pays d'Europe: Genève")
     (tmp_path / "references.bib").write_bytes(bib.encode("latin-1"))
-    result = claimcheck("verify", "--encoding", "latin-1", "--format", "json", cwd=tmp_path)
+    result = claimcheck("lint", "--encoding", "latin-1", "--format", "json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "no findings" not in result.stdout
     assert json.loads(result.stdout)["summary"]["references"] == 1
@@ -202,7 +202,7 @@ def test_colour_only_on_a_terminal_without_no_color(
     env["TERM"] = "xterm-256color"
     if no_color:
         env["NO_COLOR"] = "1"
-    output = _run_in_terminal(["verify"], repo, env)
+    output = _run_in_terminal(["lint"], repo, env)
     assert "CC303" in output
     assert ("\x1b[" in output) is coloured
 
@@ -210,7 +210,7 @@ def test_colour_only_on_a_terminal_without_no_color(
 def test_piped_output_has_no_colour(repo: Path) -> None:
     env = {key: value for key, value in os.environ.items() if key != "NO_COLOR"}
     result = subprocess.run(
-        [sys.executable, "-m", "claimcheck", "verify"],
+        [sys.executable, "-m", "claimcheck", "lint"],
         cwd=repo,
         capture_output=True,
         text=True,

@@ -1,0 +1,143 @@
+"""`claimcheck verify` end to end against real servers on loopback: exit codes, JSON, cache."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.helpers import CLEAN_CLAIMS, make_project
+from tests.servers import HostFactory, html_page, redirect, status
+from tests.test_cli import claimcheck
+
+BIB = """@online{bbc2023,
+  author  = {{BBC}},
+  title   = {China trials visa-free travel for six countries},
+  url     = {URL},
+  urldate = {2025-02-09},
+}
+"""
+SOURCE_FIELDS = {
+    "key",
+    "keys",
+    "url",
+    "status",
+    "reason",
+    "http_status",
+    "final_url",
+    "redirects",
+    "checked_at",
+    "elapsed_ms",
+    "from_cache",
+}
+
+
+def project(folder: Path, url: str) -> Path:
+    """A one-claim project citing ``url``, with settings that keep tests fast and local."""
+    make_project(folder, bib=BIB.replace("URL", url), claims=CLEAN_CLAIMS)
+    (folder / "claimcheck.toml").write_text(
+        'probe_hosts = []\nbackoff = 0.01\ntimeout = 10\nignore = ["organisation-host-mismatch"]\n',
+        encoding="utf-8",
+    )
+    return folder
+
+
+def test_verify_exits_0_when_every_source_is_alive(hosts: HostFactory, tmp_path: Path) -> None:
+    (host,) = hosts(1)
+    host.route("/news", html_page("China trials visa-free travel"))
+    result = claimcheck("verify", "--allow-private", cwd=project(tmp_path, host.url("/news")))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "sources: 1 alive" in result.stdout
+    assert len(host.hits("/news")) == 1
+
+
+def test_verify_exits_1_for_a_dead_source_with_a_finding_at_its_url_line(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    (host,) = hosts(1)
+    host.route("/news", status(404))
+    result = claimcheck("verify", "--allow-private", cwd=project(tmp_path, host.url("/news")))
+    assert result.returncode == 1
+    assert "references.bib:4 CC501 'bbc2023': " in result.stdout
+    assert "is dead (not-found): HTTP 404" in result.stdout
+
+
+def test_private_addresses_are_skipped_without_allow_private(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    (host,) = hosts(1)
+    host.route("/news", html_page("China trials visa-free travel"))
+    result = claimcheck("verify", "--format", "json", cwd=project(tmp_path, host.url("/news")))
+    source = json.loads(result.stdout)["sources"][0]
+    assert (source["status"], source["reason"]) == ("skipped", "private-address")
+    assert host.requests == []
+    assert result.returncode == 0
+
+
+def test_json_sources_carry_the_contract_fields(hosts: HostFactory, tmp_path: Path) -> None:
+    (host,) = hosts(1)
+    host.route("/old", redirect("/news", 301))
+    host.route("/news", html_page("China trials visa-free travel"))
+    folder = project(tmp_path, host.url("/old"))
+    result = claimcheck("verify", "--allow-private", "--format", "json", cwd=folder)
+    (source,) = json.loads(result.stdout)["sources"]
+    assert set(source) >= SOURCE_FIELDS
+    assert source["status"] == "alive"
+    assert source["http_status"] == 200
+    assert source["final_url"] == host.url("/news")
+    assert source["redirects"] == [{"url": host.url("/old"), "status": 301, "kind": "http"}]
+    assert source["from_cache"] is False
+    assert source["notes"][0]["code"] == "permanent-redirect"
+    assert "CC505" in json.dumps(json.loads(result.stdout)["findings"])
+
+
+def test_second_run_reuses_the_alive_result_from_the_cache(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    (host,) = hosts(1)
+    host.route("/news", html_page("China trials visa-free travel"))
+    folder = project(tmp_path, host.url("/news"))
+    claimcheck("verify", "--allow-private", cwd=folder)
+    second = claimcheck("verify", "--allow-private", "--format", "json", cwd=folder)
+    assert json.loads(second.stdout)["sources"][0]["from_cache"] is True
+    assert len(host.hits("/news")) == 1
+    assert (folder / ".claimcheck" / "claimcheck.sqlite3").is_file()
+    third = claimcheck("verify", "--allow-private", "--no-cache", "--format", "json", cwd=folder)
+    assert json.loads(third.stdout)["sources"][0]["from_cache"] is False
+    assert len(host.hits("/news")) == 2
+
+
+def test_max_age_zero_checks_again(hosts: HostFactory, tmp_path: Path) -> None:
+    (host,) = hosts(1)
+    host.route("/news", html_page("China trials visa-free travel"))
+    folder = project(tmp_path, host.url("/news"))
+    claimcheck("verify", "--allow-private", cwd=folder)
+    claimcheck("verify", "--allow-private", "--max-age", "0s", cwd=folder)
+    assert len(host.hits("/news")) == 2
+
+
+def test_dead_source_reports_how_long_it_has_been_failing(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    (host,) = hosts(1)
+    host.route("/news", status(410))
+    folder = project(tmp_path, host.url("/news"))
+    for _ in range(3):
+        result = claimcheck("verify", "--allow-private", cwd=folder)
+    assert result.returncode == 1
+    assert "dead since " in result.stdout
+    assert ", 3 checks" in result.stdout
+
+
+def test_bad_max_age_is_a_usage_error(tmp_path: Path) -> None:
+    result = claimcheck("verify", "--max-age", "soon", cwd=project(tmp_path, "https://x.org/"))
+    assert result.returncode == 2
+    assert "not a duration" in result.stderr
+
+
+def test_lint_fetches_nothing_and_writes_no_cache(hosts: HostFactory, tmp_path: Path) -> None:
+    (host,) = hosts(1)
+    result = claimcheck("lint", "--format", "json", cwd=project(tmp_path, host.url("/news")))
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["sources"][0]["status"] == "unchecked"
+    assert host.requests == []
+    assert not (tmp_path / ".claimcheck").exists()
