@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import pty
+import subprocess
+import sys
 from pathlib import Path
+from typing import Literal
 
 from claimcheck.check.client import NameNotFound
 
@@ -42,3 +47,30 @@ class OfflineResolver:
 
 
 OFFLINE_SETTINGS = {"no_cache": True, "probe_hosts": ("probe.invalid:443",)}
+
+
+def run_on_terminal(
+    args: list[str], cwd: Path, env: dict[str, str], *, stream: Literal["stdout", "stderr"]
+) -> str:
+    """Run claimcheck with one stream on a pseudo-terminal; return what it printed there."""
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "claimcheck", *args],
+        cwd=cwd,
+        stdout=follower if stream == "stdout" else subprocess.DEVNULL,
+        stderr=follower if stream == "stderr" else subprocess.DEVNULL,
+        env=env,
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=60)
+    os.close(leader)
+    return b"".join(chunks).decode("utf-8", "replace")

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import pty
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import CLEAN_BIB, CLEAN_CLAIMS, make_project
+from tests.helpers import CLEAN_BIB, CLEAN_CLAIMS, make_project, run_on_terminal
 
 
 def claimcheck(
@@ -167,31 +166,6 @@ def test_encoding_flag_reads_a_latin1_bibliography(tmp_path: Path) -> None:
     assert json.loads(result.stdout)["summary"]["references"] == 1
 
 
-def _run_in_terminal(args: list[str], cwd: Path, env: dict[str, str]) -> str:
-    """Run claimcheck with stdout on a pseudo-terminal and return what it printed there."""
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "claimcheck", *args],
-        cwd=cwd,
-        stdout=follower,
-        stderr=subprocess.DEVNULL,
-        env=env,
-    )
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    process.wait(timeout=60)
-    os.close(leader)
-    return b"".join(chunks).decode("utf-8", "replace")
-
-
 @pytest.mark.parametrize(
     ("no_color", "coloured"), [(False, True), (True, False)], ids=["terminal", "NO_COLOR"]
 )
@@ -202,7 +176,7 @@ def test_colour_only_on_a_terminal_without_no_color(
     env["TERM"] = "xterm-256color"
     if no_color:
         env["NO_COLOR"] = "1"
-    output = _run_in_terminal(["lint"], repo, env)
+    output = run_on_terminal(["lint"], repo, env, stream="stdout")
     assert "CC303" in output
     assert ("\x1b[" in output) is coloured
 

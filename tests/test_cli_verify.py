@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
-from tests.helpers import CLEAN_CLAIMS, make_project
-from tests.servers import HostFactory, html_page, redirect, status
+from tests.helpers import CLEAN_CLAIMS, make_project, run_on_terminal
+from tests.servers import HostFactory, html_page, redirect, slow, status
 from tests.test_cli import claimcheck
 
 BIB = """@online{bbc2023,
@@ -141,3 +142,20 @@ def test_lint_fetches_nothing_and_writes_no_cache(hosts: HostFactory, tmp_path: 
     assert json.loads(result.stdout)["sources"][0]["status"] == "unchecked"
     assert host.requests == []
     assert not (tmp_path / ".claimcheck").exists()
+
+
+def test_progress_goes_to_stderr_only_when_it_is_a_terminal(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    (host,) = hosts(1)
+    host.route("/news", slow(html_page("China trials visa-free travel"), 0.3))
+    folder = project(tmp_path, host.url("/news"))
+    piped = claimcheck("verify", "--allow-private", "--no-cache", cwd=folder)
+    assert piped.stderr == ""
+    seen = run_on_terminal(
+        ["verify", "--allow-private", "--no-cache"],
+        folder,
+        {**os.environ, "TERM": "xterm-256color"},
+        stream="stderr",
+    )
+    assert "checking sources" in seen
