@@ -17,6 +17,7 @@ from claimcheck.check.doi import check_doi
 from claimcheck.check.fetch import CONNECTIVITY, Fetcher, Outcome
 from claimcheck.check.network import network_is_up
 from claimcheck.check.options import CheckOptions
+from claimcheck.identifiers import looks_schemeless
 from claimcheck.models import Reason, Source, SourceStatus
 
 
@@ -130,9 +131,18 @@ def _without_request(
         )
     try:
         parts = urlsplit(source.url)
-        valid = parts.scheme in {"http", "https"} and bool(parts.hostname)
+        scheme = parts.scheme.lower()
+        valid = scheme in {"http", "https"} and bool(parts.hostname)
     except ValueError:
-        valid = False
+        scheme, valid = "", False
+    if not valid and scheme not in {"", "http", "https"} and not looks_schemeless(source.url):
+        return source.model_copy(
+            update={
+                "status": SourceStatus.SKIPPED,
+                "reason": Reason.UNSUPPORTED_SCHEME,
+                "detail": f"claimcheck fetches only http and https URLs, not {scheme}:",
+            }
+        )
     if not valid:
         return source.model_copy(
             update={
@@ -167,7 +177,7 @@ async def _check(fetcher: Fetcher, source: Source) -> tuple[Outcome, Verdict]:
     if source.kind == "doi" and source.doi:
         return await check_doi(fetcher, source.doi)
     outcome = await fetcher.fetch(source.url)
-    return outcome, classify(outcome)
+    return outcome, classify(outcome, fragments=fetcher.options.check_fragments)
 
 
 def _result(source: Source, outcome: Outcome, verdict: Verdict) -> Source:

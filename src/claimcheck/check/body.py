@@ -68,11 +68,11 @@ async def read_body(response: httpx.Response, max_bytes: int) -> Body:
                 else:
                     piece = inflater.feed(pending, max_bytes - size + 1)
                     pending = inflater.pending
-                parts.append(piece)
                 size += len(piece)
                 if size > max_bytes:
-                    data = b"".join(parts)[:max_bytes]
-                    return Body(data, truncated=True)
+                    parts.append(piece[: len(piece) - (size - max_bytes)])
+                    return Body(b"".join(parts), truncated=True)
+                parts.append(piece)
                 if inflater is not None and not piece:
                     break
     except zlib.error:

@@ -77,7 +77,7 @@ class SqliteCache:
     def fresh(self, url: str, max_age: timedelta, now: datetime) -> Source | None:
         row = self._db.execute(
             "SELECT status, checked_at, result FROM checks WHERE url = ? "
-            "ORDER BY checked_at DESC LIMIT 1",
+            "ORDER BY checked_at DESC, rowid DESC LIMIT 1",
             (url,),
         ).fetchone()
         if row is None or row[0] != SourceStatus.ALIVE.value:
@@ -102,7 +102,8 @@ class SqliteCache:
 
     def streak(self, url: str) -> Streak | None:
         rows = self._db.execute(
-            "SELECT status, checked_at FROM checks WHERE url = ? ORDER BY checked_at DESC",
+            "SELECT status, checked_at FROM checks WHERE url = ? "
+            "ORDER BY checked_at DESC, rowid DESC",
             (url,),
         )
         first = next(rows, None)

@@ -60,15 +60,16 @@ class Verdict:
     notes: tuple[Note, ...] = ()
 
 
-def classify(outcome: Outcome) -> Verdict:
-    """The verdict on one fetch."""
+def classify(outcome: Outcome, *, fragments: bool = True) -> Verdict:
+    """The verdict on one fetch; ``fragments`` says whether a missing #fragment is noted."""
     if outcome.answer is None:
         failure = outcome.failure or Failure.CONNECT_FAILED
         status, reason = _FAILURES[failure]
         return Verdict(status, reason, outcome.detail or failure.value)
     verdict = _classify_answer(outcome, outcome.answer)
     if verdict.status is SourceStatus.ALIVE:
-        return Verdict(verdict.status, verdict.reason, verdict.detail, _notes(outcome))
+        notes = _notes(outcome, fragments=fragments)
+        return Verdict(verdict.status, verdict.reason, verdict.detail, notes)
     return verdict
 
 
@@ -149,7 +150,7 @@ def _not_found_heading(answer: Answer) -> str | None:
     return None
 
 
-def _notes(outcome: Outcome) -> tuple[Note, ...]:
+def _notes(outcome: Outcome, *, fragments: bool) -> tuple[Note, ...]:
     notes: list[Note] = []
     answer = outcome.answer
     assert answer is not None
@@ -174,7 +175,9 @@ def _notes(outcome: Outcome) -> tuple[Note, ...]:
                 message="the server answered only to browser-like request headers",
             )
         )
-    missing = _missing_fragment(outcome.url, answer)
+    if answer.truncated:
+        notes.append(Note(code=NoteCode.BODY_TRUNCATED, message=_truncation(answer)))
+    missing = _missing_fragment(outcome.url, answer) if fragments else None
     if missing:
         notes.append(
             Note(
@@ -183,6 +186,21 @@ def _notes(outcome: Outcome) -> tuple[Note, ...]:
             )
         )
     return tuple(notes)
+
+
+def _truncation(answer: Answer) -> str:
+    if not answer.decodable:
+        encoding = answer.headers.get("content-encoding", "unknown")
+        return f"the page's body ({encoding}) could not be decoded: its text was not checked"
+    return f"only the first {_size(answer.size)} of the page were read; the rest was not checked"
+
+
+def _size(count: int) -> str:
+    if count >= 1024 * 1024:
+        return f"{count / (1024 * 1024):.3g} MiB"
+    if count >= 1024:
+        return f"{count / 1024:.3g} KiB"
+    return f"{count} bytes"
 
 
 def _missing_fragment(url: str, answer: Answer) -> str | None:

@@ -23,7 +23,15 @@ async def check_doi(fetcher: Fetcher, doi: str) -> tuple[Outcome, Verdict]:
     outcome = await fetcher.fetch(handle_url(fetcher.options.doi_resolver, doi), want_body=True)
     answer = outcome.answer
     if answer is None:
-        return outcome, classify(outcome)
+        verdict = classify(outcome)
+        if verdict.status is SourceStatus.DEAD:
+            # The resolver's own name failed: that says nothing of the DOI.
+            return outcome, Verdict(
+                SourceStatus.ERROR,
+                Reason.DOI_RESOLVER_ERROR,
+                f"the DOI resolver could not be reached: {verdict.detail}",
+            )
+        return outcome, verdict
     code = _response_code(answer.body)
     if code == REGISTERED:
         return outcome, Verdict(

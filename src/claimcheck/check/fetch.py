@@ -75,6 +75,8 @@ class Answer:
     page: PageFacts | None = None
     body: bytes | None = None
     truncated: bool = False
+    size: int = 0
+    decodable: bool = True
 
 
 @dataclass(frozen=True)
@@ -101,10 +103,30 @@ class Outcome:
 
 @dataclass
 class _Chain:
+    """One check of a URL in progress: its deadline, redirects and attempts so far.
+
+    The total deadline starts when the first request is sent, not while the check waits
+    for a free slot behind other URLs of the same host.
+    """
+
     want_body: bool
+    timer: asyncio.Timeout | None = None
+    deadline: float | None = None
+    started_at: datetime | None = None
+    clock: float | None = None
     hops: list[Hop] = field(default_factory=list)
     attempts: int = 0
     retry_after: float | None = None
+
+    def start(self, total: float) -> None:
+        """Start the deadline and the clock, once."""
+        if self.deadline is not None:
+            return
+        self.deadline = asyncio.get_running_loop().time() + total
+        if self.timer is not None:
+            self.timer.reschedule(self.deadline)
+        self.started_at = datetime.now(UTC)
+        self.clock = time.monotonic()
 
 
 class _Stop(Exception):
@@ -139,23 +161,23 @@ class Fetcher:
 
         The body is kept when ``want_body`` (default: as the fetcher was made) asks for it.
         """
-        started = datetime.now(UTC)
-        clock = time.monotonic()
+        queued_at = datetime.now(UTC)
         chain = _Chain(want_body=self._want_body if want_body is None else want_body)
-        outcome = Outcome(url=url, started_at=started)
         try:
-            async with asyncio.timeout(self.options.total_timeout):
-                outcome = await self._fetch(url, started, chain)
+            async with asyncio.timeout(None) as timer:
+                chain.timer = timer
+                outcome = await self._fetch(url, queued_at, chain)
         except TimeoutError:
             outcome = Outcome(
                 url=url,
-                started_at=started,
+                started_at=queued_at,
                 failure=Failure.TOTAL_TIMEOUT,
                 detail=f"no answer within the total deadline of {self.options.total_timeout:g} s",
                 hops=tuple(chain.hops),
                 attempts=chain.attempts,
             )
-        return replace(outcome, elapsed=time.monotonic() - clock)
+        elapsed = time.monotonic() - chain.clock if chain.clock is not None else 0.0
+        return replace(outcome, started_at=chain.started_at or queued_at, elapsed=elapsed)
 
     async def _fetch(self, url: str, started: datetime, chain: _Chain) -> Outcome:
         client, browser, tls_problem = self._client, False, None
@@ -225,6 +247,7 @@ class Fetcher:
             chain.attempts += 1
             try:
                 async with self._gates.slot(host), self._global:
+                    chain.start(self.options.total_timeout)
                     answer = await self._get(client, url, headers, chain.want_body)
             except _Stop as stop:
                 if stop.failure in _RETRIED and attempt < self.options.retries:
@@ -235,7 +258,13 @@ class Fetcher:
             wait = _retry_after(answer)
             if answer.status in {429, 503} and wait is not None:
                 chain.retry_after = wait
-                if wait > self.options.retry_after_cap or attempt >= self.options.retries:
+                # A wait beyond the cap, or past the check's deadline, is not waited out:
+                # the answer stands (rate limited) instead of ending as a timeout.
+                deadline = chain.deadline or 0.0
+                too_long = wait > self.options.retry_after_cap or (
+                    asyncio.get_running_loop().time() + wait >= deadline
+                )
+                if too_long or attempt >= self.options.retries:
                     return answer
                 attempt += 1
                 self._gates.pause(host, wait)
@@ -287,6 +316,8 @@ class Fetcher:
             page=page,
             body=body.data if want_body else None,
             truncated=body.truncated,
+            size=len(body.data),
+            decodable=body.decodable,
         )
 
     def _backoff(self, attempt: int) -> float:
@@ -310,7 +341,13 @@ def _redirect_target(answer: Answer) -> str | None:
 
 
 def _refuses_robots(answer: Answer) -> bool:
-    """An answer that may only mean the server dislikes robots: worth one browser-like try."""
+    """An answer that may only mean the server dislikes robots: worth one browser-like try.
+
+    Not a 429 or 503 with Retry-After: the server said when to come back, and asking again
+    at once, in another guise, would ignore it.
+    """
+    if answer.status in {429, 503} and _retry_after(answer) is not None:
+        return False
     return answer.status in REFUSING or is_challenge(answer.status, answer.headers, answer.page)
 
 

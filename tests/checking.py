@@ -1,0 +1,110 @@
+"""Shared helpers of the link-checker tests: sources, fast options, and loopback odd ends."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from claimcheck.check.client import NameNotFound, Resolver
+from claimcheck.check.options import CheckOptions
+from claimcheck.models import NoteCode, Source
+from claimcheck.pipeline import CheckRun, run_checks
+from tests.servers import Host
+
+# Short deadlines and backoff: every test ends in a second or two, even the failing ones.
+FAST: dict[str, Any] = {
+    "allow_private": True,
+    "backoff": 0.01,
+    "connect_timeout": 2,
+    "read_timeout": 2,
+    "total_timeout": 5,
+    "probe_hosts": (),
+}
+
+
+def source(url: str, key: str = "k") -> Source:
+    """A cited URL."""
+    return Source(key=key, keys=(key,), kind="url", url=url)
+
+
+def doi_source(doi: str, key: str = "k") -> Source:
+    """A cited DOI."""
+    return Source(key=key, keys=(key,), kind="doi", url=f"https://doi.org/{doi}", doi=doi)
+
+
+def options(**overrides: Any) -> CheckOptions:
+    """The fast options, with ``overrides``."""
+    return CheckOptions(**(FAST | overrides))
+
+
+def run(sources: list[Source], resolver: Resolver | None = None, **overrides: Any) -> CheckRun:
+    """Check ``sources`` with the fast options and ``overrides``."""
+    return run_checks(sources, options(**overrides), resolver=resolver)
+
+
+def check(url: str, resolver: Resolver | None = None, **overrides: Any) -> Source:
+    """Check one URL with the fast options and ``overrides``; its result."""
+    return run([source(url)], resolver, **overrides).sources[0]
+
+
+def note_codes(result: Source) -> list[NoteCode]:
+    """The codes of the notes on ``result``."""
+    return [note.code for note in result.notes]
+
+
+def closed_port(address: str) -> int:
+    """A port on ``address`` that nothing listens on (it was bound, then closed)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((address, 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+@contextlib.contextmanager
+def full_backlog(address: str) -> Iterator[int]:
+    """A listening port that never accepts and whose backlog is full: connecting hangs.
+
+    Linux drops a SYN when the accept queue is full, so the client waits for its timeout.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:
+        listener.bind((address, 0))
+        listener.listen(0)
+        port: int = listener.getsockname()[1]
+        fillers = [socket.socket(socket.AF_INET, socket.SOCK_STREAM) for _ in range(3)]
+        try:
+            for filler in fillers:
+                filler.setblocking(False)
+                with contextlib.suppress(BlockingIOError):
+                    filler.connect((address, port))
+            yield port
+        finally:
+            for filler in fillers:
+                filler.close()
+
+
+@dataclass
+class CountingResolver:
+    """Maps names to loopback addresses and counts look-ups (one per connection attempt).
+
+    Names it does not know fail as NXDOMAIN does.
+    """
+
+    names: dict[str, str] = field(default_factory=dict)
+    lookups: list[str] = field(default_factory=list)
+
+    async def resolve(self, host: str, port: int) -> list[str]:
+        """The mapped address of ``host``, or NameNotFound."""
+        self.lookups.append(host)
+        if host in self.names:
+            return [self.names[host]]
+        raise NameNotFound(f"{host}: Name or service not known")
+
+
+def request_gaps(host: Host, path: str) -> list[float]:
+    """Seconds between consecutive requests for ``path`` on ``host``."""
+    times = [request.time for request in host.hits(path)]
+    return [later - earlier for earlier, later in itertools.pairwise(times)]

@@ -1,0 +1,303 @@
+"""What each kind of answer (or its absence) makes of a source: status, reason and evidence."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from claimcheck.models import Reason, SourceStatus
+from tests.checking import check, closed_port, full_backlog, run, source
+from tests.helpers import OfflineResolver
+from tests.servers import (
+    BROWSER_MARKER,
+    HTML,
+    NXDOMAIN_URL,
+    HostFactory,
+    bot_challenge,
+    drip,
+    html_document,
+    html_page,
+    malformed,
+    page,
+    redirect,
+    slow,
+    status,
+)
+
+# Alive -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", [200, 201, 203, 204, 206])
+def test_success_status_is_alive(hosts: HostFactory, code: int) -> None:
+    (host,) = hosts(1)
+    host.route("/a", status(code, [("Content-Type", "application/pdf")], b"%PDF-1.7"))
+
+    result = check(host.url("/a"))
+
+    assert (result.status, result.reason, result.http_status) == (
+        SourceStatus.ALIVE,
+        Reason.OK,
+        code,
+    )
+
+
+def test_page_without_content_type_is_alive(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    host.route("/a", status(200, [], b"plain bytes"))
+
+    assert check(host.url("/a")).status is SourceStatus.ALIVE
+
+
+# Dead --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("code", "reason"), [(404, Reason.NOT_FOUND), (410, Reason.GONE)])
+def test_not_found_and_gone_are_dead(hosts: HostFactory, code: int, reason: Reason) -> None:
+    (host,) = hosts(1)
+    host.route("/a", page(html_document("Gone"), status=code))
+
+    result = check(host.url("/a"))
+
+    assert (result.status, result.reason, result.http_status) == (SourceStatus.DEAD, reason, code)
+    assert str(code) in (result.detail or "")
+
+
+@pytest.mark.parametrize("home", ["/", "/index.html", "/en/"])
+def test_redirect_to_site_root_is_soft_404(hosts: HostFactory, home: str) -> None:
+    (host,) = hosts(1)
+    host.route("/papers/2019/deep-learning.html", redirect(home, 301))
+    host.route(home, html_page("Welcome"))
+
+    result = check(host.url("/papers/2019/deep-learning.html"))
+
+    assert (result.status, result.reason) == (SourceStatus.DEAD, Reason.SOFT_404_HOME_REDIRECT)
+    assert result.final_url == host.url(home)
+
+
+def test_home_page_redirecting_to_home_page_is_alive(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    host.route("/", redirect("/en/"))
+    host.route("/en/", html_page("Welcome"))
+
+    assert check(host.url("/")).status is SourceStatus.ALIVE
+
+
+@pytest.mark.parametrize("error_page", ["/errors/404.html", "/page-not-found"])
+def test_redirect_to_an_error_page_is_soft_404(hosts: HostFactory, error_page: str) -> None:
+    (host,) = hosts(1)
+    host.route("/article/42", redirect(error_page))
+    host.route(error_page, html_page("Oops"))
+
+    result = check(host.url("/article/42"))
+
+    assert (result.status, result.reason) == (SourceStatus.DEAD, Reason.SOFT_404_ERROR_URL)
+
+
+def test_page_titled_page_not_found_is_soft_404(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    host.route("/article/42", html_page("Page not found", h1="Sorry"))
+
+    result = check(host.url("/article/42"))
+
+    assert (result.status, result.reason) == (SourceStatus.DEAD, Reason.SOFT_404_TITLE)
+    assert result.http_status == 200
+    assert "Page not found" in (result.detail or "")
+
+
+def test_page_headed_404_not_found_is_soft_404(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    host.route("/article/42", html_page("Example Journal", h1="404 - Not Found"))
+
+    result = check(host.url("/article/42"))
+
+    assert (result.status, result.reason) == (SourceStatus.DEAD, Reason.SOFT_404_TITLE)
+
+
+def test_page_about_not_found_errors_is_alive(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    host.route("/blog", html_page("Handling 404 pages well", h1="Why users hate error pages"))
+
+    assert check(host.url("/blog")).status is SourceStatus.ALIVE
+
+
+def test_unknown_domain_with_the_network_up_is_dead() -> None:
+    result = check(NXDOMAIN_URL, OfflineResolver())
+
+    assert (result.status, result.reason) == (SourceStatus.DEAD, Reason.DOMAIN_NOT_FOUND)
+    assert result.http_status is None
+
+
+# Blocked -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", [401, 402, 403, 407, 451, 999])
+def test_refusal_is_blocked_after_a_browser_like_retry(hosts: HostFactory, code: int) -> None:
+    (host,) = hosts(1)
+    host.route("/a", status(code, [("Content-Type", HTML)], b"<title>No</title>"))
+
+    result = check(host.url("/a"))
+
+    assert (result.status, result.reason, result.http_status) == (
+        SourceStatus.BLOCKED,
+        Reason.ACCESS_DENIED,
+        code,
+    )
+    first, second = host.hits("/a")
+    assert BROWSER_MARKER not in first.user_agent
+    assert BROWSER_MARKER in second.user_agent
+
+
+def test_persisting_429_is_blocked_after_a_browser_like_retry(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    host.route("/a", status(429, [("Content-Type", "text/plain")], b"slow down"))
+
+    result = check(host.url("/a"), retries=1)
+
+    assert (result.status, result.reason) == (SourceStatus.BLOCKED, Reason.RATE_LIMITED)
+    assert BROWSER_MARKER in host.hits("/a")[-1].user_agent
+
+
+def test_bot_challenge_is_blocked(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    host.route("/a", bot_challenge())
+
+    result = check(host.url("/a"))
+
+    assert (result.status, result.reason) == (SourceStatus.BLOCKED, Reason.BOT_CHALLENGE)
+    assert BROWSER_MARKER in host.hits("/a")[-1].user_agent
+
+
+# Error -------------------------------------------------------------------------------------
+
+
+def test_refused_connection_is_an_error(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+
+    result = check(f"http://{host.host}:{closed_port(host.host)}/a")
+
+    assert (result.status, result.reason) == (SourceStatus.ERROR, Reason.CONNECTION_REFUSED)
+
+
+def test_malformed_answer_is_an_error(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    host.route("/a", malformed())
+
+    result = check(host.url("/a"))
+
+    assert (result.status, result.reason) == (SourceStatus.ERROR, Reason.MALFORMED_RESPONSE)
+
+
+def test_malformed_status_line_is_an_error(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    host.route("/a", malformed(b"HTTP/1.1 abc Broken\r\nContent-Length: 0\r\n\r\n"))
+
+    result = check(host.url("/a"))
+
+    assert (result.status, result.reason) == (SourceStatus.ERROR, Reason.MALFORMED_RESPONSE)
+
+
+@pytest.mark.parametrize("code", [300, 304, 399])
+def test_unexpected_status_is_an_error(hosts: HostFactory, code: int) -> None:
+    (host,) = hosts(1)
+    host.route("/a", status(code))
+
+    result = check(host.url("/a"))
+
+    assert (result.status, result.reason) == (SourceStatus.ERROR, Reason.UNEXPECTED_STATUS)
+
+
+def test_redirect_without_location_is_an_error(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    host.route("/a", status(302, [("Content-Type", HTML)], b"<title>Moved</title>"))
+
+    result = check(host.url("/a"))
+
+    assert result.status is SourceStatus.ERROR
+
+
+# Timeout -----------------------------------------------------------------------------------
+
+
+def test_connect_timeout(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    with full_backlog(host.host) as port:
+        result = check(f"http://{host.host}:{port}/a", connect_timeout=0.3, retries=0)
+
+    assert (result.status, result.reason) == (SourceStatus.TIMEOUT, Reason.CONNECT_TIMEOUT)
+
+
+def test_read_timeout(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    host.route("/a", slow(html_page("late"), 3))
+
+    result = check(host.url("/a"), read_timeout=0.5, retries=1)
+
+    assert (result.status, result.reason) == (SourceStatus.TIMEOUT, Reason.READ_TIMEOUT)
+    assert len(host.hits("/a")) == 2
+
+
+def test_total_timeout_ends_a_slow_drip(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    host.route("/a", drip(interval=0.2))
+    started = time.monotonic()
+
+    result = check(host.url("/a"), total_timeout=1, read_timeout=2)
+
+    assert (result.status, result.reason) == (SourceStatus.TIMEOUT, Reason.TOTAL_TIMEOUT)
+    assert 0.9 <= time.monotonic() - started < 2
+
+
+# Invalid and skipped ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url", ["http://", "http://[::1", "https:///path", "http://:80/a", "www.example.org:8080/a"]
+)
+def test_unusable_url_is_invalid(url: str) -> None:
+    result = check(url)
+
+    assert (result.status, result.reason) == (SourceStatus.INVALID, Reason.INVALID_URL)
+
+
+@pytest.mark.parametrize("url", ["ftp://ftp.example.org/pub/data.csv", "mailto:a@example.org"])
+def test_url_of_another_scheme_is_skipped(url: str) -> None:
+    result = check(url)
+
+    assert (result.status, result.reason) == (SourceStatus.SKIPPED, Reason.UNSUPPORTED_SCHEME)
+
+
+def test_excluded_url_is_skipped_without_a_request(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    host.route("/private/a", html_page("A"))
+
+    result = check(host.url("/private/a"), exclude=(r"/private/",))
+
+    assert (result.status, result.reason) == (SourceStatus.SKIPPED, Reason.EXCLUDED)
+    assert host.requests == []
+
+
+def test_redirect_to_another_scheme_is_skipped(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    host.route("/data", redirect("ftp://ftp.example.org/pub/data.csv"))
+
+    result = check(host.url("/data"))
+
+    assert (result.status, result.reason) == (SourceStatus.SKIPPED, Reason.UNSUPPORTED_SCHEME)
+    assert len(host.requests) == 1
+
+
+def test_sources_are_judged_independently(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    host.route("/ok", html_page("OK"))
+    urls = [host.url("/ok"), host.url("/missing"), "http://", NXDOMAIN_URL]
+
+    result = run([source(url, f"k{index}") for index, url in enumerate(urls)], OfflineResolver())
+
+    assert [s.status for s in result.sources] == [
+        SourceStatus.ALIVE,
+        SourceStatus.DEAD,
+        SourceStatus.INVALID,
+        SourceStatus.DEAD,
+    ]
+    assert not result.network_unreachable
