@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,6 +20,10 @@ from claimcheck.check.network import network_is_up
 from claimcheck.check.options import CheckOptions
 from claimcheck.identifiers import looks_schemeless
 from claimcheck.models import Reason, Source, SourceStatus
+
+# Workers per global request slot: enough to keep every slot busy while some wait on a
+# host's limit, few enough that memory does not grow with the number of URLs.
+_WORKERS_PER_SLOT = 4
 
 
 class Listener(Protocol):
@@ -84,7 +89,9 @@ async def check_sources(
             done[index] = early
             if listener:
                 listener.finished(early)
-    outcomes: dict[int, Outcome] = {}
+    # Only whether each fetch failed to reach its host is kept, not the whole outcome, so
+    # that memory does not grow with the pages of a large run.
+    unreached: set[int] = set()
     if pending:
         async with (
             make_client(options, resolver) as client,
@@ -94,17 +101,28 @@ async def check_sources(
 
             async def one(index: int) -> None:
                 outcome, verdict = await _check(fetcher, sources[index])
-                outcomes[index] = outcome
+                if _connectivity(outcome):
+                    unreached.add(index)
                 done[index] = _result(sources[index], outcome, verdict)
                 if listener:
                     listener.finished(done[index])
 
-            await asyncio.gather(*(one(index) for index in pending))
-    offline = await _offline(outcomes, options, resolver)
+            queue = iter(_interleaved(pending, sources))
+
+            async def worker() -> None:
+                for index in queue:
+                    await one(index)
+
+            workers = min(len(pending), options.concurrency * _WORKERS_PER_SLOT)
+            await asyncio.gather(*(worker() for _ in range(workers)))
+    offline = bool(pending) and len(unreached) == len(pending)
+    offline = offline and not await network_is_up(
+        options.probe_hosts, options.probe_timeout, resolver
+    )
     results = [done[index] for index in range(len(sources))]
     if offline:
         results = [
-            _unreachable(result) if index in outcomes and _connectivity(outcomes[index]) else result
+            _unreachable(result) if index in unreached else result
             for index, result in enumerate(results)
         ]
     if cache is not None:
@@ -202,13 +220,6 @@ def _connectivity(outcome: Outcome) -> bool:
     return outcome.answer is None and outcome.failure in CONNECTIVITY
 
 
-async def _offline(outcomes: dict[int, Outcome], options: CheckOptions, resolver: Resolver) -> bool:
-    """Whether every host failed to resolve or connect and no probe host answers either."""
-    if not outcomes or not all(_connectivity(outcome) for outcome in outcomes.values()):
-        return False
-    return not await network_is_up(options.probe_hosts, options.probe_timeout, resolver)
-
-
 def _unreachable(source: Source) -> Source:
     return source.model_copy(
         update={
@@ -233,3 +244,19 @@ def _with_streak(source: Source, cache: ResultCache) -> Source:
     return source.model_copy(
         update={"failing_since": streak.since, "failing_checks": streak.checks}
     )
+
+
+def _interleaved(indices: list[int], sources: Sequence[Source]) -> list[int]:
+    """The indices reordered so that hosts take turns, keeping each host's own order."""
+    by_host: dict[str, list[int]] = {}
+    for index in indices:
+        by_host.setdefault(_host(sources[index].url), []).append(index)
+    rounds = itertools.zip_longest(*by_host.values())
+    return [index for turn in rounds for index in turn if index is not None]
+
+
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""

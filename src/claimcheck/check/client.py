@@ -179,16 +179,31 @@ class _Stream(httpx.AsyncByteStream):
 
 
 class GuardedTransport(httpx.AsyncBaseTransport):
-    """An httpx transport over an httpcore pool that uses :class:`GuardedBackend`."""
+    """An httpx transport over httpcore pools, one per origin, using :class:`GuardedBackend`.
+
+    One pool per origin keeps each host's connections alive between its requests; a single
+    shared pool smaller than hosts x per-host limit keeps closing other hosts' connections.
+    """
 
     def __init__(self, options: CheckOptions, resolver: Resolver, *, verify: bool):
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=ssl_context(options, verify=verify),
-            max_connections=options.concurrency,
-            max_keepalive_connections=options.concurrency,
-            keepalive_expiry=5.0,
-            network_backend=GuardedBackend(allow_private=options.allow_private, resolver=resolver),
-        )
+        self._ssl_context = ssl_context(options, verify=verify)
+        self._backend = GuardedBackend(allow_private=options.allow_private, resolver=resolver)
+        self._per_origin = options.per_host
+        self._pools: dict[tuple[bytes, bytes, int | None], httpcore.AsyncConnectionPool] = {}
+
+    def _pool(self, url: httpx.URL) -> httpcore.AsyncConnectionPool:
+        origin = (url.raw_scheme, url.raw_host, url.port)
+        pool = self._pools.get(origin)
+        if pool is None:
+            pool = httpcore.AsyncConnectionPool(
+                ssl_context=self._ssl_context,
+                max_connections=self._per_origin,
+                max_keepalive_connections=self._per_origin,
+                keepalive_expiry=5.0,
+                network_backend=self._backend,
+            )
+            self._pools[origin] = pool
+        return pool
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         assert isinstance(request.stream, httpx.AsyncByteStream)
@@ -205,7 +220,7 @@ class GuardedTransport(httpx.AsyncBaseTransport):
             extensions=request.extensions,
         )
         with _mapped():
-            response = await self._pool.handle_async_request(core_request)
+            response = await self._pool(request.url).handle_async_request(core_request)
         return httpx.Response(
             status_code=response.status,
             headers=response.headers,
@@ -214,7 +229,9 @@ class GuardedTransport(httpx.AsyncBaseTransport):
         )
 
     async def aclose(self) -> None:
-        await self._pool.aclose()
+        for pool in self._pools.values():
+            await pool.aclose()
+        self._pools.clear()
 
 
 def ssl_context(options: CheckOptions, *, verify: bool) -> ssl.SSLContext:
