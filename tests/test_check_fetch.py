@@ -130,6 +130,17 @@ def test_total_deadline_starts_when_the_request_does_not_while_queued(
     assert all(s.elapsed_ms is not None and s.elapsed_ms < 1000 for s in result.sources)
 
 
+def test_page_that_refreshes_itself_is_the_page_not_a_loop(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    host.route("/live", meta_refresh("/live", delay=300))
+
+    result = check(host.url("/live"))
+
+    assert (result.status, result.reason) == (SourceStatus.ALIVE, Reason.OK)
+    assert result.redirects == ()
+    assert len(host.hits("/live")) == 1
+
+
 def test_global_limit_caps_requests_across_hosts(hosts: HostFactory) -> None:
     many = hosts(4)
     lock = threading.Lock()

@@ -147,13 +147,12 @@ def _mapped() -> Iterator[None]:
     """httpcore's exceptions as httpx's, the original kept as ``__cause__``."""
     try:
         yield
-    except httpcore.TimeoutException as error:
-        raise _httpx_error(error) from error
-    except httpcore.NetworkError as error:
-        raise _httpx_error(error) from error
-    except httpcore.ProtocolError as error:
-        raise _httpx_error(error) from error
-    except httpcore.UnsupportedProtocol as error:
+    except (
+        httpcore.TimeoutException,
+        httpcore.NetworkError,
+        httpcore.ProtocolError,
+        httpcore.UnsupportedProtocol,
+    ) as error:
         raise _httpx_error(error) from error
 
 

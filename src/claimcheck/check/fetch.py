@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 import httpx
 
@@ -332,11 +332,18 @@ def _check_scheme(url: str) -> None:
 
 
 def _redirect_target(answer: Answer) -> str | None:
+    """Where an answer sends the reader: a Location, or a meta refresh to another page.
+
+    A page that refreshes itself (a live blog reloading every few minutes) is the page.
+    """
     if answer.status in REDIRECTS:
         location = answer.headers.get("location")
         return location.strip() if location and location.strip() else None
     if 200 <= answer.status < 300 and answer.page and answer.page.refresh:
-        return answer.page.refresh[1]
+        target = answer.page.refresh[1]
+        if urldefrag(urljoin(answer.url, target))[0] == urldefrag(answer.url)[0]:
+            return None
+        return target
     return None
 
 
