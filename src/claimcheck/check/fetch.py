@@ -110,6 +110,7 @@ class _Chain:
     """
 
     want_body: bool
+    want_anchors: bool = False
     timer: asyncio.Timeout | None = None
     deadline: float | None = None
     started_at: datetime | None = None
@@ -162,7 +163,10 @@ class Fetcher:
         The body is kept when ``want_body`` (default: as the fetcher was made) asks for it.
         """
         queued_at = datetime.now(UTC)
-        chain = _Chain(want_body=self._want_body if want_body is None else want_body)
+        chain = _Chain(
+            want_body=self._want_body if want_body is None else want_body,
+            want_anchors=bool(urlsplit(url).fragment) and self.options.check_fragments,
+        )
         try:
             async with asyncio.timeout(None) as timer:
                 chain.timer = timer
@@ -248,7 +252,7 @@ class Fetcher:
             try:
                 async with self._gates.slot(host), self._global:
                     chain.start(self.options.total_timeout)
-                    answer = await self._get(client, url, headers, chain.want_body)
+                    answer = await self._get(client, url, headers, chain)
             except _Stop as stop:
                 if stop.failure in _RETRIED and attempt < self.options.retries:
                     attempt += 1
@@ -278,7 +282,7 @@ class Fetcher:
             return answer
 
     async def _get(
-        self, client: httpx.AsyncClient, url: str, headers: dict[str, str], want_body: bool
+        self, client: httpx.AsyncClient, url: str, headers: dict[str, str], chain: _Chain
     ) -> Answer:
         try:
             request = client.build_request("GET", url, headers=headers)
@@ -289,13 +293,14 @@ class Fetcher:
         except httpx.HTTPError as error:
             raise _stop_for(error) from None
         try:
-            return await self._answer(url, response, want_body)
+            return await self._answer(url, response, chain)
         except httpx.HTTPError as error:
             raise _stop_for(error) from None
         finally:
             await response.aclose()
 
-    async def _answer(self, url: str, response: httpx.Response, want_body: bool) -> Answer:
+    async def _answer(self, url: str, response: httpx.Response, chain: _Chain) -> Answer:
+        want_body = chain.want_body
         content_type = response.headers.get("content-type")
         status = response.status_code
         html = is_html(content_type) or (content_type is None and 200 <= status < 300)
@@ -308,7 +313,8 @@ class Fetcher:
         if limit == 0:
             return Answer(url=url, status=status, headers=response.headers)
         body = await read_body(response, limit)
-        page = page_facts(decode_html(body.data, content_type)) if html else None
+        text = decode_html(body.data, content_type) if html else None
+        page = page_facts(text, anchors=chain.want_anchors) if text is not None else None
         return Answer(
             url=url,
             status=status,

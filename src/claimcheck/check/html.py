@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -59,16 +60,26 @@ class _FactsParser(HTMLParser):
             self._text.append(data)
 
     def _meta_refresh(self, content: str) -> None:
-        if self.facts.refresh is not None:
-            return
-        match = _REFRESH.match(content)
-        if match and match.group(2).strip():
-            delay = float(match.group(1) or 0)
-            self.facts.refresh = (delay, match.group(2).strip().strip("'\""))
+        if self.facts.refresh is None:
+            self.facts.refresh = parse_refresh(content)
 
 
-def page_facts(text: str) -> PageFacts:
-    """Parse ``text`` as HTML; never raises on broken markup."""
+def parse_refresh(content: str) -> tuple[float, str] | None:
+    """The delay and target of a meta refresh's content, e.g. ``0; url=/new``."""
+    match = _REFRESH.match(content)
+    if not match or not match.group(2).strip():
+        return None
+    return float(match.group(1) or 0), match.group(2).strip().strip("'\"")
+
+
+def page_facts(text: str, *, anchors: bool = True) -> PageFacts:
+    """Title, main heading and meta refresh of an HTML page; its anchors if asked for.
+
+    Without anchors a few searches of the text suffice; with them the page is parsed whole.
+    Never raises on broken markup.
+    """
+    if not anchors:
+        return _quick_facts(text)
     parser = _FactsParser()
     try:
         parser.feed(text)
@@ -76,6 +87,43 @@ def page_facts(text: str) -> PageFacts:
     except (AssertionError, ValueError):
         pass
     return parser.facts
+
+
+_HEAD_SPAN = 256 * 1024
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_TITLE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.I | re.S)
+_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.I | re.S)
+_META = re.compile(r"<meta\b[^>]*>", re.I)
+_ATTRIBUTE = re.compile(r"""([A-Za-z][\w:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _quick_facts(text: str) -> PageFacts:
+    head = text[:_HEAD_SPAN]
+    if "<!--" in head:
+        head = _COMMENT.sub("", head)
+    facts = PageFacts()
+    title = _TITLE.search(head)
+    if title:
+        facts.title = _plain(title.group(1))
+    h1 = _H1.search(text)
+    if h1:
+        facts.h1 = _plain(h1.group(1))
+    for meta in _META.finditer(head):
+        values = {
+            match.group(1).lower(): html.unescape(
+                next(g for g in match.groups()[1:] if g is not None)
+            )
+            for match in _ATTRIBUTE.finditer(meta.group(0))
+        }
+        if values.get("http-equiv", "").lower() == "refresh":
+            facts.refresh = parse_refresh(values.get("content", ""))
+            break
+    return facts
+
+
+def _plain(fragment: str) -> str:
+    return " ".join(html.unescape(_TAG.sub("", fragment)).split())
 
 
 def decode_html(data: bytes, content_type: str | None) -> str:

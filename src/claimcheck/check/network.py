@@ -5,9 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
-import httpcore
-
-from claimcheck.check.client import Resolver
+from claimcheck.check.client import NameLookupFailed, NameNotFound, Resolver
 from claimcheck.check.safety import is_ip_literal
 
 
@@ -36,7 +34,7 @@ async def _connects(target: str, timeout: float, resolver: Resolver) -> bool:
         async with asyncio.timeout(timeout):
             addresses = [host] if is_ip_literal(host) else await resolver.resolve(host, int(port))
             _reader, writer = await asyncio.open_connection(addresses[0], int(port))
-    except (OSError, TimeoutError, httpcore.ConnectError, IndexError):
+    except (OSError, TimeoutError, NameNotFound, NameLookupFailed, IndexError):
         return False
     writer.close()
     with contextlib.suppress(OSError):
