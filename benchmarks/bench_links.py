@@ -195,14 +195,17 @@ def report(args: argparse.Namespace, figures: Figures) -> list[str]:
         ratio = best.wall / bound
         print(
             f"wall time        {best.wall:.2f} s (bound {bound:.2f} s, ratio {ratio:.2f}; "
-            f"target <= {WALL_RATIO_TARGET}; best of {args.rounds})"
+            f"target <= {WALL_RATIO_TARGET} on the default run; best of {args.rounds})"
         )
     else:
         ratio = 0.0
         print(f"wall time        {best.wall:.2f} s (no bound at latency 0; best of {args.rounds})")
     print(f"floor            {floor:.2f} s at concurrency K (ceil(N / min(H * c, K)) * L)")
     print(f"urls/second      {n / best.wall:,.0f}")
-    print(f"cpu per url      {cpu_ms:.2f} ms (target <= {CPU_PER_URL_TARGET_MS:g} ms)")
+    print(
+        f"cpu per url      {cpu_ms:.2f} ms "
+        f"(target <= {CPU_PER_URL_TARGET_MS:g} ms on the --large run)"
+    )
     print(f"cpu time         {best.cpu:.2f} s (this process only)")
     print(f"peak RSS         {peak_mb:.0f} MB (target <= {RSS_TARGET_MB:g} MB)")
     print(f"not alive        {not_alive} (target 0) {best.problems}".rstrip())
@@ -211,11 +214,13 @@ def report(args: argparse.Namespace, figures: Figures) -> list[str]:
         f"{figures.network.connections / args.rounds:,.0f} connections per run"
     )
     print(f"max in flight per host: {in_flight} (limit {args.per_host})")
+    # The issue sets the wall-time target on the default run and the CPU target on the large
+    # one (20,000 URLs over 200 hosts); both figures are printed for every run.
     missed = [
         name
         for name, ok in (
-            ("wall time", ratio <= WALL_RATIO_TARGET),
-            ("cpu per url", cpu_ms <= CPU_PER_URL_TARGET_MS),
+            ("wall time", args.large or ratio <= WALL_RATIO_TARGET),
+            ("cpu per url", not args.large or cpu_ms <= CPU_PER_URL_TARGET_MS),
             ("peak RSS", peak_mb <= RSS_TARGET_MB),
             ("not alive", not_alive == 0),
             ("max in flight", in_flight <= args.per_host),
@@ -246,7 +251,13 @@ def main() -> int:
     parser.add_argument("--hosts", type=int, default=20, help="how many loopback hosts (H)")
     parser.add_argument("--latency-ms", type=float, default=100.0, help="server latency (L)")
     parser.add_argument("--per-host", type=int, default=4, help="requests at once per host (c)")
-    parser.add_argument("--concurrency", type=int, default=64, help="requests at once in all")
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=None,
+        help="requests at once in all (default H * c, so that only the per-host limit binds, "
+        "as the polite bound assumes)",
+    )
     parser.add_argument("--rounds", type=int, default=3, help="best of this many first runs")
     parser.add_argument("--large", action="store_true", help="shortcut for N=20,000, H=200")
     parser.add_argument(
@@ -259,13 +270,15 @@ def main() -> int:
         help="seconds after which the servers exit even if this benchmark has not",
     )
     args = parser.parse_args()
+    if args.large:
+        args.urls, args.hosts = 20_000, 200
+    if args.concurrency is None:
+        args.concurrency = args.hosts * args.per_host
     for name in ("urls", "hosts", "per_host", "concurrency", "rounds"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
     if args.latency_ms < 0:
         parser.error("--latency-ms must not be negative")
-    if args.large:
-        args.urls, args.hosts = 20_000, 200
     return 1 if report(args, measure(args)) else 0
 
 

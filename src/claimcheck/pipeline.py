@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -53,12 +53,30 @@ def run_checks(
     listener: Listener | None = None,
     resolver: Resolver | None = None,
 ) -> CheckRun:
-    """Check ``sources`` and return them with their statuses (blocking)."""
-    return asyncio.run(
-        check_sources(
-            sources, options, cache=cache, max_age=max_age, listener=listener, resolver=resolver
+    """Check ``sources`` and return them with their statuses (blocking).
+
+    The event loop is uvloop's where it is installed (Linux and macOS), else asyncio's own.
+    """
+    with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+        return runner.run(
+            check_sources(
+                sources,
+                options,
+                cache=cache,
+                max_age=max_age,
+                listener=listener,
+                resolver=resolver,
+            )
         )
-    )
+
+
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    factory: Callable[[], asyncio.AbstractEventLoop] = uvloop.new_event_loop
+    return factory
 
 
 async def check_sources(

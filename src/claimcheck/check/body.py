@@ -10,8 +10,6 @@ from dataclasses import dataclass
 
 import httpx
 
-_CHUNK = 64 * 1024
-
 
 @dataclass(frozen=True)
 class Body:
@@ -60,7 +58,7 @@ async def read_body(response: httpx.Response, max_bytes: int) -> Body:
     parts: list[bytes] = []
     size = 0
     try:
-        async for raw in response.aiter_raw(_CHUNK):
+        async for raw in response.aiter_raw():
             pending = raw
             while pending:
                 if inflater is None:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from types import TracebackType
 
 
 class HostGates:
@@ -15,17 +14,45 @@ class HostGates:
         self._slots: dict[str, asyncio.Semaphore] = {}
         self._paused_until: dict[str, float] = {}
 
-    @asynccontextmanager
-    async def slot(self, host: str) -> AsyncIterator[None]:
+    def slot(self, host: str) -> _Slot:
         """Hold one of the host's slots, after any pause the host asked for has passed."""
-        semaphore = self._slots.setdefault(host, asyncio.Semaphore(self._per_host))
-        async with semaphore:
-            loop = asyncio.get_running_loop()
-            while (wait := self._paused_until.get(host, 0.0) - loop.time()) > 0:
-                await asyncio.sleep(wait)
-            yield
+        semaphore = self._slots.get(host)
+        if semaphore is None:
+            semaphore = self._slots[host] = asyncio.Semaphore(self._per_host)
+        return _Slot(self, host, semaphore)
 
     def pause(self, host: str, seconds: float) -> None:
         """Hold every request to ``host`` for ``seconds`` from now."""
         until = asyncio.get_running_loop().time() + seconds
         self._paused_until[host] = max(self._paused_until.get(host, 0.0), until)
+
+    def paused_for(self, host: str) -> float:
+        """Seconds left of the host's pause (0 when there is none)."""
+        until = self._paused_until.get(host)
+        return 0.0 if until is None else until - asyncio.get_running_loop().time()
+
+
+class _Slot:
+    """``async with`` one of a host's slots (a plain class: this runs once per request)."""
+
+    def __init__(self, gates: HostGates, host: str, semaphore: asyncio.Semaphore):
+        self._gates = gates
+        self._host = host
+        self._semaphore = semaphore
+
+    async def __aenter__(self) -> None:
+        await self._semaphore.acquire()
+        try:
+            while (wait := self._gates.paused_for(self._host)) > 0:
+                await asyncio.sleep(wait)
+        except BaseException:
+            self._semaphore.release()
+            raise
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._semaphore.release()

@@ -128,8 +128,9 @@ class LeanTransport(httpx.AsyncBaseTransport):
     ) -> httpx.Response:
         try:
             connection.writer.write(head)
-            async with asyncio.timeout(timeouts.get("write")):
-                await connection.writer.drain()
+            if connection.writer.transport.get_write_buffer_size():
+                async with asyncio.timeout(timeouts.get("write")):
+                    await connection.writer.drain()
             async with asyncio.timeout(timeouts.get("read")):
                 status, reason, version, headers = await _read_head(connection.reader)
         except TimeoutError:
