@@ -171,7 +171,7 @@ async def _read_head(
     """The status line and headers of one answer, skipping any 1xx interim answers."""
     while True:
         try:
-            raw = await reader.readuntil(b"\r\n\r\n")
+            raw = await _head_bytes(reader)
         except asyncio.IncompleteReadError as error:
             if not error.partial:
                 raise _Stale() from None
@@ -183,6 +183,20 @@ async def _read_head(
         status, reason, version, headers = _parse_head(raw)
         if not 100 <= status < 200:
             return status, reason, version, headers
+
+
+async def _head_bytes(reader: asyncio.StreamReader) -> bytes:
+    """An answer's head with CRLF line ends, also from servers that end lines with LF only."""
+    lines: list[bytes] = []
+    size = 0
+    while line := (await reader.readuntil(b"\n")).rstrip(b"\r\n"):
+        size += len(line)
+        if size > HEAD_LIMIT:
+            raise asyncio.LimitOverrunError("the head is too long", size)
+        lines.append(line)
+    if not lines:
+        raise httpx.RemoteProtocolError("an empty line where the status line should be")
+    return b"\r\n".join(lines) + b"\r\n\r\n"
 
 
 def _parse_head(raw: bytes) -> tuple[int, bytes, bytes, list[tuple[bytes, bytes]]]:
