@@ -72,7 +72,8 @@ class LeanTransport(httpx.AsyncBaseTransport):
         if connection is not None:
             try:
                 return await self._exchange(origin, connection, head, request, timeouts)
-            except _Stale:
+            except (_Stale, httpx.ReadError):
+                # A kept-alive connection the server had already closed: not an answer.
                 self.discard(connection)
         connection = await self._open(origin, timeouts.get("connect"))
         try:
