@@ -9,7 +9,6 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 REPORT_SCHEMA_VERSION: Literal["1"] = "1"
-CLAIMS_FILE_VERSION = 1
 
 
 class Frozen(BaseModel):

@@ -95,11 +95,6 @@ class Outcome:
     browser_headers: bool = False
     attempts: int = 0
 
-    @property
-    def final_url(self) -> str | None:
-        """The URL whose answer ended the chain."""
-        return self.answer.url if self.answer else None
-
 
 @dataclass
 class _Chain:

@@ -165,17 +165,28 @@ def _macros(blocks: list[bib.Block], path: Path, findings: list[Finding]) -> dic
         string = block.ignore_error_block if isinstance(block, bib.ParsingFailedBlock) else block
         if not isinstance(string, bib.String) or not string.key:
             continue
-        value, undefined = expand(string.value, macros)
-        for macro in undefined:
-            findings.append(
-                rule("undefined-macro").finding(
-                    f"@string {string.key!r} {_misuse(macro)}",
-                    Location(file=str(path), line=_line(block)),
-                    subject=string.key,
-                )
-            )
-        macros[string.key.lower()] = value
+        where = Location(file=str(path), line=_line(block))
+        macros[string.key.lower()] = _expand(
+            string.value, macros, f"@string {string.key!r}", where, string.key, findings
+        )
     return macros
+
+
+def _expand(
+    raw: str,
+    macros: dict[str, str],
+    what: str,
+    where: Location,
+    subject: str,
+    findings: list[Finding],
+) -> str:
+    """``expand`` a value, noting each token that is no defined macro as a finding."""
+    value, undefined = expand(raw, macros)
+    findings.extend(
+        rule("undefined-macro").finding(f"{what} {_misuse(token)}", where, subject=subject)
+        for token in undefined
+    )
+    return value
 
 
 def _misuse(token: str) -> str:
@@ -198,15 +209,9 @@ def _reference(
         repeats.setdefault(name, []).append(line)
         if name in fields:
             continue
-        value, undefined = expand(field.value, macros)
-        for macro in undefined:
-            findings.append(
-                rule("undefined-macro").finding(
-                    f"field {name!r} of {entry.key!r} {_misuse(macro)}",
-                    where,
-                    subject=entry.key,
-                )
-            )
+        value = _expand(
+            field.value, macros, f"field {name!r} of {entry.key!r}", where, entry.key, findings
+        )
         fields[name] = value if name in _VERBATIM else " ".join(value.split())
         field_lines[name] = line
     findings.extend(_duplicate_fields(entry.key, repeats, path))
