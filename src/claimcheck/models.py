@@ -229,6 +229,40 @@ class Hop(Frozen):
     kind: Literal["http", "meta-refresh"] = "http"
 
 
+class Snapshot(Frozen):
+    """A local capture of a source, kept in the WARC archive under ``.claimcheck/archive``."""
+
+    captured_at: datetime
+    url: str = Field(description="The address captured (the cited URL's final address).")
+    http_status: int
+    content_type: str | None = None
+    payload_digest: str = Field(description="The body's WARC-Payload-Digest (sha1, base32).")
+    truncated: bool = Field(default=False, description="The body cap cut the capture short.")
+    text_chars: int | None = Field(
+        default=None, description="Characters of text extracted from it; null if none."
+    )
+
+
+class Memento(Frozen):
+    """A capture of a source in a Wayback-compatible web archive."""
+
+    url: str = Field(description="The memento's address, to cite as archiveurl.")
+    captured_at: datetime
+    original: str = Field(description="The address the archive captured.")
+    http_status: int | None = None
+    via: Literal["availability", "cdx", "save"] = Field(
+        description="How it was found: an availability or CDX lookup, or a new capture."
+    )
+
+
+class ArchivedCopy(Frozen):
+    """The best archived copy of a source that no longer answers: where, and from when."""
+
+    kind: Literal["local", "wayback"]
+    captured_at: datetime
+    url: str = Field(description="The memento's address, or the local snapshot's address.")
+
+
 class Source(Frozen):
     """One distinct URL or DOI cited by the bibliography, and what is known of it."""
 
@@ -252,6 +286,15 @@ class Source(Frozen):
     )
     failing_checks: int = Field(
         default=0, description="How many checks in a row have failed, this one included."
+    )
+    snapshot: Snapshot | None = Field(
+        default=None, description="The newest local snapshot, when archiving is on."
+    )
+    memento: Memento | None = Field(
+        default=None, description="The newest known Wayback memento, when one was looked up."
+    )
+    rescue: ArchivedCopy | None = Field(
+        default=None, description="For a dead source, its best archived copy."
     )
 
 
