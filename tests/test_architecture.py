@@ -14,7 +14,8 @@ UI_MODULES = {"cli", "report", "progress"}
 UPPER = {"verify", "report", "cli", "config", "pipeline", "progress"}
 FORBIDDEN = {
     "models": {"load", "lint", "check", *UPPER},
-    "check": UPPER,
+    "check": UPPER | {"archive"},
+    "archive": UPPER,
     "pipeline": UPPER - {"pipeline"},
     "load": {"lint", "verify", "report", "cli", "config"},
     "identifiers": {"load", "lint", "verify", "report", "cli", "config"},
