@@ -1,0 +1,712 @@
+"""Add fields to bibliography entries in place, leaving every other byte of the file as it was."""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import stat
+import tempfile
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from claimcheck.errors import InputError
+from claimcheck.load.text import DecodedText, decode, read_bytes
+from claimcheck.models import Location
+
+
+@dataclass(frozen=True)
+class Insertion:
+    """One field added to one entry: the bytes written and where they go."""
+
+    key: str
+    field: str
+    value: str
+    offset: int
+    text: bytes
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A field that was not added, and why."""
+
+    key: str
+    field: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class WriteBackPlan:
+    """A file's bytes before and after the new fields, with what was added and what was not."""
+
+    original: bytes
+    updated: bytes
+    insertions: tuple[Insertion, ...]
+    skipped: tuple[Skipped, ...]
+
+
+def plan_write_back(
+    data: bytes,
+    additions: Mapping[str, Mapping[str, str]],
+    *,
+    path: Path,
+    encoding: str | None = None,
+) -> WriteBackPlan:
+    """Plan adding ``additions`` (entry key -> {field: value}, in order) to the file ``data``.
+
+    Nothing is overwritten: a field the entry already has, a key that is missing or repeated,
+    and a value BibTeX cannot hold are skipped with a reason. ``path`` only names the file in
+    errors; the file is not read.
+    """
+    decoded = decode(data, path, encoding)
+    encoder = _encoder(decoded, data, path)
+    placed, skipped = _place(decoded.text, additions, encoder)
+    placed.sort(key=lambda item: item.position)
+    insertions = _insertions(decoded.text, placed, encoder)
+    updated = _splice(data, insertions)
+    if updated != encoder.head + _spliced_text(decoded.text, placed).encode(encoder.codec):
+        raise InputError(
+            f"new fields cannot be added safely to a file in {decoded.encoding}",
+            Location(file=str(path)),
+            hint="save the bibliography as UTF-8 and run again",
+        )
+    return WriteBackPlan(
+        original=data, updated=updated, insertions=insertions, skipped=tuple(skipped)
+    )
+
+
+def write_back(
+    path: Path,
+    original: bytes,
+    additions: Mapping[str, Mapping[str, str]],
+    *,
+    encoding: str | None = None,
+) -> WriteBackPlan:
+    """Add ``additions`` to the file at ``path``, whose bytes were ``original`` when read.
+
+    The file is replaced atomically, keeping its permission bits, and only if it still holds
+    ``original``; when there is nothing to add it is not written at all.
+    """
+    plan = plan_write_back(original, additions, path=path, encoding=encoding)
+    if plan.insertions:
+        _replace(path, plan)
+    return plan
+
+
+# Writing the file ------------------------------------------------------------------------
+
+
+def _replace(path: Path, plan: WriteBackPlan) -> None:
+    """Write ``plan.updated`` over the file through a synced temporary file in its folder."""
+    target = path.resolve()
+    where = Location(file=str(path))
+    temporary: Path | None = None
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        temporary = Path(name)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(plan.updated)
+            stream.flush()
+            os.fsync(stream.fileno())
+        temporary.chmod(stat.S_IMODE(target.stat().st_mode))
+        if read_bytes(target) != plan.original:
+            raise InputError(
+                "the bibliography was not updated: it changed on disk",
+                where,
+                hint="it changed since claimcheck read it; run again",
+            )
+        temporary.replace(target)
+        _sync_folder(target.parent)
+    except OSError as error:
+        raise InputError(
+            f"cannot write the bibliography: {error.strerror}",
+            where,
+            hint="check that its folder is writable and the disk is not full",
+        ) from None
+    finally:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` survive a crash by syncing the folder (POSIX only)."""
+    if os.name != "posix":
+        return  # Windows cannot open a folder to sync it.
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+# Text and bytes --------------------------------------------------------------------------
+
+_HEADS = (
+    b"",
+    codecs.BOM_UTF8,
+    codecs.BOM_UTF16_LE,
+    codecs.BOM_UTF16_BE,
+    codecs.BOM_UTF32_LE,
+    codecs.BOM_UTF32_BE,
+)
+
+
+@dataclass(frozen=True)
+class _Encoder:
+    """How the file's text becomes its bytes: a byte-order mark, then the text in a codec."""
+
+    head: bytes
+    codec: str
+    encoding: str
+
+
+def _encoder(decoded: DecodedText, data: bytes, path: Path) -> _Encoder:
+    """The encoder that gives back ``data`` from its text, or an error when there is none."""
+    codec = _codec(decoded.encoding, data)
+    try:
+        body = decoded.text.encode(codec)
+    except UnicodeEncodeError:
+        raise _unfaithful(decoded, path) from None
+    head = data[: max(len(data) - len(body), 0)]
+    if head not in _HEADS or data[len(head) :] != body:
+        raise _unfaithful(decoded, path)
+    return _Encoder(head=head, codec=codec, encoding=decoded.encoding)
+
+
+def _unfaithful(decoded: DecodedText, path: Path) -> InputError:
+    return InputError(
+        f"the text read as {decoded.encoding} does not give back the file's exact bytes, "
+        "so new fields cannot be placed safely",
+        Location(file=str(path)),
+        hint="name the file's real encoding with --encoding, or save it as UTF-8",
+    )
+
+
+def _codec(encoding: str, data: bytes) -> str:
+    """The codec that writes the text alone, without a byte-order mark of its own."""
+    name = codecs.lookup(encoding).name
+    if name == "utf-8-sig":
+        return "utf-8"
+    if name in ("utf-16", "utf-32"):
+        little = codecs.BOM_UTF32_LE if name == "utf-32" else codecs.BOM_UTF16_LE
+        return f"{name}-le" if data.startswith(little) else f"{name}-be"
+    return name
+
+
+@dataclass(frozen=True)
+class _Placed:
+    """A field's text, placed at a character position of the decoded text."""
+
+    key: str
+    field: str
+    value: str
+    position: int
+    text: str
+
+
+def _insertions(text: str, placed: list[_Placed], encoder: _Encoder) -> tuple[Insertion, ...]:
+    """The insertions, in file order, at byte offsets found by encoding the text before each."""
+    insertions: list[Insertion] = []
+    offset = len(encoder.head)
+    done = 0
+    for item in placed:
+        offset += len(text[done : item.position].encode(encoder.codec))
+        done = item.position
+        insertions.append(
+            Insertion(
+                key=item.key,
+                field=item.field,
+                value=item.value,
+                offset=offset,
+                text=item.text.encode(encoder.codec),
+            )
+        )
+    return tuple(insertions)
+
+
+def _splice(data: bytes, insertions: Sequence[Insertion]) -> bytes:
+    """``data`` with each insertion's bytes put in at its offset."""
+    pieces: list[bytes] = []
+    done = 0
+    for insertion in insertions:
+        pieces += [data[done : insertion.offset], insertion.text]
+        done = insertion.offset
+    pieces.append(data[done:])
+    return b"".join(pieces)
+
+
+def _spliced_text(text: str, placed: list[_Placed]) -> str:
+    """``text`` with each placed field's text put in at its position."""
+    pieces: list[str] = []
+    done = 0
+    for item in placed:
+        pieces += [text[done : item.position], item.text]
+        done = item.position
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+# Deciding what to add --------------------------------------------------------------------
+
+_FIELD_NAME = re.compile(r"[^\s\"#%'(),={}@\\]+")
+_EVERY_BRACE = re.compile(r"[{}]")
+_UNESCAPED_BRACE = re.compile(r"(?<!\\)[{}]")
+
+
+def _place(
+    text: str, additions: Mapping[str, Mapping[str, str]], encoder: _Encoder
+) -> tuple[list[_Placed], list[Skipped]]:
+    """Where each new field goes (in the order asked), and the ones that cannot be added."""
+    blocks: dict[str, list[_Entry | _Broken]] = {}
+    for block in _scan(text):
+        blocks.setdefault(block.key, []).append(block)
+    placed: list[_Placed] = []
+    skipped: list[Skipped] = []
+    for key, fields in additions.items():
+        entry = _the_entry(blocks.get(key, []) if key else [])
+        if isinstance(entry, str):
+            skipped += [Skipped(key=key, field=name, reason=entry) for name in fields]
+        else:
+            _place_fields(text, entry, fields, encoder, placed, skipped)
+    return placed, skipped
+
+
+def _the_entry(found: list[_Entry | _Broken]) -> _Entry | str:
+    """The one parsed entry found for a key, or why there is none to add fields to."""
+    if not found:
+        return "no entry with this key"
+    if len(found) > 1:
+        return f"{len(found)} entries in the file have this key"
+    if isinstance(found[0], _Broken):
+        return "the entry cannot be parsed"
+    return found[0]
+
+
+def _place_fields(
+    text: str,
+    entry: _Entry,
+    fields: Mapping[str, str],
+    encoder: _Encoder,
+    placed: list[_Placed],
+    skipped: list[Skipped],
+) -> None:
+    """Place each of ``fields`` after the entry's last field, or say why it cannot go there."""
+    present = {field.name.lower() for field in entry.fields}
+    layout = _layout(text, entry)
+    for name, value in fields.items():
+        field_text = layout.field(name, value)
+        reason = _refuse_field(name, value, present) or _refuse_encoding(field_text, encoder)
+        if reason is not None:
+            skipped.append(Skipped(key=entry.key, field=name, reason=reason))
+            continue
+        present.add(name.lower())
+        placed.append(_Placed(entry.key, name, value, layout.position, field_text))
+
+
+def _refuse_field(name: str, value: str, present: set[str]) -> str | None:
+    """Why a field cannot be written as ``name = {value}`` into an entry, if it cannot."""
+    if not _FIELD_NAME.fullmatch(name):
+        return f"{name!r} is not a field name"
+    if name.lower() in present:
+        return f"the entry already has {name}"
+    if "\n" in value or "\r" in value:
+        return "the value holds a line break"
+    if value.endswith("\\"):
+        return "the value ends in a backslash, which would escape its closing brace"
+    if not all(_balanced(brace.findall(value)) for brace in (_EVERY_BRACE, _UNESCAPED_BRACE)):
+        return "the value has unbalanced braces"
+    return None
+
+
+def _refuse_encoding(field_text: str, encoder: _Encoder) -> str | None:
+    """Why a field's text cannot be written in the file's encoding, if it cannot."""
+    try:
+        field_text.encode(encoder.codec)
+    except UnicodeEncodeError:
+        return f"the value cannot be written in the file's encoding, {encoder.encoding}"
+    return None
+
+
+def _balanced(braces: list[str]) -> bool:
+    """Every ``}`` closes an earlier ``{`` and every ``{`` is closed."""
+    depth = 0
+    for brace in braces:
+        depth += 1 if brace == "{" else -1
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+# Matching the entry's style --------------------------------------------------------------
+
+_TAB_WIDTH = 8
+
+
+@dataclass(frozen=True)
+class _Padding:
+    """The whitespace before ``=`` or before a value: as written, or up to an aligned column."""
+
+    written: str
+    column: int | None = None
+    tabs: bool = False
+
+    def after(self, column: int) -> str:
+        """The whitespace to put after text ending at ``column``."""
+        if self.column is None:
+            return self.written
+        if column >= self.column:
+            return "\t" if self.tabs else " "
+        if not self.tabs:
+            return " " * (self.column - column)
+        padding = ""
+        while _next_tab_stop(column) <= self.column:
+            padding += "\t"
+            column = _next_tab_stop(column)
+        return padding + " " * (self.column - column)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """How new fields are written into one entry, and where."""
+
+    position: int
+    comma_first: bool
+    separator: str
+    name_column: int = 0
+    before_equals: _Padding = _Padding(" ")
+    after_equals: _Padding = _Padding(" ")
+
+    def field(self, name: str, value: str) -> str:
+        """The text that adds ``name = {value}`` after what the entry holds so far."""
+        column = self.name_column + len(name)
+        before = self.before_equals.after(column)
+        column = _advance(column, before) + 1
+        after = self.after_equals.after(column)
+        body = f"{name}{before}={after}{{{value}}}"
+        return f",{self.separator}{body}" if self.comma_first else f"{self.separator}{body},"
+
+
+def _layout(text: str, entry: _Entry) -> _Layout:
+    """Where and how new fields go into ``entry``: after its last field, in its style."""
+    if not entry.fields:
+        return _empty_entry_layout(text, entry)
+    last = entry.fields[-1]
+    if entry.trailing_comma is not None:
+        position, comma_first = entry.trailing_comma + 1, False
+    else:
+        position, comma_first = last.value_end, True
+    lead = text[last.lead_start : last.name_start]
+    if "\n" not in lead:
+        return _Layout(
+            position,
+            comma_first,
+            separator=lead,
+            before_equals=_Padding(_one_line(text[last.name_end : last.equals])),
+            after_equals=_Padding(_one_line(text[last.equals + 1 : last.value_start])),
+        )
+    return _own_line_layout(text, entry, position, comma_first, lead)
+
+
+def _empty_entry_layout(text: str, entry: _Entry) -> _Layout:
+    """Fields for an entry that has none: on lines of their own if its closing brace is."""
+    if entry.key_comma is None:
+        return _Layout(entry.key_end, comma_first=True, separator=" ")
+    gap = text[entry.key_comma + 1 : entry.close]
+    separator = _line_break(gap) + "  " if "\n" in gap else " "
+    return _Layout(entry.key_comma + 1, comma_first=False, separator=separator)
+
+
+def _own_line_layout(
+    text: str, entry: _Entry, position: int, comma_first: bool, lead: str
+) -> _Layout:
+    """Fields each on a line of its own, indented like the last one, aligned like the others."""
+    indent = lead[lead.rfind("\n") + 1 :]
+    headers = [field for field in entry.fields if _starts_a_line(text, field)]
+    return _Layout(
+        position,
+        comma_first,
+        separator=_line_break(lead) + indent,
+        name_column=_advance(0, indent),
+        before_equals=_padding(
+            [text[field.name_end : field.equals] for field in headers],
+            [_column(text, field.equals) for field in headers],
+        ),
+        after_equals=_padding(
+            [text[field.equals + 1 : field.value_start] for field in headers],
+            [_column(text, field.value_start) for field in headers],
+        ),
+    )
+
+
+def _starts_a_line(text: str, field: _Field) -> bool:
+    """The field's name opens its line, and its ``=`` and value start on that line."""
+    return (
+        "\n" in text[field.lead_start : field.name_start]
+        and "\n" not in text[field.name_end : field.value_start]
+    )
+
+
+def _padding(gaps: list[str], columns: list[int]) -> _Padding:
+    """Alignment to the most used column where some gap is wider than one space, else a copy."""
+    written = gaps[-1] if gaps else " "
+    wide = [gap for gap in gaps if len(gap) > 1 or "\t" in gap]
+    if not wide:
+        return _Padding(written)
+    column = Counter(columns).most_common(1)[0][0]
+    return _Padding(written, column, tabs=any("\t" in gap for gap in wide))
+
+
+def _one_line(gap: str) -> str:
+    return gap if "\n" not in gap else " "
+
+
+def _line_break(whitespace: str) -> str:
+    """The last line break in ``whitespace``: CRLF or LF."""
+    end = whitespace.rfind("\n")
+    return "\r\n" if end > 0 and whitespace[end - 1] == "\r" else "\n"
+
+
+def _column(text: str, position: int) -> int:
+    """The column ``position`` shows at, tabs expanded."""
+    line_start = text.rfind("\n", 0, position) + 1
+    return _advance(0, text[line_start:position])
+
+
+def _advance(column: int, whitespace: str) -> int:
+    """The column reached by writing ``whitespace`` from ``column``, tabs expanded."""
+    return len((" " * column + whitespace).expandtabs(_TAB_WIDTH))
+
+
+def _next_tab_stop(column: int) -> int:
+    return (column // _TAB_WIDTH + 1) * _TAB_WIDTH
+
+
+# Scanning the text -----------------------------------------------------------------------
+# The scanner finds blocks the way the loader's parser (bibtexparser 2) does, so that it
+# agrees on which entries exist and where each field ends: a block starts at '@type' right
+# before '{' or '('; inside a block it jumps between unescaped braces, quotes, commas and
+# equals signs; a block that breaks off resumes the scan after its last mark read.
+
+_BLOCK_START = r"@\w*[ \t]*(?=[{(])"
+_BLOCK_START_MARK = re.compile(_BLOCK_START)
+_MARKS = re.compile(r'(?<!\\)[{}",=]|' + _BLOCK_START)
+_PAREN_MARKS = re.compile(r'(?<!\\)[{}",=)]|' + _BLOCK_START)
+# Inside braces only braces count, inside quotes only quotes: the scan skips the rest.
+_BRACED_MARKS = re.compile(r"(?<!\\)[{}]|" + _BLOCK_START)
+_QUOTED_MARKS = re.compile(r'(?<!\\)"|' + _BLOCK_START)
+
+
+@dataclass(frozen=True)
+class _Field:
+    """Where one field's parts stand: the whitespace before its name, name, '=', value."""
+
+    name: str
+    lead_start: int
+    name_start: int
+    name_end: int
+    equals: int
+    value_start: int
+    value_end: int
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """Where one parsed entry's parts stand in the text."""
+
+    key: str
+    key_end: int
+    key_comma: int | None
+    fields: tuple[_Field, ...]
+    trailing_comma: int | None
+    close: int
+
+
+@dataclass(frozen=True)
+class _Broken:
+    """An entry that does not parse, known by its key."""
+
+    key: str
+
+
+class _Aborted(Exception):
+    """The block does not parse; the cursor stands where the scan resumes."""
+
+
+@dataclass
+class _Cursor:
+    """A position in the text that moves from mark to mark inside one block."""
+
+    text: str
+    marks: re.Pattern[str]
+    closing: str
+    position: int
+
+    def next(self, marks: re.Pattern[str] | None = None) -> re.Match[str]:
+        """The next of the block's marks (or of ``marks``), or an abort at the end of the text."""
+        mark = (marks or self.marks).search(self.text, self.position)
+        if mark is None:
+            self.position = len(self.text)
+            raise _Aborted
+        self.position = mark.end()
+        return mark
+
+    def abort_at(self, mark: re.Match[str]) -> _Aborted:
+        """An abort that leaves ``mark`` to be read again by the scan."""
+        self.position = mark.start()
+        return _Aborted()
+
+    def breaks_at(self, mark: re.Match[str]) -> bool:
+        """``mark`` starts a new block on a line of its own, which breaks off this block."""
+        if not mark.group().startswith("@"):
+            return False
+        line_start = self.text.rfind("\n", 0, mark.start()) + 1
+        return not self.text[line_start : mark.start()].strip()
+
+
+def _scan(text: str) -> list[_Entry | _Broken]:
+    """Every entry of ``text`` with a key, parsed or not; other blocks are left out."""
+    found: list[_Entry | _Broken] = []
+    position = 0
+    while start := _BLOCK_START_MARK.search(text, position):
+        block, position = _read_block(text, start)
+        if block is not None:
+            found.append(block)
+    return found
+
+
+def _read_block(text: str, start: re.Match[str]) -> tuple[_Entry | _Broken | None, int]:
+    """The block opened by ``start`` and where the scan goes on after it."""
+    kind = start.group()[1:].lower()
+    opener = start.end()
+    paren = text[opener] == "("
+    cursor = _Cursor(text, _PAREN_MARKS if paren else _MARKS, ")" if paren else "}", opener + 1)
+    try:
+        if kind.startswith("comment"):
+            _skip_to_closing(cursor, track_quotes=False)
+        elif kind.startswith("preamble"):
+            _skip_to_closing(cursor, track_quotes=True)
+        elif kind.startswith("string"):
+            _skip_string(cursor)
+        else:
+            return _read_entry(cursor, opener, typed=bool(kind.strip())), cursor.position
+    except _Aborted:
+        pass
+    return None, cursor.position
+
+
+def _skip_string(cursor: _Cursor) -> None:
+    equals = cursor.next()
+    if equals.group() != "=":
+        raise cursor.abort_at(equals)
+    _skip_to_closing(cursor, track_quotes=True)
+
+
+def _skip_to_closing(cursor: _Cursor, *, track_quotes: bool) -> None:
+    """Move past the delimiter closing a comment, preamble or string block."""
+    depth = 0
+    quoted = False
+    track_quotes = track_quotes and cursor.closing == ")"
+    while True:
+        mark = cursor.next()
+        char = mark.group()
+        if char == "{":
+            depth += 1
+        elif char == "}" and depth > 0:
+            depth -= 1
+        elif depth == 0 and char == '"' and track_quotes:
+            quoted = not quoted
+        elif depth == 0 and char == cursor.closing and not quoted:
+            return
+        elif cursor.breaks_at(mark):
+            raise cursor.abort_at(mark)
+
+
+def _read_entry(cursor: _Cursor, opener: int, *, typed: bool) -> _Entry | _Broken | None:
+    """An entry from its opening delimiter on; ``None`` if it breaks off before its key."""
+    after_key = cursor.next()
+    raw_key = cursor.text[opener + 1 : after_key.start()]
+    key = raw_key.strip()
+    key_end = opener + 1 + len(raw_key.rstrip())
+    if after_key.group() == cursor.closing:
+        entry = _Entry(key, key_end, None, (), None, after_key.start())
+        return entry if typed else _Broken(key)
+    if after_key.group() != ",":
+        raise cursor.abort_at(after_key)
+    try:
+        fields, trailing_comma, close = _read_fields(cursor, after_key.end())
+    except _Aborted:
+        return _Broken(key)
+    if not typed:
+        return _Broken(key)
+    return _Entry(key, key_end, after_key.start(), fields, trailing_comma, close)
+
+
+def _read_fields(cursor: _Cursor, lead_start: int) -> tuple[tuple[_Field, ...], int | None, int]:
+    """An entry's fields, the comma after the last one (if any) and its closing delimiter."""
+    fields: list[_Field] = []
+    trailing_comma: int | None = None
+    while True:
+        mark = cursor.next()
+        if mark.group() == cursor.closing:
+            if cursor.text[lead_start : mark.start()].strip():
+                raise _Aborted
+            return tuple(fields), trailing_comma, mark.start()
+        if mark.group() != "=":
+            raise cursor.abort_at(mark)
+        end = _value_end(cursor)
+        fields.append(_field(cursor.text, lead_start, mark.start(), end.start()))
+        if end.group() == ",":
+            lead_start, trailing_comma = end.end(), end.start()
+        else:
+            cursor.position = lead_start = end.start()
+            trailing_comma = None
+
+
+def _value_end(cursor: _Cursor) -> re.Match[str]:
+    """The comma or closing delimiter that ends a field's value."""
+    depth = 0
+    quoted = False
+    while True:
+        mark = cursor.next(_BRACED_MARKS if depth else _QUOTED_MARKS if quoted else None)
+        char = mark.group()
+        if char == '"' and depth == 0:
+            if not (quoted and _braced_quote(cursor.text, mark.start())):
+                quoted = not quoted
+        elif char == "{" and not quoted:
+            depth += 1
+        elif char == "}" and not quoted and depth > 0:
+            depth -= 1
+        elif char in (",", cursor.closing) and not quoted and depth == 0:
+            return mark
+        elif cursor.breaks_at(mark):
+            raise cursor.abort_at(mark)
+
+
+def _braced_quote(text: str, position: int) -> bool:
+    """The quote at ``position`` is written ``{"}``, a literal quote inside a quoted value."""
+    return (
+        position > 0
+        and position + 2 < len(text)
+        and text[position - 1] == "{"
+        and text[position + 1] == "}"
+    )
+
+
+def _field(text: str, lead_start: int, equals: int, value_stop: int) -> _Field:
+    """Where a field's name and value stand, from the text around its ``=``."""
+    raw_name = text[lead_start:equals]
+    name = raw_name.strip()
+    name_start = lead_start + len(raw_name) - len(raw_name.lstrip())
+    raw_value = text[equals + 1 : value_stop]
+    value_start = equals + 1 + len(raw_value) - len(raw_value.lstrip())
+    return _Field(
+        name=name,
+        lead_start=lead_start,
+        name_start=name_start,
+        name_end=name_start + len(name),
+        equals=equals,
+        value_start=value_start,
+        value_end=value_start + len(raw_value.strip()),
+    )
