@@ -80,6 +80,13 @@ class Settings(BaseModel):
         default=timedelta(hours=24), description="How long an alive result is reused."
     )
     no_cache: bool = Field(default=False, description="Neither read nor write the cache.")
+    archive: bool = Field(default=True, description="Keep a WARC snapshot of each page fetched.")
+    offline: bool = Field(
+        default=False, description="Make no request: statuses from the last checks."
+    )
+    wayback_url: str = Field(
+        default="https://web.archive.org", description="A Wayback-compatible archive's base URL."
+    )
 
     @field_validator("ignore")
     @classmethod

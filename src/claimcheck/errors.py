@@ -42,3 +42,7 @@ class ConfigError(ClaimcheckError):
 def _position(error: ClaimcheckError) -> tuple[int, int]:
     where = error.location
     return (where.line or 0, where.column or 0) if where else (0, 0)
+
+
+class BusyError(ClaimcheckError):
+    """Another claimcheck run holds the project's lock."""

@@ -202,6 +202,7 @@ class Reason(StrEnum):
     FORBIDDEN_ADDRESS = "forbidden-address"
     NETWORK_UNREACHABLE = "network-unreachable"
     NOT_CHECKED = "not-checked"
+    NEVER_CHECKED = "never-checked"
 
 
 class NoteCode(StrEnum):

@@ -8,18 +8,21 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import Protocol, TypeGuard
 from urllib.parse import urlsplit
 
+import httpx
+
+from claimcheck.archive.warc import Exchange
 from claimcheck.check.cache import RECORDED, ResultCache
 from claimcheck.check.classify import Verdict, classify
 from claimcheck.check.client import Resolver, SystemResolver, make_client
 from claimcheck.check.doi import check_doi
-from claimcheck.check.fetch import CONNECTIVITY, Fetcher, Outcome
+from claimcheck.check.fetch import CONNECTIVITY, Answer, Fetcher, Outcome
 from claimcheck.check.network import network_is_up
 from claimcheck.check.options import CheckOptions
 from claimcheck.identifiers import looks_schemeless
-from claimcheck.models import Reason, Source, SourceStatus
+from claimcheck.models import Reason, Snapshot, Source, SourceStatus
 
 # Workers per global request slot: enough to keep every slot busy while some wait on a
 # host's limit, few enough that memory does not grow with the number of URLs.
@@ -34,6 +37,14 @@ class Listener(Protocol):
 
     def finished(self, source: Source) -> None:
         """``source`` is done (from the cache or the network)."""
+
+
+class Archiver(Protocol):
+    """Keeps a copy of each page fetched: the local archive."""
+
+    async def keep(self, cited_url: str, exchange: Exchange) -> Snapshot:
+        """Archive one capture of ``cited_url`` and say what was kept."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,7 @@ def run_checks(
     max_age: timedelta = timedelta(hours=24),
     listener: Listener | None = None,
     resolver: Resolver | None = None,
+    archive: Archiver | None = None,
 ) -> CheckRun:
     """Check ``sources`` and return them with their statuses (blocking).
 
@@ -66,6 +78,7 @@ def run_checks(
                 max_age=max_age,
                 listener=listener,
                 resolver=resolver,
+                archive=archive,
             )
         )
 
@@ -87,10 +100,12 @@ async def check_sources(
     max_age: timedelta = timedelta(hours=24),
     listener: Listener | None = None,
     resolver: Resolver | None = None,
+    archive: Archiver | None = None,
 ) -> CheckRun:
     """Check every source once: from the cache when fresh and alive, else over the network.
 
-    Names are looked up with ``resolver`` (default: the system's).
+    Names are looked up with ``resolver`` (default: the system's). With ``archive``, every
+    page fetched is read whole (to the body cap) and kept there.
     """
     now = datetime.now(UTC)
     resolver = resolver or SystemResolver()
@@ -115,13 +130,19 @@ async def check_sources(
             make_client(options, resolver) as client,
             make_client(options, resolver, verify=False) as insecure,
         ):
-            fetcher = Fetcher(options, client, insecure)
+            fetcher = Fetcher(options, client, insecure, want_body=archive is not None)
 
             async def one(index: int) -> None:
-                outcome, verdict = await _check(fetcher, sources[index])
+                source = sources[index]
+                outcome, verdict = await _check(fetcher, source)
                 if _connectivity(outcome):
                     unreached.add(index)
-                done[index] = _result(sources[index], outcome, verdict)
+                done[index] = _result(source, outcome, verdict)
+                answer = outcome.answer
+                if archive is not None and source.kind == "url" and _archivable(answer):
+                    exchange = _exchange(answer, done[index].checked_at or outcome.started_at)
+                    snapshot = await archive.keep(source.url, exchange)
+                    done[index] = done[index].model_copy(update={"snapshot": snapshot})
                 if listener:
                     listener.finished(done[index])
 
@@ -232,6 +253,30 @@ def _result(source: Source, outcome: Outcome, verdict: Verdict) -> Source:
             "from_cache": False,
         }
     )
+
+
+def _archivable(answer: Answer | None) -> TypeGuard[Answer]:
+    return answer is not None and answer.body is not None and answer.decodable
+
+
+def _exchange(answer: Answer, captured_at: datetime) -> Exchange:
+    """What the archive needs of an answer: both sides of the exchange, and the body."""
+    request = answer.request_headers
+    return Exchange(
+        target=answer.url,
+        captured_at=captured_at,
+        http_version=answer.http_version,
+        status=answer.status,
+        reason=answer.reason,
+        headers=_pairs(answer.headers),
+        request_headers=_pairs(request) if request is not None else [],
+        body=answer.body or b"",
+        truncated=answer.truncated,
+    )
+
+
+def _pairs(headers: httpx.Headers) -> list[tuple[str, str]]:
+    return [(name.decode("latin-1"), value.decode("latin-1")) for name, value in headers.raw]
 
 
 def _connectivity(outcome: Outcome) -> bool:

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, closing, contextmanager
 from datetime import datetime
+from pathlib import Path
+from typing import TypeVar
 
 from claimcheck import __version__
 from claimcheck import identifiers as ids
+from claimcheck.archive.index import ArchiveIndex
+from claimcheck.archive.lock import ProjectLock
+from claimcheck.archive.recall import from_last_checks, with_archive
+from claimcheck.archive.store import ARCHIVE_FOLDER, LocalArchive
 from claimcheck.check.cache import SqliteCache
 from claimcheck.check.client import Resolver
 from claimcheck.check.findings import source_findings
@@ -31,6 +39,7 @@ from claimcheck.models import (
 from claimcheck.pipeline import CheckRun, Listener, run_checks
 
 CACHE_FILE = "claimcheck.sqlite3"
+_Opened = TypeVar("_Opened", SqliteCache, ArchiveIndex)
 
 
 def run(
@@ -42,16 +51,18 @@ def run(
 ) -> Report:
     """Load the bibliography and ledger named by ``settings``, check them, and report.
 
-    Sources are fetched when ``settings.check_links`` is set; ``listener`` hears of each
-    one as it is done; names are looked up with ``resolver`` (default: the system's).
+    Sources are fetched when ``settings.check_links`` is set (and archived unless
+    ``settings.archive`` is off), or recalled from the last checks when ``settings.offline``;
+    ``listener`` hears of each one as it is done; names are looked up with ``resolver``
+    (default: the system's).
     """
     bibliography = load_bibliography(settings.bib, encoding=settings.encoding)
     ledger = load_ledger(settings.claims)
     everything = lint(bibliography, ledger, today=now.date())
     sources = collect_sources(bibliography)
     unreachable = False
-    if settings.check_links and sources:
-        checked = _check(sources, settings, listener, resolver)
+    if (settings.check_links or settings.offline) and sources:
+        checked = check(sources, settings, now=now, listener=listener, resolver=resolver)
         sources, unreachable = checked.sources, checked.network_unreachable
         everything += source_findings(sources, bibliography)
     everything.sort(key=lambda f: (f.file, f.line or 0, f.column or 0, f.code))
@@ -67,33 +78,90 @@ def run(
     )
 
 
-def _check(
+def check(
     sources: tuple[Source, ...],
     settings: Settings,
-    listener: Listener | None,
-    resolver: Resolver | None,
+    *,
+    now: datetime,
+    listener: Listener | None = None,
+    resolver: Resolver | None = None,
 ) -> CheckRun:
-    options = settings.check_options()
-    if settings.no_cache:
-        return run_checks(sources, options, listener=listener, resolver=resolver)
-    path = settings.cache_dir / CACHE_FILE
-    try:
-        cache = SqliteCache(path)
-    except (OSError, sqlite3.Error) as error:
-        raise ConfigError(
-            f"cannot open the cache: {error}",
-            Location(file=str(path)),
-            hint="set cache_dir to a writable folder, or pass --no-cache",
-        ) from None
-    with cache:
-        return run_checks(
+    """Check ``sources``, archiving what is fetched, and recall what the archive knows.
+
+    Offline, nothing is fetched: each source is as its last check found it. Either way each
+    source carries its newest snapshot and memento, and a dead one its best archived copy.
+    """
+    with ExitStack() as stack:
+        local = None
+        if settings.archive and not settings.offline:
+            # The lock first: a second run is refused before it touches the database.
+            local = stack.enter_context(open_archive(settings, "verify"))
+        cache = None if settings.no_cache else stack.enter_context(open_cache(settings))
+        if settings.offline:
+            index = open_index(settings) if database(settings).exists() else None
+            if index is not None:
+                stack.callback(index.close)
+            recalled = from_last_checks(sources, cache, now) if cache else sources
+            return CheckRun(with_archive(recalled, index) if index else recalled, False)
+        result = run_checks(
             sources,
-            options,
+            settings.check_options(),
             cache=cache,
             max_age=settings.max_age,
             listener=listener,
             resolver=resolver,
+            archive=local,
         )
+        if local is not None:
+            local.commit()
+            return CheckRun(with_archive(result.sources, local.index), result.network_unreachable)
+        if database(settings).exists():
+            index = stack.enter_context(closing(open_index(settings)))
+            return CheckRun(with_archive(result.sources, index), result.network_unreachable)
+        return result
+
+
+def database(settings: Settings) -> Path:
+    """The project's database: check results and the archive's index."""
+    return settings.cache_dir / CACHE_FILE
+
+
+@contextmanager
+def open_cache(settings: Settings) -> Iterator[SqliteCache]:
+    """The check-result cache, closed afterwards."""
+    cache = _opened(SqliteCache, settings)
+    try:
+        yield cache
+    finally:
+        cache.close()
+
+
+def open_index(settings: Settings) -> ArchiveIndex:
+    """The archive's index in the project's database."""
+    return _opened(ArchiveIndex, settings)
+
+
+@contextmanager
+def open_archive(settings: Settings, purpose: str) -> Iterator[LocalArchive]:
+    """The local archive, with the project lock held; committed and closed afterwards."""
+    with ProjectLock(settings.cache_dir, purpose), closing(open_index(settings)) as index:
+        archive = LocalArchive(settings.cache_dir / ARCHIVE_FOLDER, index)
+        try:
+            yield archive
+        finally:
+            archive.close()
+
+
+def _opened(kind: Callable[[Path], _Opened], settings: Settings) -> _Opened:
+    path = database(settings)
+    try:
+        return kind(path)
+    except (OSError, sqlite3.Error) as error:
+        raise ConfigError(
+            f"cannot open the project database: {error}",
+            Location(file=str(path)),
+            hint="set cache_dir to a writable folder, or pass --no-cache --no-archive",
+        ) from None
 
 
 def collect_sources(bibliography: Bibliography) -> tuple[Source, ...]:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
+from claimcheck.check.database import connect
 from claimcheck.models import Source, SourceStatus
 
 # Results that say something about the page itself; the others say only that it was not asked.
@@ -50,6 +50,14 @@ class ResultCache(Protocol):
         """Keep these results (those of real checks) with their times."""
         ...
 
+    def latest(self, url: str) -> Source | None:
+        """The newest result for ``url``, whatever its status and age."""
+        ...
+
+    def first_alive(self, url: str) -> datetime | None:
+        """When ``url`` was first found alive."""
+        ...
+
     def streak(self, url: str) -> Streak | None:
         """The run of checks, newest first, that share the newest one's status."""
         ...
@@ -59,10 +67,7 @@ class SqliteCache:
     """The cache in ``.claimcheck/claimcheck.sqlite3``."""
 
     def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(_SCHEMA)
+        self._db = connect(path, _SCHEMA)
 
     def close(self) -> None:
         """Close the database."""
@@ -85,6 +90,20 @@ class SqliteCache:
         if now - datetime.fromisoformat(row[1]) > max_age:
             return None
         return Source.model_validate_json(row[2])
+
+    def latest(self, url: str) -> Source | None:
+        row = self._db.execute(
+            "SELECT result FROM checks WHERE url = ? ORDER BY checked_at DESC, rowid DESC LIMIT 1",
+            (url,),
+        ).fetchone()
+        return Source.model_validate_json(row[0]) if row else None
+
+    def first_alive(self, url: str) -> datetime | None:
+        row = self._db.execute(
+            "SELECT MIN(checked_at) FROM checks WHERE url = ? AND status = ?",
+            (url, SourceStatus.ALIVE.value),
+        ).fetchone()
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
 
     def record(self, results: list[Source]) -> None:
         rows = [

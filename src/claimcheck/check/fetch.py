@@ -77,6 +77,9 @@ class Answer:
     truncated: bool = False
     size: int = 0
     decodable: bool = True
+    request_headers: httpx.Headers | None = None
+    http_version: str = "HTTP/1.1"
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -299,9 +302,13 @@ class Fetcher:
         content_type = response.headers.get("content-type")
         status = response.status_code
         html = is_html(content_type) or (content_type is None and 200 <= status < 300)
-        if want_body or (html and 200 <= status < 300):
+        success = 200 <= status < 300
+        if (want_body or html) and success:
             limit = self.options.max_bytes
-        elif html and (status in REFUSING or status in RETRYABLE):
+        elif (want_body and status not in REDIRECTS) or (
+            html and (status in REFUSING or status in RETRYABLE)
+        ):
+            # An error page is kept, when bodies are wanted, only as far as a challenge page.
             limit = _CHALLENGE_READ
         else:
             limit = 0
@@ -319,6 +326,9 @@ class Fetcher:
             truncated=body.truncated,
             size=len(body.data),
             decodable=body.decodable,
+            request_headers=response.request.headers if want_body else None,
+            http_version=response.http_version,
+            reason=response.reason_phrase,
         )
 
     def _backoff(self, attempt: int) -> float:

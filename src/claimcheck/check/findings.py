@@ -42,7 +42,7 @@ def _findings(source: Source, key: str, where: Location) -> Iterator[Finding]:
     if name is not None and source.reason is not Reason.EXCLUDED:
         yield rule(name).finding(
             f"{key!r}: {source.url} is {source.status.value} ({source.reason.value}): "
-            f"{source.detail}{_history(source)}",
+            f"{source.detail}{_history(source)}{_rescue(source)}",
             where,
             subject=key,
         )
@@ -59,3 +59,11 @@ def _history(source: Source) -> str:
         f"; {source.status.value} since {source.failing_since.date().isoformat()}, "
         f"{source.failing_checks} checks"
     )
+
+
+def _rescue(source: Source) -> str:
+    copy = source.rescue
+    if copy is None:
+        return ""
+    where = copy.url if copy.kind == "wayback" else f"local snapshot of {copy.url}"
+    return f"; archived copy {copy.captured_at.date().isoformat()}: {where}"

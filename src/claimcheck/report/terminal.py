@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from io import StringIO
 
 from rich import box
@@ -58,7 +59,7 @@ class TerminalFormat:
             console.print(part, soft_wrap=True)
         if options.claims and report.sources:
             console.print()
-            console.print(_sources_table(report.sources))
+            console.print(_sources_table(report.sources, report.generated_at))
         if options.claims and report.claims:
             console.print()
             console.print(_claims_table(report.claims))
@@ -148,7 +149,7 @@ def _finding(finding: Finding, *, hint: bool) -> RenderableType:
     return Group(line, Text(f"      hint: {finding.hint}", style="dim"))
 
 
-def _sources_table(sources: tuple[Source, ...]) -> Table:
+def _sources_table(sources: tuple[Source, ...], now: datetime) -> Table:
     table = Table(title=f"Sources ({len(sources)})", title_justify="left", box=box.SIMPLE_HEAD)
     table.add_column("reference", no_wrap=True)
     table.add_column("status", no_wrap=True)
@@ -158,26 +159,37 @@ def _sources_table(sources: tuple[Source, ...]) -> Table:
         table.add_row(
             ", ".join(source.keys),
             Text(source.status.value, style=_SOURCE_STYLE.get(source.status, "")),
-            _why(source),
+            _why(source, now),
             source.url,
         )
     return table
 
 
-def _why(source: Source) -> str:
+def _why(source: Source, now: datetime) -> str:
     if source.status is SourceStatus.UNCHECKED:
         return ""
     parts = [source.reason.value]
     if source.http_status is not None and source.reason not in _SAYS_STATUS:
         parts.append(f"HTTP {source.http_status}")
     if source.from_cache and source.checked_at:
-        parts.append(f"cached {source.checked_at.date().isoformat()}")
+        parts.append(f"checked {_age(source.checked_at, now)}")
     if source.failing_since is not None and source.failing_checks > 1:
         parts.append(
             f"since {source.failing_since.date().isoformat()}, {source.failing_checks} checks"
         )
     parts += [note.code.value for note in source.notes]
+    if source.rescue is not None:
+        copy = source.rescue
+        where = copy.url if copy.kind == "wayback" else f"local snapshot of {copy.url}"
+        parts.append(f"archived copy {copy.captured_at.date().isoformat()}: {where}")
     return "; ".join(parts)
+
+
+def _age(then: datetime, now: datetime) -> str:
+    """A past check's date, with how long ago it was when older than a day."""
+    days = (now - then).days
+    ago = "" if days < 1 else f" ({days} day{'s' if days != 1 else ''} ago)"
+    return f"{then.date().isoformat()}{ago}"
 
 
 def _claims_table(claims: tuple[ClaimResult, ...]) -> Table:

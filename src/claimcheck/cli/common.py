@@ -1,8 +1,7 @@
-"""The command-line interface: options to settings, run, render, exit code."""
+"""What the commands share: option types, settings from flags, rendering, failing cleanly."""
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Mapping
@@ -13,32 +12,15 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
-from claimcheck import __version__, rules
 from claimcheck.config import FailOn, Settings, load_settings
 from claimcheck.errors import ClaimcheckError, InputErrors
 from claimcheck.models import Report
 from claimcheck.progress import progress_bar
 from claimcheck.report import RenderOptions, formats
-from claimcheck.schemas import SCHEMAS
-from claimcheck.verify import failed, run
+from claimcheck.verify import run
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-
-app = typer.Typer(
-    name="claimcheck",
-    help="Keep a paper's claims tied to evidence that still exists.",
-    add_completion=False,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={
-        "help_option_names": ["-h", "--help"],
-        "max_content_width": 100,
-        "terminal_width": 100,
-    },
-)
 
 
 class OutputFormat(StrEnum):
@@ -112,22 +94,6 @@ OutputOption = Annotated[
         show_default=False,
     ),
 ]
-
-
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"claimcheck {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _main(
-    version: Annotated[
-        bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
-    ] = False,
-) -> None:
-    """Keep a paper's claims tied to evidence that still exists."""
 
 
 AllowPrivateOption = Annotated[
@@ -213,37 +179,39 @@ DoiResolverOption = Annotated[
 ]
 
 
-@app.command()
-def verify(
-    bib: BibOption = None,
-    claims: ClaimsOption = None,
-    config: ConfigOption = None,
-    encoding: EncodingOption = None,
-    ignore: IgnoreOption = None,
-    fail_on: FailOnOption = None,
-    output_format: FormatOption = OutputFormat.TERMINAL,
-    output: OutputOption = None,
-    allow_private: AllowPrivateOption = None,
-    max_age: MaxAgeOption = None,
-    no_cache: NoCacheOption = None,
-    concurrency: ConcurrencyOption = None,
-    per_host: PerHostOption = None,
-    timeout: TimeoutOption = None,
-    retries: RetriesOption = None,
-    exclude: ExcludeOption = None,
-    user_agent: UserAgentOption = None,
-    doi_resolver: DoiResolverOption = None,
-) -> None:
-    """Check the ledger and bibliography, fetch every cited URL and DOI, and report.
+ArchiveOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--archive/--no-archive",
+        help="Keep a snapshot of each page fetched [default: archive].",
+        show_default=False,
+    ),
+]
+OfflineOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--offline",
+        help="Make no request: statuses from the last checks, text from the newest snapshots.",
+        show_default=False,
+    ),
+]
 
-    A source is reported dead only when it is: 404 or 410, a soft 404, a domain that no
-    longer exists. Servers that refuse robots are 'blocked', and a machine without network
-    says so instead of calling anything dead.
 
-    Exit codes: 0 nothing fails the policy; 1 findings fail the policy (a dead source is an
-    error); 2 usage, input or configuration error.
-    """
-    flags = {
+def network_flags(
+    *,
+    allow_private: bool | None,
+    max_age: str | None,
+    no_cache: bool | None,
+    concurrency: int | None,
+    per_host: int | None,
+    timeout: float | None,
+    retries: int | None,
+    exclude: list[str] | None,
+    user_agent: str | None,
+    doi_resolver: str | None,
+) -> dict[str, object]:
+    """The settings the network options give, keyed as in Settings."""
+    return {
         "allow_private": allow_private,
         "max_age": max_age,
         "no_cache": no_cache,
@@ -255,67 +223,9 @@ def verify(
         "user_agent": user_agent,
         "doi_resolver": doi_resolver,
     }
-    settings = _settings(bib, claims, config, encoding, ignore, fail_on, flags)
-    report = _run(settings)
-    _emit(report, output_format, output, claims_table=True)
-    raise typer.Exit(EXIT_FINDINGS if failed(report, settings.fail_on) else EXIT_OK)
 
 
-@app.command()
-def lint(
-    bib: BibOption = None,
-    claims: ClaimsOption = None,
-    config: ConfigOption = None,
-    encoding: EncodingOption = None,
-    ignore: IgnoreOption = None,
-    fail_on: FailOnOption = None,
-    output_format: FormatOption = OutputFormat.TERMINAL,
-    output: OutputOption = None,
-) -> None:
-    """Check the ledger and bibliography offline, fetching nothing, and list the findings.
-
-    Exit codes as for verify.
-    """
-    settings = _settings(bib, claims, config, encoding, ignore, fail_on, {"check_links": False})
-    report = _run(settings)
-    _emit(report, output_format, output, claims_table=False)
-    raise typer.Exit(EXIT_FINDINGS if failed(report, settings.fail_on) else EXIT_OK)
-
-
-@app.command("rules")
-def list_rules(output_format: FormatOption = OutputFormat.TERMINAL) -> None:
-    """List every finding code with its severity and what it checks."""
-    if output_format is OutputFormat.JSON:
-        rows = [
-            {"code": r.code, "name": r.name, "severity": r.severity.value, "summary": r.summary}
-            for r in rules.RULES
-        ]
-        typer.echo(json.dumps(rows, indent=2))
-        return
-    table = Table("code", "name", "severity", "checks", box=None, pad_edge=False)
-    for rule in rules.RULES:
-        table.add_row(rule.code, rule.name, rule.severity.value, rule.summary)
-    Console(width=120, no_color=not _colour(None)).print(table)
-
-
-class SchemaName(StrEnum):
-    """The schemas `claimcheck schema` prints."""
-
-    CLAIMS = "claims"
-    REPORT = "report"
-
-
-@app.command()
-def schema(
-    which: Annotated[
-        SchemaName, typer.Argument(help="claims (the ledger file) or report (the JSON report).")
-    ],
-) -> None:
-    """Print the JSON Schema of claims.yaml or of the JSON report."""
-    typer.echo(json.dumps(SCHEMAS[which.value](), indent=2))
-
-
-def _settings(
+def settings_from(
     bib: Path | None,
     claims: Path | None,
     config: Path | None,
@@ -324,6 +234,7 @@ def _settings(
     fail_on: FailOn | None,
     more: Mapping[str, object],
 ) -> Settings:
+    """The run's settings from the input flags, ``more`` flags and the config files."""
     flags = {
         "bib": bib,
         "claims": claims,
@@ -335,20 +246,22 @@ def _settings(
     try:
         return load_settings(Path.cwd(), config_file=config, flags=flags)
     except ClaimcheckError as error:
-        _fail_with(error)
+        fail_with(error)
 
 
-def _run(settings: Settings) -> Report:
+def run_report(settings: Settings) -> Report:
+    """Run verify (or lint) with a progress bar on a terminal; fatal errors exit 2."""
     try:
         with progress_bar(enabled=settings.check_links and sys.stderr.isatty()) as listener:
             return run(settings, now=datetime.now(UTC).replace(microsecond=0), listener=listener)
     except ClaimcheckError as error:
-        _fail_with(error)
+        fail_with(error)
 
 
-def _emit(report: Report, fmt: OutputFormat, output: Path | None, *, claims_table: bool) -> None:
+def emit(report: Report, fmt: OutputFormat, output: Path | None, *, claims_table: bool) -> None:
+    """Write the report in ``fmt`` to stdout or ``output``."""
     width = Console(file=sys.stdout).width if output is None and sys.stdout.isatty() else 120
-    options = RenderOptions(color=_colour(output), width=width, claims=claims_table)
+    options = RenderOptions(color=colour(output), width=width, claims=claims_table)
     text = formats()[fmt.value].render(report, options)
     if output is None:
         sys.stdout.write(text)
@@ -356,14 +269,16 @@ def _emit(report: Report, fmt: OutputFormat, output: Path | None, *, claims_tabl
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as error:
-        _fail(f"cannot write {output}: {error.strerror}", hint="check the folder exists")
+        fail(f"cannot write {output}: {error.strerror}", hint="check the folder exists")
 
 
-def _colour(output: Path | None) -> bool:
+def colour(output: Path | None) -> bool:
+    """Whether to colour: only on a terminal, and not when NO_COLOR is set."""
     return output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
-def _fail_with(error: ClaimcheckError) -> NoReturn:
+def fail_with(error: ClaimcheckError) -> NoReturn:
+    """Print the error (every problem of it) with its hint on stderr, and exit 2."""
     problems = error.errors if isinstance(error, InputErrors) else [error]
     console = Console(stderr=True, highlight=False, no_color="NO_COLOR" in os.environ)
     for problem in problems:
@@ -374,10 +289,6 @@ def _fail_with(error: ClaimcheckError) -> NoReturn:
     raise typer.Exit(EXIT_USAGE)
 
 
-def _fail(message: str, hint: str | None = None) -> NoReturn:
-    _fail_with(ClaimcheckError(message, hint=hint))
-
-
-def main() -> None:
-    """Run the command line; usage errors exit 2, as click does."""
-    app()
+def fail(message: str, hint: str | None = None) -> NoReturn:
+    """Fail with a message and a hint that belong to no file."""
+    fail_with(ClaimcheckError(message, hint=hint))

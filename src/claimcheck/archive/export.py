@@ -1,0 +1,63 @@
+"""Write one capture's body, text and facts out as plain files: `claimcheck archive export`."""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from claimcheck.archive.index import ArchiveIndex, CaptureRow
+from claimcheck.archive.warc import read_body
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_EXTENSIONS = {"text/html": ".html", "application/xhtml+xml": ".html", "text/plain": ".txt"}
+
+
+def export_capture(folder: Path, index: ArchiveIndex, capture: CaptureRow, to: Path) -> list[Path]:
+    """Write the capture's body, its extracted text and a JSON of its facts into ``to``.
+
+    Returns the paths written. The body is the stored payload, decoded as it was served.
+    """
+    payload = index.payload(capture.payload_digest, with_text=True)
+    if payload is None:
+        raise LookupError(f"the payload {capture.payload_digest} is not in the index")
+    body = read_body(folder / payload.place.warc_file, payload.place)
+    to.mkdir(parents=True, exist_ok=True)
+    stem = f"{_slug(capture.target)}-{capture.captured_at:%Y%m%dT%H%M%SZ}"
+    written = [to / f"{stem}{_extension(capture.content_type)}"]
+    written[0].write_bytes(body)
+    if payload.text is not None:
+        written.append(to / f"{stem}.text.txt")
+        written[-1].write_text(payload.text, encoding="utf-8")
+    facts = {
+        "url": capture.url,
+        "target": capture.target,
+        "captured_at": capture.captured_at.isoformat(),
+        "http_status": capture.http_status,
+        "content_type": capture.content_type,
+        "payload_digest": capture.payload_digest,
+        "truncated": capture.truncated,
+        "record_type": capture.record_type,
+        "warc_file": capture.place.warc_file,
+        "warc_offset": capture.place.offset,
+        "text_kind": payload.text_kind,
+        "text_charset": payload.charset,
+        "text_problem": payload.problem,
+        "body_file": written[0].name,
+    }
+    written.append(to / f"{stem}.json")
+    written[-1].write_text(json.dumps(facts, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    return written
+
+
+def _slug(url: str) -> str:
+    parts = urlsplit(url)
+    raw = f"{parts.hostname or 'page'}{parts.path}".rstrip("/")
+    return _UNSAFE.sub("_", raw).strip("_")[:80] or "page"
+
+
+def _extension(content_type: str | None) -> str:
+    media = (content_type or "").split(";")[0].strip().lower()
+    return _EXTENSIONS.get(media) or mimetypes.guess_extension(media) or ".bin"

@@ -1,0 +1,149 @@
+"""Re-read every WARC record and hold it against the index: `claimcheck archive verify`."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from claimcheck.archive.index import ArchiveIndex, Place
+from claimcheck.archive.warc import WARC_PATTERN, ReadRecord, read_records
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One way the archive and its index disagree."""
+
+    where: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Integrity:
+    """What a full re-read of the archive found."""
+
+    files: int
+    records: int
+    captures: int
+    payloads: int
+    problems: tuple[Problem, ...]
+    uncommitted: dict[str, int]
+    unknown_files: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        """Whether every record and every index row agree."""
+        return not self.problems
+
+
+def check_archive(folder: Path, index: ArchiveIndex) -> Integrity:
+    """Read every committed record of every indexed WARC file, check digests and the index.
+
+    Bytes after a file's committed length (a run killed while writing) and files the index
+    does not know are reported apart: the next archiving run removes them.
+    """
+    problems: list[Problem] = []
+    records: dict[Place, ReadRecord] = {}
+    uncommitted: dict[str, int] = {}
+    files = index.files()
+    for name, committed in files.items():
+        path = folder / name
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError:
+            problems.append(Problem(name, "the file is missing"))
+            continue
+        if size < committed:
+            problems.append(Problem(name, f"{size:,} bytes, but {committed:,} were committed"))
+        elif size > committed:
+            uncommitted[name] = size - committed
+        problems += _read(path, min(size, committed), records)
+    captures = index.captures()
+    payloads = list(index.payloads())
+    referenced: set[Place] = set()
+    for capture in captures:
+        where = f"{capture.place.warc_file}:{capture.place.offset}"
+        response = _expect(records, capture.place, capture.record_type, problems)
+        if response is not None:
+            if response.record_id != capture.record_id:
+                problems.append(Problem(where, "the record ID differs from the index"))
+            if response.target != capture.target:
+                problems.append(Problem(where, f"the record is of {response.target}"))
+            if response.payload_digest != capture.payload_digest:
+                problems.append(Problem(where, "the payload digest differs from the index"))
+        request = _expect(records, capture.request, "request", problems)
+        if request is not None and request.concurrent_to != capture.record_id:
+            problems.append(
+                Problem(f"{capture.request.warc_file}:{capture.request.offset}", "unpaired request")
+            )
+        referenced |= {capture.place, capture.request}
+    for payload in payloads:
+        record = _expect(records, payload.place, "response", problems)
+        if record is not None and record.payload_digest != payload.digest:
+            where = f"{payload.place.warc_file}:{payload.place.offset}"
+            problems.append(Problem(where, "the stored payload's digest differs from the index"))
+        referenced.add(payload.place)
+    for place, record in records.items():
+        if place not in referenced and record.rec_type != "warcinfo":
+            problems.append(
+                Problem(
+                    f"{place.warc_file}:{place.offset}", f"a {record.rec_type} record not indexed"
+                )
+            )
+    problems += _database(index)
+    unknown = tuple(p.name for p in sorted(folder.glob(WARC_PATTERN)) if p.name not in files)
+    return Integrity(
+        files=len(files),
+        records=len(records),
+        captures=len(captures),
+        payloads=len(payloads),
+        problems=tuple(problems),
+        uncommitted=uncommitted,
+        unknown_files=unknown,
+    )
+
+
+def _read(path: Path, limit: int, records: dict[Place, ReadRecord]) -> list[Problem]:
+    problems = []
+    end = 0
+    try:
+        for record in read_records(path, limit):
+            records[record.place] = record
+            end = record.place.offset + record.place.length
+            for problem in record.digest_problems:
+                problems.append(Problem(f"{path.name}:{record.place.offset}", problem))
+    except Exception as error:  # warcio raises bare Exceptions and zlib/IO errors alike
+        problems.append(Problem(f"{path.name}:{end}", f"unreadable record: {_plain(error)}"))
+        return problems
+    if end != limit:
+        problems.append(Problem(f"{path.name}:{end}", f"{limit - end:,} bytes are not a record"))
+    return problems
+
+
+def _plain(error: Exception) -> str:
+    """An error's message on one short printable line (warcio quotes the bytes it choked on)."""
+    text = str(error).splitlines()[0] if str(error) else type(error).__name__
+    printable = "".join(c if c.isprintable() else "?" for c in text)
+    return printable if len(printable) <= 120 else printable[:117] + "..."
+
+
+def _expect(
+    records: dict[Place, ReadRecord], place: Place, rec_type: str, problems: list[Problem]
+) -> ReadRecord | None:
+    record = records.get(place)
+    where = f"{place.warc_file}:{place.offset}"
+    if record is None:
+        problems.append(Problem(where, f"no {rec_type} record of {place.length:,} bytes here"))
+        return None
+    if record.rec_type != rec_type:
+        problems.append(Problem(where, f"a {record.rec_type} record, not a {rec_type} one"))
+        return None
+    return record
+
+
+def _database(index: ArchiveIndex) -> list[Problem]:
+    try:
+        result = index.integrity_check()
+    except sqlite3.DatabaseError as error:
+        return [Problem("index", f"the database cannot be read: {error}")]
+    return [] if result == "ok" else [Problem("index", f"the database is damaged: {result}")]

@@ -1,0 +1,73 @@
+"""Keep only the newest captures of each URL: `claimcheck archive prune --keep N`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+from claimcheck.archive.index import ArchiveIndex, CaptureRow, Place
+from claimcheck.archive.warc import WarcAppender, new_file_name
+
+
+@dataclass(frozen=True)
+class Pruned:
+    """What a prune removed and what it kept."""
+
+    dropped: int
+    kept: int
+    bytes_before: int
+    bytes_after: int
+
+
+def prune(folder: Path, index: ArchiveIndex, keep: int, now: datetime) -> Pruned:
+    """Drop all but the ``keep`` newest captures of each URL, and the records only they used.
+
+    The kept records are copied byte for byte into one new WARC file, together with the
+    stored payloads that kept revisits point to; the index moves to it in one transaction
+    and only then are the old files deleted. A run killed part-way leaves either the old
+    files or the new one indexed, never a mix (the next run removes the other).
+    """
+    if keep < 1:
+        raise ValueError("keep at least one capture of each URL")
+    by_url: dict[str, list[CaptureRow]] = {}
+    for capture in index.captures():
+        by_url.setdefault(capture.url, []).append(capture)
+    kept: list[CaptureRow] = []
+    dropped: list[int] = []
+    for captures in by_url.values():
+        newest_first = sorted(captures, key=lambda c: (c.captured_at, c.id or 0), reverse=True)
+        kept += newest_first[:keep]
+        dropped += [c.id for c in newest_first[keep:] if c.id is not None]
+    old_files = index.files()
+    before = sum(_size(folder / name) for name in old_files)
+    if not dropped:
+        return Pruned(0, len(kept), before, before)
+    payloads = {p.digest: p.place for p in index.payloads()}
+    needed = {
+        c.payload_digest: payloads[c.payload_digest] for c in kept if c.payload_digest in payloads
+    }
+    files: dict[str, int] = {}
+    moved: dict[Place, Place] = {}
+    if kept:
+        appender = WarcAppender(folder / new_file_name(now))
+        try:
+            wanted = {c.place for c in kept} | {c.request for c in kept} | set(needed.values())
+            for place in sorted(wanted, key=lambda p: (p.warc_file, p.offset)):
+                moved[place] = appender.copy(folder / place.warc_file, place)
+            files[appender.name] = appender.sync()
+        finally:
+            appender.close()
+    relocated = [replace(c, place=moved[c.place], request=moved[c.request]) for c in kept]
+    index.relocate(files, relocated, {d: moved[p] for d, p in needed.items()}, dropped)
+    for name in old_files:
+        (folder / name).unlink(missing_ok=True)
+    after = sum(_size(folder / name) for name in files)
+    return Pruned(len(dropped), len(kept), before, after)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0

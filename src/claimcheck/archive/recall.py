@@ -1,0 +1,95 @@
+"""What the archive and past checks know of each source: snapshots, mementos, rescues."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from claimcheck.archive.index import ArchiveIndex
+from claimcheck.check.cache import ResultCache
+from claimcheck.models import ArchivedCopy, Reason, Source, SourceStatus
+
+# The fields a past check gives a source, when no request may be made.
+_CHECK_FIELDS = (
+    "status",
+    "reason",
+    "detail",
+    "http_status",
+    "final_url",
+    "redirects",
+    "checked_at",
+    "elapsed_ms",
+    "notes",
+)
+
+
+def with_archive(sources: Iterable[Source], index: ArchiveIndex) -> tuple[Source, ...]:
+    """Each source with its newest snapshot and memento, and a dead one's best archived copy."""
+    return tuple(_recalled(source, index) for source in sources)
+
+
+def _recalled(source: Source, index: ArchiveIndex) -> Source:
+    snapshot = source.snapshot or index.snapshot(source.url)
+    mementos = index.mementos(source.url)
+    memento = source.memento or (mementos[-1] if mementos else None)
+    update: dict[str, object] = {"snapshot": snapshot, "memento": memento}
+    if source.status is SourceStatus.DEAD:
+        update["rescue"] = best_copy(source, index)
+    return source.model_copy(update=update)
+
+
+def best_copy(source: Source, index: ArchiveIndex) -> ArchivedCopy | None:
+    """The newest copy taken while the page answered: a local 2xx snapshot or a memento.
+
+    At the same date a Wayback memento wins: it can be cited, a local file cannot.
+    """
+    copies = []
+    snapshot = index.snapshot(source.url, alive_only=True)
+    if snapshot is not None:
+        copies.append(
+            ArchivedCopy(kind="local", captured_at=snapshot.captured_at, url=snapshot.url)
+        )
+    for memento in index.mementos(source.url):
+        if memento.http_status is None or 200 <= memento.http_status < 300:
+            copies.append(
+                ArchivedCopy(kind="wayback", captured_at=memento.captured_at, url=memento.url)
+            )
+    if not copies:
+        return None
+    return max(copies, key=lambda c: (c.captured_at.date(), c.kind == "wayback", c.captured_at))
+
+
+def from_last_checks(
+    sources: Iterable[Source], cache: ResultCache, now: datetime
+) -> tuple[Source, ...]:
+    """Each source as its last check found it, for a run that makes no request.
+
+    A source never checked stays unchecked (never-checked); the others keep their check's
+    time, so the report can say how old each status is.
+    """
+    results = []
+    for source in sources:
+        if source.status is not SourceStatus.UNCHECKED:
+            results.append(source)
+            continue
+        last = cache.latest(source.url)
+        if last is None:
+            results.append(
+                source.model_copy(
+                    update={
+                        "reason": Reason.NEVER_CHECKED,
+                        "detail": "offline, and never checked before",
+                    }
+                )
+            )
+            continue
+        update = {name: getattr(last, name) for name in _CHECK_FIELDS} | {"from_cache": True}
+        source = source.model_copy(update=update)
+        if source.status is not SourceStatus.ALIVE:
+            streak = cache.streak(source.url)
+            if streak is not None:
+                source = source.model_copy(
+                    update={"failing_since": streak.since, "failing_checks": streak.checks}
+                )
+        results.append(source)
+    return tuple(results)

@@ -1,0 +1,181 @@
+"""The local archive: captures go to WARC files, their index and text to the database."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from claimcheck.archive.index import ArchiveIndex, CaptureRow, Payload
+from claimcheck.archive.text import extract_text
+from claimcheck.archive.warc import WARC_PATTERN, Exchange, WarcAppender, new_file_name
+from claimcheck.archive.warc import payload_digest as digest_of
+from claimcheck.models import Snapshot
+
+ARCHIVE_FOLDER = "archive"
+# Captures written but not yet in the index are committed in batches of this size; a run
+# killed in between loses at most these, never the consistency of what was committed.
+_BATCH = 32
+
+
+@dataclass(frozen=True)
+class Repair:
+    """What opening the archive put right after an interrupted run."""
+
+    torn_bytes: dict[str, int] = field(default_factory=dict)
+    removed_files: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.torn_bytes or self.removed_files)
+
+    def describe(self) -> str:
+        """In words, for a note on stderr."""
+        parts = [f"cut {n:,} uncommitted bytes from {name}" for name, n in self.torn_bytes.items()]
+        parts += [f"removed {name}, which the index never knew" for name in self.removed_files]
+        return "an earlier run was interrupted: " + "; ".join(parts)
+
+
+@dataclass
+class _Staged:
+    payloads: list[Payload] = field(default_factory=list)
+    captures: list[CaptureRow] = field(default_factory=list)
+    digests: dict[str, tuple[str, datetime]] = field(default_factory=dict)
+
+
+class LocalArchive:
+    """Writes captures to a new WARC file under ``folder`` and indexes them in ``index``.
+
+    The caller holds the project lock. Opening repairs what an interrupted run left: the
+    bytes after a file's committed length, and files the index never knew.
+    """
+
+    def __init__(self, folder: Path, index: ArchiveIndex):
+        self.folder = folder
+        self.index = index
+        self._appender: WarcAppender | None = None
+        self._staged = _Staged()
+        folder.mkdir(parents=True, exist_ok=True)
+        self.repair = repair(folder, index)
+        if self.repair:
+            logging.getLogger(__name__).warning("%s", self.repair.describe())
+
+    async def keep(self, cited_url: str, exchange: Exchange) -> Snapshot:
+        """Archive one capture of ``cited_url``: its records, index rows and text."""
+        digest = digest_of(exchange.body)
+        content_type = _header(exchange.headers, "content-type")
+        extracted = None
+        if self._stored_as(digest) is None:
+            extracted = await asyncio.to_thread(extract_text, exchange.body, content_type)
+        # From here on nothing awaits: the check-and-write below is one step of the loop.
+        stored = self._stored_as(digest)
+        appender = self._file(exchange.captured_at)
+        written = appender.write(exchange, revisit_of=stored)
+        if stored is None and extracted is not None:
+            self._staged.payloads.append(
+                Payload(
+                    digest=digest,
+                    place=written.response,
+                    target=exchange.target,
+                    captured_at=exchange.captured_at,
+                    size=len(exchange.body),
+                    text_kind=extracted.kind.value,
+                    charset=extracted.charset,
+                    problem=extracted.problem,
+                    text=extracted.text,
+                )
+            )
+            self._staged.digests[digest] = (exchange.target, exchange.captured_at)
+        self._staged.captures.append(
+            CaptureRow(
+                url=cited_url,
+                target=exchange.target,
+                captured_at=exchange.captured_at,
+                http_status=exchange.status,
+                content_type=content_type,
+                payload_digest=digest,
+                truncated=exchange.truncated,
+                record_type="response" if stored is None else "revisit",
+                record_id=written.record_id,
+                place=written.response,
+                request=written.request,
+            )
+        )
+        text_chars = self._text_chars(digest)
+        if len(self._staged.captures) >= _BATCH:
+            self.commit()
+        return Snapshot(
+            captured_at=exchange.captured_at,
+            url=exchange.target,
+            http_status=exchange.status,
+            content_type=content_type,
+            payload_digest=digest,
+            truncated=exchange.truncated,
+            text_chars=text_chars,
+        )
+
+    def commit(self) -> None:
+        """Make the captures so far durable: sync the WARC file, then index them at once."""
+        if self._appender is None or not self._staged.captures:
+            return
+        committed = self._appender.sync()
+        self.index.commit(
+            self._appender.name, committed, self._staged.payloads, self._staged.captures
+        )
+        self._staged = _Staged()
+
+    def close(self) -> None:
+        """Commit what is staged and close the WARC file."""
+        self.commit()
+        if self._appender is not None:
+            self._appender.close()
+            self._appender = None
+
+    def _stored_as(self, digest: str) -> tuple[str, datetime] | None:
+        """The URL and time of the capture whose record holds this payload, if stored."""
+        if digest in self._staged.digests:
+            return self._staged.digests[digest]
+        return self.index.origin(digest)
+
+    def _text_chars(self, digest: str) -> int | None:
+        for payload in self._staged.payloads:
+            if payload.digest == digest:
+                return len(payload.text) if payload.text is not None else None
+        return self.index.text_chars(digest)
+
+    def _file(self, now: datetime) -> WarcAppender:
+        if self._appender is None:
+            self._appender = WarcAppender(self.folder / new_file_name(now))
+            self.index.add_file(self._appender.name, now, self._appender.sync())
+        return self._appender
+
+
+def repair(folder: Path, index: ArchiveIndex) -> Repair:
+    """Cut each WARC file back to its committed length; remove files the index never knew."""
+    known = index.files()
+    torn: dict[str, int] = {}
+    for name, committed in known.items():
+        path = folder / name
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError:
+            continue
+        if size > committed:
+            with path.open("r+b") as handle:
+                handle.truncate(committed)
+            torn[name] = size - committed
+    removed = []
+    for path in sorted(folder.glob(WARC_PATTERN)):
+        if path.name not in known:
+            path.unlink()
+            removed.append(path.name)
+    return Repair(torn, tuple(removed))
+
+
+def _header(headers: Sequence[tuple[str, str]], name: str) -> str | None:
+    for key, value in headers:
+        if key.lower() == name:
+            return value
+    return None

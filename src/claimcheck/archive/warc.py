@@ -1,0 +1,249 @@
+"""WARC files as web archives write them: gzip per record, request and response pairs."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import os
+import secrets
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import urlsplit
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from claimcheck import __version__
+from claimcheck.archive.index import Place
+
+WARC_PATTERN = "claimcheck-*.warc.gz"
+# Headers that describe the bytes on the wire, not the (decoded) body that is stored: kept
+# under this prefix, as replay tools expect, so the record stays self-consistent.
+ORIGINAL_PREFIX = "X-Archive-Orig-"
+_WIRE_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One HTTP request and its response, as captured: what goes into a WARC pair."""
+
+    target: str
+    captured_at: datetime
+    http_version: str
+    status: int
+    reason: str
+    headers: Sequence[tuple[str, str]]
+    request_headers: Sequence[tuple[str, str]]
+    body: bytes
+    truncated: bool
+
+
+@dataclass(frozen=True)
+class Written:
+    """Where a capture's records went, and the response's record ID."""
+
+    response: Place
+    request: Place
+    record_id: str
+
+
+def payload_digest(body: bytes) -> str:
+    """The WARC-Payload-Digest of ``body``: sha1 in base32, as web archives write it."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
+
+
+def new_file_name(now: datetime) -> str:
+    """A fresh WARC file name: claimcheck-<UTC time>-<random>.warc.gz."""
+    return f"claimcheck-{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(4)}.warc.gz"
+
+
+class WarcAppender:
+    """Writes one new WARC file: a warcinfo record first, then capture records."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.name = path.name
+        self._handle: IO[bytes] = path.open("xb")
+        self._writer = WARCWriter(self._handle, gzip=True)
+        info = {
+            "software": f"claimcheck/{__version__} (warcio)",
+            "format": "WARC File Format 1.0",
+            "description": "Snapshots of the sources a paper cites, taken by claimcheck",
+        }
+        self._writer.write_record(self._writer.create_warcinfo_record(self.name, info))
+        self.sync()
+
+    def write(self, exchange: Exchange, *, revisit_of: tuple[str, datetime] | None) -> Written:
+        """Write the response (or a revisit of an identical stored payload) and the request.
+
+        ``revisit_of`` names the stored capture (its URL and time) whose payload is identical.
+        """
+        date = _warc_date(exchange.captured_at)
+        http = StatusAndHeaders(
+            f"{exchange.status} {exchange.reason}".strip(),
+            _stored_headers(exchange.headers, len(exchange.body)),
+            protocol=exchange.http_version,
+        )
+        digest = payload_digest(exchange.body)
+        if revisit_of is None:
+            extra = {"WARC-Date": date, "WARC-Payload-Digest": digest}
+            if exchange.truncated:
+                extra["WARC-Truncated"] = "length"
+            response = self._writer.create_warc_record(
+                exchange.target,
+                "response",
+                payload=io.BytesIO(exchange.body),
+                length=len(exchange.body),
+                http_headers=http,
+                warc_headers_dict=extra,
+            )
+        else:
+            response = self._writer.create_revisit_record(
+                exchange.target,
+                digest,
+                revisit_of[0],
+                _warc_date(revisit_of[1]),
+                http_headers=http,
+            )
+            response.rec_headers.replace_header("WARC-Date", date)
+        record_id = response.rec_headers.get_header("WARC-Record-ID")
+        response_place = self._append(response)
+        request = self._writer.create_warc_record(
+            exchange.target,
+            "request",
+            http_headers=_request_headers(exchange),
+            warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": record_id},
+        )
+        return Written(response_place, self._append(request), record_id)
+
+    def sync(self) -> int:
+        """Flush the file to disk and return its length: every record so far is complete."""
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
+        return self._handle.tell()
+
+    def close(self) -> None:
+        """Close the file."""
+        self._handle.close()
+
+    def copy(self, source: Path, place: Place) -> Place:
+        """Copy one record's bytes (a whole gzip member) from another WARC file, unchanged."""
+        with source.open("rb") as handle:
+            handle.seek(place.offset)
+            data = handle.read(place.length)
+        if len(data) != place.length:
+            raise ValueError(f"{source.name} ends inside the record at {place.offset}")
+        offset = self._handle.tell()
+        self._handle.write(data)
+        return Place(self.name, offset, place.length)
+
+    def _append(self, record: Any) -> Place:
+        offset = self._handle.tell()
+        self._writer.write_record(record)
+        return Place(self.name, offset, self._handle.tell() - offset)
+
+
+def _warc_date(when: datetime) -> str:
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _stored_headers(headers: Sequence[tuple[str, str]], size: int) -> list[tuple[str, str]]:
+    """The response headers for the stored (decoded, whole) body; wire headers renamed."""
+    stored = []
+    for name, value in headers:
+        if name.lower() in _WIRE_HEADERS:
+            stored.append((ORIGINAL_PREFIX + name, value))
+        else:
+            stored.append((name, value))
+    stored.append(("Content-Length", str(size)))
+    return stored
+
+
+def _request_headers(exchange: Exchange) -> StatusAndHeaders:
+    parts = urlsplit(exchange.target)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return StatusAndHeaders(
+        f"GET {path} {exchange.http_version}",
+        list(exchange.request_headers),
+        protocol="",
+        is_http_request=True,
+    )
+
+
+@dataclass(frozen=True)
+class ReadRecord:
+    """A record read back from a WARC file, with what its digests said."""
+
+    place: Place
+    rec_type: str
+    record_id: str
+    target: str | None
+    payload_digest: str | None
+    concurrent_to: str | None
+    digest_problems: tuple[str, ...]
+
+
+def read_records(path: Path, limit: int) -> Iterator[ReadRecord]:
+    """Every record in the first ``limit`` bytes of ``path``, its digests checked.
+
+    Raises OSError or warcio's errors when a record there cannot be read whole.
+    """
+    with path.open("rb") as handle:
+        stream = _Bounded(handle, limit)
+        records = ArchiveIterator(stream, check_digests=True)
+        for record in records:
+            body = record.content_stream()
+            while body.read(1 << 16):
+                pass
+            records.read_to_end(record)
+            problems = tuple(str(p) for p in record.digest_checker.problems)
+            headers = record.rec_headers
+            offset = records.get_record_offset()
+            yield ReadRecord(
+                place=Place(path.name, offset, records.get_record_length()),
+                rec_type=record.rec_type,
+                record_id=headers.get_header("WARC-Record-ID"),
+                target=headers.get_header("WARC-Target-URI"),
+                payload_digest=headers.get_header("WARC-Payload-Digest"),
+                concurrent_to=headers.get_header("WARC-Concurrent-To"),
+                digest_problems=problems,
+            )
+
+
+def read_body(path: Path, place: Place) -> bytes:
+    """The HTTP payload of the response record at ``place``."""
+    with path.open("rb") as handle:
+        handle.seek(place.offset)
+        stream = _Bounded(handle, place.offset + place.length)
+        for record in ArchiveIterator(stream):
+            data: bytes = record.content_stream().read()
+            return data
+    raise ValueError(f"no record at {place.warc_file}:{place.offset}")
+
+
+class _Bounded(io.RawIOBase):
+    """A file read only up to a byte position: the committed part of a WARC file."""
+
+    def __init__(self, handle: IO[bytes], end: int):
+        self._handle = handle
+        self._end = end
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        room = self._end - self._handle.tell()
+        if room <= 0:
+            return 0
+        view = memoryview(buffer)[: min(len(buffer), room)]
+        data = self._handle.read(len(view))
+        view[: len(data)] = data
+        return len(data)
+
+    def tell(self) -> int:
+        return self._handle.tell()

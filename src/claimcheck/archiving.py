@@ -1,0 +1,231 @@
+"""The archive commands' work: capture every source now, ask the Wayback Machine, write back."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import ExitStack, closing, contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+from claimcheck.archive.index import ArchiveIndex, CaptureRow
+from claimcheck.archive.recall import with_archive
+from claimcheck.archive.store import ARCHIVE_FOLDER
+from claimcheck.archive.wayback import (
+    Wayback,
+    WaybackOptions,
+    WaybackResult,
+    WaybackStatus,
+    credentials_from_env,
+)
+from claimcheck.archive.writeback import WriteBackPlan, write_back
+from claimcheck.check.cache import ResultCache
+from claimcheck.check.client import Resolver
+from claimcheck.config import Settings
+from claimcheck.errors import InputError
+from claimcheck.load.bib import Bibliography, load_bibliography
+from claimcheck.load.text import read_bytes
+from claimcheck.models import Location, Memento, Source
+from claimcheck.pipeline import Listener, run_checks
+from claimcheck.verify import collect_sources, database, open_archive, open_cache, open_index
+
+_ISO_DATE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})")
+
+
+@dataclass(frozen=True)
+class WaybackRequest:
+    """What to ask a Wayback-compatible archive for each source."""
+
+    capture: bool = False
+    options: WaybackOptions = field(default_factory=WaybackOptions)
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What `archive save` did: each source as captured, and what the Wayback said of it."""
+
+    sources: tuple[Source, ...]
+    network_unreachable: bool
+    lookups: Mapping[str, WaybackResult] = field(default_factory=dict)
+    captures: Mapping[str, WaybackResult] = field(default_factory=dict)
+    written: WriteBackPlan | None = None
+
+
+def wayback_options(settings: Settings, environ: Mapping[str, str] = os.environ) -> WaybackOptions:
+    """The Wayback client's options: the configured archive, and keys from the environment."""
+    keys = credentials_from_env(environ)
+    return WaybackOptions(
+        base_url=settings.wayback_url,
+        access_key=keys[0] if keys else None,
+        secret_key=keys[1] if keys else None,
+    )
+
+
+def save(
+    settings: Settings,
+    *,
+    listener: Listener | None = None,
+    resolver: Resolver | None = None,
+    wayback: WaybackRequest | None = None,
+    write_bib: bool = False,
+) -> Saved:
+    """Capture every source of the bibliography now, and optionally ask the Wayback and write back.
+
+    The project lock is held throughout, so the bibliography is not written by two runs.
+    """
+    original = read_bytes(settings.bib) if write_bib else b""
+    bibliography = load_bibliography(settings.bib, encoding=settings.encoding)
+    sources = collect_sources(bibliography)
+    with ExitStack() as stack:
+        archive = stack.enter_context(open_archive(settings, "archive save"))
+        cache = None if settings.no_cache else stack.enter_context(open_cache(settings))
+        checked = run_checks(
+            sources,
+            settings.check_options(),
+            cache=cache,
+            max_age=timedelta(0),
+            listener=listener,
+            resolver=resolver,
+            archive=archive,
+        )
+        archive.commit()
+        lookups: dict[str, WaybackResult] = {}
+        captures: dict[str, WaybackResult] = {}
+        if wayback is not None:
+            lookups, captures = asyncio.run(
+                _ask_wayback(checked.sources, bibliography, wayback, settings)
+            )
+            _remember(archive.index, lookups, captures)
+        found = with_archive(checked.sources, archive.index)
+        written = None
+        if write_bib:
+            additions = bib_additions(found, bibliography, cache, lookups, captures)
+            written = write_back(settings.bib, original, additions, encoding=settings.encoding)
+        return Saved(found, checked.network_unreachable, lookups, captures, written)
+
+
+async def _ask_wayback(
+    sources: Sequence[Source],
+    bibliography: Bibliography,
+    request: WaybackRequest,
+    settings: Settings,
+) -> tuple[dict[str, WaybackResult], dict[str, WaybackResult]]:
+    headers = {"User-Agent": settings.check_options().user_agent}
+    options = request.options
+    timeout = httpx.Timeout(options.timeout)
+    async with httpx.AsyncClient(trust_env=False, headers=headers, timeout=timeout) as client:
+        service = Wayback(client, options)
+        urls = [source.url for source in sources]
+        befores = [_cited_on(source, bibliography) for source in sources]
+        found = await asyncio.gather(
+            *(service.closest(url, before) for url, before in zip(urls, befores, strict=True))
+        )
+        made: list[WaybackResult] = []
+        if request.capture:
+            made = list(await asyncio.gather(*(service.capture(url) for url in urls)))
+    return dict(zip(urls, found, strict=True)), dict(zip(urls, made, strict=False))
+
+
+def _cited_on(source: Source, bibliography: Bibliography) -> date | None:
+    """The urldate of the first reference citing ``source`` that has one."""
+    references = bibliography.by_key()
+    for key in source.keys:
+        reference = references.get(key)
+        match = _ISO_DATE.match(reference.urldate or "") if reference else None
+        if match:
+            try:
+                return date.fromisoformat(match.group(1))
+            except ValueError:
+                continue
+    return None
+
+
+def _remember(
+    index: ArchiveIndex,
+    lookups: Mapping[str, WaybackResult],
+    captures: Mapping[str, WaybackResult],
+) -> None:
+    now = datetime.now(UTC).replace(microsecond=0)
+    for results in (lookups, captures):
+        for url, result in results.items():
+            if result.memento is not None:
+                index.record_memento(url, result.memento, now)
+
+
+def bib_additions(
+    sources: Sequence[Source],
+    bibliography: Bibliography,
+    cache: ResultCache | None,
+    lookups: Mapping[str, WaybackResult],
+    captures: Mapping[str, WaybackResult],
+) -> dict[str, dict[str, str]]:
+    """For each entry citing a URL: urldate (first alive check), archiveurl and archivedate.
+
+    The memento cited is the one made now, else the one closest before the urldate, else
+    the newest known. Fields an entry already has are left alone by the write-back.
+    """
+    additions: dict[str, dict[str, str]] = {}
+    references = bibliography.by_key()
+    for source in sources:
+        if source.kind != "url":
+            continue
+        first_alive = cache.first_alive(source.url) if cache is not None else None
+        memento = _cited_memento(source, lookups, captures)
+        for key in source.keys:
+            if key not in references:
+                continue
+            fields = additions.setdefault(key, {})
+            if first_alive is not None:
+                fields["urldate"] = first_alive.date().isoformat()
+            if memento is not None:
+                fields["archiveurl"] = memento.url
+                fields["archivedate"] = memento.captured_at.date().isoformat()
+    return {key: fields for key, fields in additions.items() if fields}
+
+
+def _cited_memento(
+    source: Source,
+    lookups: Mapping[str, WaybackResult],
+    captures: Mapping[str, WaybackResult],
+) -> Memento | None:
+    for results in (captures, lookups):
+        result = results.get(source.url)
+        if result is not None and result.status is WaybackStatus.FOUND and result.memento:
+            return result.memento
+    return source.memento
+
+
+@contextmanager
+def reading_archive(settings: Settings) -> Iterator[tuple[Path, ArchiveIndex]]:
+    """The archive folder and its index, for the commands that only read them."""
+    if not database(settings).exists():
+        raise InputError(
+            "there is no archive here yet",
+            Location(file=str(settings.cache_dir)),
+            hint="run 'claimcheck archive save' (or 'claimcheck verify') first",
+        )
+    with closing(open_index(settings)) as index:
+        yield settings.cache_dir / ARCHIVE_FOLDER, index
+
+
+def captures_of(
+    index: ArchiveIndex, settings: Settings, key_or_url: str
+) -> tuple[str, list[CaptureRow]]:
+    """The cited URL meant by a reference key or a URL, and its captures, oldest first."""
+    url = key_or_url
+    if "://" not in key_or_url:
+        bibliography = load_bibliography(settings.bib, encoding=settings.encoding)
+        cited = [s for s in collect_sources(bibliography) if key_or_url in s.keys]
+        if not cited:
+            raise InputError(
+                f"no reference {key_or_url!r} with a URL",
+                Location(file=str(settings.bib)),
+                hint="give a reference key from the bibliography, or a URL",
+            )
+        url = cited[0].url
+    return url, index.captures(url)
