@@ -6,6 +6,8 @@ import asyncio
 import gzip
 import json
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -445,3 +447,34 @@ def test_second_holder_of_the_project_lock_is_refused_with_who_holds_it(tmp_path
         pass
     with ProjectLock(tmp_path, "verify"):
         pass
+
+
+def test_warcio_command_line_checks_every_digest_and_indexes_records_where_the_index_says(
+    project: tuple[Path, ArchiveIndex],
+) -> None:
+    folder, index = project
+    archive = LocalArchive(folder, index)
+    keep(archive, exchange(), exchange(at=T0 + timedelta(days=1)), exchange("https://b.example/"))
+    archive.close()
+    (path,) = folder.glob("*.warc.gz")
+    check = subprocess.run(
+        [sys.executable, "-m", "warcio.cli", "check", "-v", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert check.stdout.count("digest pass") == 5
+    assert check.stdout.count("digest not checked (revisit)") == 2
+    assert "fail" not in check.stdout.lower()
+    listed = subprocess.run(
+        [sys.executable, "-m", "warcio.cli", "index", "-f", "warc-type,offset,length", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    rows = [json.loads(line) for line in listed.stdout.splitlines()]
+    places = {(int(row["offset"]), int(row["length"])): row["warc-type"] for row in rows}
+    for capture in index.captures():
+        assert places[(capture.place.offset, capture.place.length)] == capture.record_type
+        assert places[(capture.request.offset, capture.request.length)] == "request"
