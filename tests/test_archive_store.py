@@ -465,7 +465,7 @@ def test_warcio_command_line_checks_every_digest_and_indexes_records_where_the_i
     )
     assert check.returncode == 0, check.stdout + check.stderr
     assert check.stdout.count("digest pass") == 5
-    assert check.stdout.count("digest not checked (revisit)") == 2
+    assert check.stdout.count("digest present but not checked (revisit)") == 2
     assert "fail" not in check.stdout.lower()
     listed = subprocess.run(
         [sys.executable, "-m", "warcio.cli", "index", "-f", "warc-type,offset,length", str(path)],
