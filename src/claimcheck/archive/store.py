@@ -10,8 +10,16 @@ from datetime import datetime
 from pathlib import Path
 
 from claimcheck.archive.index import ArchiveIndex, CaptureRow, Payload
-from claimcheck.archive.text import extract_text
-from claimcheck.archive.warc import WARC_PATTERN, Exchange, WarcAppender, new_file_name
+from claimcheck.archive.text import ExtractedText, extract_text
+from claimcheck.archive.warc import (
+    WARC_PATTERN,
+    Exchange,
+    Records,
+    WarcAppender,
+    Written,
+    capture_records,
+    new_file_name,
+)
 from claimcheck.archive.warc import payload_digest as digest_of
 from claimcheck.models import Snapshot
 
@@ -56,6 +64,7 @@ class LocalArchive:
         self.folder = folder
         self.index = index
         self._appender: WarcAppender | None = None
+        self._in_flight: dict[str, asyncio.Event] = {}
         self._staged = _Staged()
         folder.mkdir(parents=True, exist_ok=True)
         self.repair = repair(folder, index)
@@ -63,17 +72,38 @@ class LocalArchive:
             logging.getLogger(__name__).warning("%s", self.repair.describe())
 
     async def keep(self, cited_url: str, exchange: Exchange) -> Snapshot:
-        """Archive one capture of ``cited_url``: its records, index rows and text."""
+        """Archive one capture of ``cited_url``: its records, index rows and text.
+
+        Text extraction and record building run in a worker thread. Captures of one payload
+        take turns, so that the first stores it and the others become revisits of it.
+        """
         digest = digest_of(exchange.body)
-        content_type = _header(exchange.headers, "content-type")
-        extracted = None
-        if self._stored_as(digest) is None:
-            extracted = await asyncio.to_thread(extract_text, exchange.body, content_type)
-        # From here on nothing awaits: the check-and-write below is one step of the loop.
+        while digest in self._in_flight:
+            await self._in_flight[digest].wait()
         stored = self._stored_as(digest)
-        appender = self._file(exchange.captured_at)
-        written = appender.write(exchange, revisit_of=stored)
-        if stored is None and extracted is not None:
+        if stored is not None:
+            records = await asyncio.to_thread(capture_records, exchange, revisit_of=stored)
+            self._stage(cited_url, exchange, digest, self._file(exchange).append(records), None)
+            return self._snapshot(exchange, digest)
+        self._in_flight[digest] = asyncio.Event()
+        try:
+            records, extracted = await asyncio.to_thread(_prepare, exchange)
+            written = self._file(exchange).append(records)
+            self._stage(cited_url, exchange, digest, written, extracted)
+        finally:
+            self._in_flight.pop(digest).set()
+        return self._snapshot(exchange, digest)
+
+    def _stage(
+        self,
+        cited_url: str,
+        exchange: Exchange,
+        digest: str,
+        written: Written,
+        extracted: ExtractedText | None,
+    ) -> None:
+        content_type = _header(exchange.headers, "content-type")
+        if extracted is not None:
             self._staged.payloads.append(
                 Payload(
                     digest=digest,
@@ -97,23 +127,24 @@ class LocalArchive:
                 content_type=content_type,
                 payload_digest=digest,
                 truncated=exchange.truncated,
-                record_type="response" if stored is None else "revisit",
+                record_type="response" if extracted is not None else "revisit",
                 record_id=written.record_id,
                 place=written.response,
                 request=written.request,
             )
         )
-        text_chars = self._text_chars(digest)
         if len(self._staged.captures) >= _BATCH:
             self.commit()
+
+    def _snapshot(self, exchange: Exchange, digest: str) -> Snapshot:
         return Snapshot(
             captured_at=exchange.captured_at,
             url=exchange.target,
             http_status=exchange.status,
-            content_type=content_type,
+            content_type=_header(exchange.headers, "content-type"),
             payload_digest=digest,
             truncated=exchange.truncated,
-            text_chars=text_chars,
+            text_chars=self._text_chars(digest),
         )
 
     def commit(self) -> None:
@@ -145,11 +176,18 @@ class LocalArchive:
                 return len(payload.text) if payload.text is not None else None
         return self.index.text_chars(digest)
 
-    def _file(self, now: datetime) -> WarcAppender:
+    def _file(self, exchange: Exchange) -> WarcAppender:
         if self._appender is None:
+            now = exchange.captured_at
             self._appender = WarcAppender(self.folder / new_file_name(now))
             self.index.add_file(self._appender.name, now, self._appender.sync())
         return self._appender
+
+
+def _prepare(exchange: Exchange) -> tuple[Records, ExtractedText]:
+    """A new payload's records and text: the CPU-heavy part of keeping a capture."""
+    content_type = _header(exchange.headers, "content-type")
+    return capture_records(exchange, revisit_of=None), extract_text(exchange.body, content_type)
 
 
 def repair(folder: Path, index: ArchiveIndex) -> Repair:
