@@ -61,6 +61,8 @@ def wayback_options(settings: Settings, environ: Mapping[str, str] = os.environ)
     keys = credentials_from_env(environ)
     return WaybackOptions(
         base_url=settings.wayback_url,
+        timeout=settings.wayback_timeout,
+        poll_timeout=settings.wayback_poll_timeout,
         access_key=keys[0] if keys else None,
         secret_key=keys[1] if keys else None,
     )

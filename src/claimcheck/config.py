@@ -87,6 +87,12 @@ class Settings(BaseModel):
     wayback_url: str = Field(
         default="https://web.archive.org", description="A Wayback-compatible archive's base URL."
     )
+    wayback_timeout: float = Field(
+        default=30.0, gt=0, description="Seconds for one request to the Wayback archive."
+    )
+    wayback_poll_timeout: float = Field(
+        default=300.0, gt=0, description="Seconds to wait for a Save Page Now capture to end."
+    )
 
     @field_validator("ignore")
     @classmethod
