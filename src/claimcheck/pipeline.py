@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from claimcheck.archive.warc import Exchange
-from claimcheck.check.cache import RECORDED, ResultCache
+from claimcheck.check.cache import CHECK_FIELDS, RECORDED, ResultCache
 from claimcheck.check.classify import Verdict, classify
 from claimcheck.check.client import Resolver, SystemResolver, make_client
 from claimcheck.check.doi import check_doi
@@ -211,23 +211,8 @@ def _without_request(
     cached = cache.fresh(source.url, max_age, now) if cache is not None else None
     if cached is None:
         return None
-    return source.model_copy(
-        update={
-            field: getattr(cached, field)
-            for field in (
-                "status",
-                "reason",
-                "detail",
-                "http_status",
-                "final_url",
-                "redirects",
-                "checked_at",
-                "elapsed_ms",
-                "notes",
-            )
-        }
-        | {"from_cache": True}
-    )
+    update = {field: getattr(cached, field) for field in CHECK_FIELDS}
+    return source.model_copy(update=update | {"from_cache": True})
 
 
 async def _check(fetcher: Fetcher, source: Source) -> tuple[Outcome, Verdict]:

@@ -6,21 +6,8 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from claimcheck.archive.index import ArchiveIndex
-from claimcheck.check.cache import ResultCache
+from claimcheck.check.cache import CHECK_FIELDS, ResultCache
 from claimcheck.models import ArchivedCopy, Reason, Source, SourceStatus
-
-# The fields a past check gives a source, when no request may be made.
-_CHECK_FIELDS = (
-    "status",
-    "reason",
-    "detail",
-    "http_status",
-    "final_url",
-    "redirects",
-    "checked_at",
-    "elapsed_ms",
-    "notes",
-)
 
 
 def with_archive(sources: Iterable[Source], index: ArchiveIndex) -> tuple[Source, ...]:
@@ -83,7 +70,7 @@ def from_last_checks(
                 )
             )
             continue
-        update = {name: getattr(last, name) for name in _CHECK_FIELDS} | {"from_cache": True}
+        update = {name: getattr(last, name) for name in CHECK_FIELDS} | {"from_cache": True}
         source = source.model_copy(update=update)
         if source.status is not SourceStatus.ALIVE:
             streak = cache.streak(source.url)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import random
 import re
 from collections.abc import Callable, Mapping
@@ -14,6 +13,7 @@ from typing import Any, Literal, TypeVar
 
 import httpx
 
+from claimcheck.check.fetch import retry_after_seconds
 from claimcheck.models import Memento
 
 _R = TypeVar("_R")
@@ -21,7 +21,6 @@ _R = TypeVar("_R")
 CREDENTIAL_VARIABLES = ("IA_ACCESS_KEY", "IA_SECRET_KEY")
 _PAD_DOWN = "10000101000000"  # how the Wayback pads a short timestamp: 2024 -> 20240101000000
 _TIMESTAMP = re.compile(r"[0-9]{1,14}")
-_SECONDS = re.compile(r"[0-9]+(\.[0-9]+)?")
 _CDX_FIELDS = "timestamp,original,statuscode"
 _SUCCESSFUL = "statuscode:[23].."
 # Failures worth another try: the connection dropped or the answer broke off.
@@ -278,7 +277,7 @@ class Wayback:
         if code != 429 and code < 500:
             raise _Failed(WaybackStatus.ERROR, f"the archive answered HTTP {code}")
         status = WaybackStatus.RATE_LIMITED if code == 429 else WaybackStatus.ERROR
-        wait = _retry_after(response.headers.get("retry-after"))
+        wait = retry_after_seconds(response.headers.get("retry-after"))
         if wait is not None and wait > self._options.retry_after_cap:
             if code == 429:
                 self._closed_until = asyncio.get_running_loop().time() + wait
@@ -406,19 +405,3 @@ def _refusal(answer: Any) -> tuple[WaybackStatus, str]:
     message = str(answer.get("message") or "no message")
     status = WaybackStatus.RATE_LIMITED if reason in _SERVICE_LIMITS else WaybackStatus.NOT_ARCHIVED
     return status, f"Save Page Now: {message} ({reason})"
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds to wait, from a Retry-After of seconds or of an HTTP date."""
-    if value is None:
-        return None
-    value = value.strip()
-    if _SECONDS.fullmatch(value):
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max((when - datetime.now(UTC)).total_seconds(), 0.0)

@@ -20,6 +20,18 @@ RECORDED = frozenset(
         SourceStatus.TIMEOUT,
     }
 )
+# The fields of a source that one check sets; a cached result brings back these.
+CHECK_FIELDS = (
+    "status",
+    "reason",
+    "detail",
+    "http_status",
+    "final_url",
+    "redirects",
+    "checked_at",
+    "elapsed_ms",
+    "notes",
+)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS checks (
     url TEXT NOT NULL,

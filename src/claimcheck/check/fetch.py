@@ -6,6 +6,7 @@ import asyncio
 import email.utils
 import errno
 import random
+import re
 import ssl
 import time
 from dataclasses import dataclass, field, replace
@@ -28,6 +29,8 @@ PERMANENT = frozenset({301, 308})
 REFUSING = frozenset({401, 402, 403, 407, 429, 451, 999})
 RETRYABLE = frozenset({408, 500, 502, 503, 504, 520, 521, 522, 523, 524})
 _CHALLENGE_READ = 256 * 1024
+# Retry-After in seconds; a fraction is read too, though HTTP asks for whole seconds.
+_SECONDS = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 
 class Failure(StrEnum):
@@ -370,12 +373,15 @@ def _refuses_robots(answer: Answer) -> bool:
 
 
 def _retry_after(answer: Answer) -> float | None:
-    """Seconds to wait, from a Retry-After of seconds or of an HTTP date."""
-    value = answer.headers.get("retry-after")
+    return retry_after_seconds(answer.headers.get("retry-after"))
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """Seconds to wait, from a Retry-After of seconds or of an HTTP date; None if neither."""
     if value is None:
         return None
     value = value.strip()
-    if value.isdigit():
+    if _SECONDS.fullmatch(value):
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
