@@ -24,7 +24,7 @@ from claimcheck.archive.recall import best_copy, from_last_checks, with_archive
 from claimcheck.archive.store import LocalArchive
 from claimcheck.archive.warc import Exchange, payload_digest
 from claimcheck.check.cache import SqliteCache
-from claimcheck.errors import BusyError
+from claimcheck.errors import ArchiveError, BusyError
 from claimcheck.models import Memento, Reason, Snapshot, Source, SourceStatus
 
 T0 = datetime(2024, 11, 22, 9, 30, tzinfo=UTC)
@@ -478,3 +478,34 @@ def test_warcio_command_line_checks_every_digest_and_indexes_records_where_the_i
     for capture in index.captures():
         assert places[(capture.place.offset, capture.place.length)] == capture.record_type
         assert places[(capture.request.offset, capture.request.length)] == "request"
+
+
+def test_prune_of_a_damaged_archive_is_refused_and_changes_nothing(
+    project: tuple[Path, ArchiveIndex],
+) -> None:
+    folder, index = project
+    archive = LocalArchive(folder, index)
+    keep(archive, exchange(), exchange(at=T0 + timedelta(days=1), body=b"<p>changed</p>"))
+    archive.close()
+    (path,) = folder.glob("*.warc.gz")
+    path.write_bytes(path.read_bytes()[:400])
+    before = index.captures()
+    with pytest.raises(ArchiveError, match="cannot copy the records to keep"):
+        prune(folder, index, keep=1, now=T0)
+    assert index.captures() == before
+    assert list(folder.glob("*.warc.gz")) == [path]
+
+
+def test_export_from_a_missing_file_names_the_record_and_suggests_verify(
+    project: tuple[Path, ArchiveIndex], tmp_path: Path
+) -> None:
+    folder, index = project
+    archive = LocalArchive(folder, index)
+    keep(archive, exchange())
+    archive.close()
+    (path,) = folder.glob("*.warc.gz")
+    path.unlink()
+    with pytest.raises(ArchiveError, match=rf"cannot read the record at {path.name}:") as caught:
+        export_capture(folder, index, index.captures()[0], tmp_path / "out")
+    assert caught.value.hint is not None
+    assert "archive verify" in caught.value.hint

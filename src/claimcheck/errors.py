@@ -46,3 +46,7 @@ def _position(error: ClaimcheckError) -> tuple[int, int]:
 
 class BusyError(ClaimcheckError):
     """Another claimcheck run holds the project's lock."""
+
+
+class ArchiveError(ClaimcheckError):
+    """The local archive is damaged where a command needs it."""

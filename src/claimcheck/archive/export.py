@@ -10,7 +10,9 @@ from urllib.parse import urlsplit
 
 from claimcheck.archive.index import ArchiveIndex, CaptureRow
 from claimcheck.archive.warc import read_body
+from claimcheck.errors import ArchiveError
 
+_HINT = "run 'claimcheck archive verify' to see what is damaged"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _EXTENSIONS = {"text/html": ".html", "application/xhtml+xml": ".html", "text/plain": ".txt"}
 
@@ -22,8 +24,12 @@ def export_capture(folder: Path, index: ArchiveIndex, capture: CaptureRow, to: P
     """
     payload = index.payload(capture.payload_digest, with_text=True)
     if payload is None:
-        raise LookupError(f"the payload {capture.payload_digest} is not in the index")
-    body = read_body(folder / payload.place.warc_file, payload.place)
+        raise ArchiveError(f"the payload {capture.payload_digest} is not in the index", hint=_HINT)
+    try:
+        body = read_body(folder / payload.place.warc_file, payload.place)
+    except Exception as error:  # warcio raises bare Exceptions, as do damaged files
+        where = f"{payload.place.warc_file}:{payload.place.offset}"
+        raise ArchiveError(f"cannot read the record at {where}: {error}", hint=_HINT) from None
     to.mkdir(parents=True, exist_ok=True)
     stem = f"{_slug(capture.target)}-{capture.captured_at:%Y%m%dT%H%M%SZ}"
     written = [to / f"{stem}{_extension(capture.content_type)}"]

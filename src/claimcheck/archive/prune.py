@@ -8,6 +8,7 @@ from pathlib import Path
 
 from claimcheck.archive.index import ArchiveIndex, CaptureRow, Place
 from claimcheck.archive.warc import WarcAppender, new_file_name
+from claimcheck.errors import ArchiveError
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,14 @@ def prune(folder: Path, index: ArchiveIndex, keep: int, now: datetime) -> Pruned
             for place in sorted(wanted, key=lambda p: (p.warc_file, p.offset)):
                 moved[place] = appender.copy(folder / place.warc_file, place)
             files[appender.name] = appender.sync()
-        finally:
+        except (OSError, ValueError) as error:
             appender.close()
+            appender.path.unlink()
+            raise ArchiveError(
+                f"cannot copy the records to keep: {error}",
+                hint="run 'claimcheck archive verify' to see what is damaged; nothing was pruned",
+            ) from None
+        appender.close()
     relocated = [replace(c, place=moved[c.place], request=moved[c.request]) for c in kept]
     index.relocate(files, relocated, {d: moved[p] for d, p in needed.items()}, dropped)
     for name in old_files:

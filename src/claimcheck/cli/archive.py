@@ -275,7 +275,7 @@ def export_command(
     except ClaimcheckError as error:
         fail_with(error)
     except OSError as error:
-        fail(f"cannot write into {to}: {error.strerror}")
+        fail(f"cannot write into {to}: {error.strerror}", hint="check the folder is writable")
     for path in written:
         typer.echo(str(path))
 
