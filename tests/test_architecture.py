@@ -19,6 +19,7 @@ FORBIDDEN = {
     "pipeline": UPPER - {"pipeline"},
     "load": {"lint", "verify", "report", "cli", "config"},
     "identifiers": {"load", "lint", "verify", "report", "cli", "config"},
+    "charsets": {"load", "lint", "check", "archive", *UPPER},
     "lint": {"verify", "report", "cli", "config"},
     "verify": {"report", "cli"},
     "report": {"cli", "verify", "load", "lint"},

@@ -8,8 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from claimcheck.charsets import decode
+
 _REFRESH = re.compile(r"^\s*(\d+(?:\.\d+)?)?\s*[;,]?\s*(?:url\s*=\s*)?(.*)$", re.IGNORECASE)
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
 @dataclass
@@ -127,17 +128,8 @@ def _plain(fragment: str) -> str:
 
 
 def decode_html(data: bytes, content_type: str | None) -> str:
-    """Page bytes as text: the header's charset, else the page's meta charset, else UTF-8."""
-    charset = None
-    if content_type and "charset=" in content_type.lower():
-        charset = content_type.lower().split("charset=", 1)[1].split(";")[0].strip(" \"'")
-    if charset is None:
-        found = _META_CHARSET.search(data[:4096])
-        charset = found.group(1).decode("ascii") if found else "utf-8"
-    try:
-        return data.decode(charset, errors="replace")
-    except LookupError:
-        return data.decode("utf-8", errors="replace")
+    """Page bytes as text, in the charset a browser would read them in."""
+    return decode(data, content_type, html=True)[0]
 
 
 def is_html(content_type: str | None) -> bool:
