@@ -114,6 +114,37 @@ def test_page_headed_404_not_found_is_soft_404(hosts: HostFactory) -> None:
     assert (result.status, result.reason) == (SourceStatus.DEAD, Reason.SOFT_404_TITLE)
 
 
+@pytest.mark.parametrize(
+    ("title", "codec", "declared"),
+    [
+        ("对不起\uff0c您访问的页面不存在", "gbk", "meta"),
+        ("页面未找到 - 新华网", "gb2312", "header"),
+        ("페이지를 찾을 수 없습니다", "euc-kr", "meta"),
+        ("お探しのページが見つかりません", "shift_jis", "header"),
+    ],
+)
+def test_page_titled_not_found_in_chinese_korean_or_japanese_is_soft_404(
+    hosts: HostFactory, title: str, codec: str, declared: str
+) -> None:
+    (host,) = hosts(1)
+    meta = f'<meta charset="{codec}">' if declared == "meta" else ""
+    content_type = f"text/html; charset={codec}" if declared == "header" else "text/html"
+    body = f"<html><head>{meta}<title>{title}</title></head><body><p>{title}</p></body></html>"
+    host.route("/news/1", page(body.encode(codec), content_type=content_type))
+
+    result = check(host.url("/news/1"))
+
+    assert (result.status, result.reason) == (SourceStatus.DEAD, Reason.SOFT_404_TITLE)
+    assert title in (result.detail or "")
+
+
+def test_page_about_a_missing_visa_document_is_alive(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    host.route("/news/2", html_page("中韩免签\uff1a护照页面不存在问题的解答", h1="签证政策问答"))
+
+    assert check(host.url("/news/2")).status is SourceStatus.ALIVE
+
+
 def test_page_about_not_found_errors_is_alive(hosts: HostFactory) -> None:
     (host,) = hosts(1)
     host.route("/blog", html_page("Handling 404 pages well", h1="Why users hate error pages"))

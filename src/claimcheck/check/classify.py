@@ -26,7 +26,11 @@ _NOT_FOUND_TEXT = re.compile(
     r"(?:not\s+found|cannot\s+be\s+found|could\s+not\s+be\s+found|"
     r"does\s+not\s+exist|doesn'?t\s+exist|no\s+longer\s+exists?)"
     r"|\b404\b.{0,20}not\s+found|not\s+found.{0,20}\b404\b|\berror\s*404\b|\b404\s+error\b"
-    r"|^\s*404\b|^\s*not\s+found\s*(?:$|[|:\-\u2013\u2014])",
+    r"|^\s*404\b|^\s*not\s+found\s*(?:$|[|:\-\u2013\u2014])"
+    # The same in Chinese, Korean and Japanese, as a title or heading begins or ends.
+    r"|^(?:对不起|抱歉|很抱歉)?[\uff0c,\s]*(?:您(?:所)?(?:要)?访问的)?(?:页面|网页)(?:不存在|未找到|找不到)"
+    r"|(?:页面|网页)(?:不存在|未找到)\s*(?:$|[|:\-\u2013\u2014])"
+    r"|페이지를\s*찾을\s*수\s*없습니다|ページが見つかりません",
     re.IGNORECASE,
 )
 _FAILURES: dict[Failure, tuple[SourceStatus, Reason]] = {
