@@ -74,6 +74,15 @@ def keep(archive: LocalArchive, *exchanges: Exchange, cited: str | None = None) 
     return snapshots
 
 
+def archived(project: tuple[Path, ArchiveIndex], *exchanges: Exchange) -> tuple[Path, ArchiveIndex]:
+    """The project's archive after keeping ``exchanges`` in one run."""
+    folder, index = project
+    archive = LocalArchive(folder, index)
+    keep(archive, *exchanges)
+    archive.close()
+    return folder, index
+
+
 def records(folder: Path) -> list[dict[str, object]]:
     """Every record of every WARC file, read back by warcio with its digests checked."""
     found = []
@@ -101,10 +110,7 @@ def records(folder: Path) -> list[dict[str, object]]:
 def test_capture_replays_in_warcio_with_every_digest_checked(
     project: tuple[Path, ArchiveIndex],
 ) -> None:
-    folder, index = project
-    archive = LocalArchive(folder, index)
-    keep(archive, exchange())
-    archive.close()
+    folder, _index = archived(project, exchange())
     found = records(folder)
     assert [r["type"] for r in found] == ["warcinfo", "response", "request"]
     response, request = found[1], found[2]
@@ -119,10 +125,7 @@ def test_capture_replays_in_warcio_with_every_digest_checked(
 def test_stored_headers_describe_the_decoded_body_and_keep_the_wire_ones_renamed(
     project: tuple[Path, ArchiveIndex],
 ) -> None:
-    folder, index = project
-    archive = LocalArchive(folder, index)
-    keep(archive, exchange())
-    archive.close()
+    folder, _index = archived(project, exchange())
     http = records(folder)[1]["http"]
     assert http.get_header("Content-Encoding") is None  # type: ignore[union-attr]
     assert http.get_header("X-Archive-Orig-Content-Encoding") == "gzip"  # type: ignore[union-attr]
@@ -160,10 +163,7 @@ def test_body_cut_by_the_cap_is_marked_warc_truncated(
 def test_index_maps_url_time_status_type_digest_file_offset_and_length(
     project: tuple[Path, ArchiveIndex],
 ) -> None:
-    folder, index = project
-    archive = LocalArchive(folder, index)
-    keep(archive, exchange(status=404, body=b"gone"))
-    archive.close()
+    folder, index = archived(project, exchange(status=404, body=b"gone"))
     (capture,) = index.captures("https://news.example/visa")
     assert (capture.captured_at, capture.http_status) == (T0, 404)
     assert capture.content_type == "text/html; charset=utf-8"
@@ -192,10 +192,9 @@ def test_text_is_stored_once_per_payload_and_reported_on_the_snapshot(
 def test_newest_snapshot_and_newest_alive_one_are_told_apart(
     project: tuple[Path, ArchiveIndex],
 ) -> None:
-    folder, index = project
-    archive = LocalArchive(folder, index)
-    keep(archive, exchange(), exchange(at=T0 + timedelta(days=30), status=404, body=b"gone"))
-    archive.close()
+    _folder, index = archived(
+        project, exchange(), exchange(at=T0 + timedelta(days=30), status=404, body=b"gone")
+    )
     url = "https://news.example/visa"
     newest, alive = index.snapshot(url), index.snapshot(url, alive_only=True)
     assert newest is not None
@@ -205,20 +204,16 @@ def test_newest_snapshot_and_newest_alive_one_are_told_apart(
 
 
 def test_archive_verify_passes_on_a_sound_archive(project: tuple[Path, ArchiveIndex]) -> None:
-    folder, index = project
-    archive = LocalArchive(folder, index)
-    keep(archive, exchange(), exchange(at=T0 + timedelta(days=1)), exchange("https://b.example/"))
-    archive.close()
+    folder, index = archived(
+        project, exchange(), exchange(at=T0 + timedelta(days=1)), exchange("https://b.example/")
+    )
     found = check_archive(folder, index)
     assert found.ok, found.problems
     assert (found.files, found.records, found.captures, found.payloads) == (1, 7, 3, 1)
 
 
 def test_archive_verify_finds_a_flipped_byte(project: tuple[Path, ArchiveIndex]) -> None:
-    folder, index = project
-    archive = LocalArchive(folder, index)
-    keep(archive, exchange())
-    archive.close()
+    folder, index = archived(project, exchange())
     capture = index.captures()[0]
     path = folder / capture.place.warc_file
     data = bytearray(path.read_bytes())
@@ -232,10 +227,9 @@ def test_archive_verify_finds_a_flipped_byte(project: tuple[Path, ArchiveIndex])
 def test_archive_verify_finds_an_index_row_pointing_at_another_record(
     project: tuple[Path, ArchiveIndex], tmp_path: Path
 ) -> None:
-    folder, index = project
-    archive = LocalArchive(folder, index)
-    keep(archive, exchange(), exchange("https://b.example/", body=b"other page"))
-    archive.close()
+    folder, index = archived(
+        project, exchange(), exchange("https://b.example/", body=b"other page")
+    )
     first, second = index.captures()
     with sqlite3.connect(tmp_path / "claimcheck.sqlite3") as db:
         db.execute(
@@ -249,10 +243,7 @@ def test_archive_verify_finds_an_index_row_pointing_at_another_record(
 
 
 def test_archive_verify_reports_a_missing_file(project: tuple[Path, ArchiveIndex]) -> None:
-    folder, index = project
-    archive = LocalArchive(folder, index)
-    keep(archive, exchange())
-    archive.close()
+    folder, index = archived(project, exchange())
     (path,) = folder.glob("*.warc.gz")
     path.unlink()
     found = check_archive(folder, index)
@@ -262,10 +253,7 @@ def test_archive_verify_reports_a_missing_file(project: tuple[Path, ArchiveIndex
 def test_torn_tail_is_ignored_by_verify_and_cut_by_the_next_archive(
     project: tuple[Path, ArchiveIndex],
 ) -> None:
-    folder, index = project
-    archive = LocalArchive(folder, index)
-    keep(archive, exchange())
-    archive.close()
+    folder, index = archived(project, exchange())
     (path,) = folder.glob("*.warc.gz")
     committed = path.stat().st_size
     with path.open("ab") as stream:
@@ -327,10 +315,7 @@ def test_prune_keeps_the_newest_captures_and_the_payloads_their_revisits_need(
 
 
 def test_prune_with_nothing_to_drop_changes_nothing(project: tuple[Path, ArchiveIndex]) -> None:
-    folder, index = project
-    archive = LocalArchive(folder, index)
-    keep(archive, exchange())
-    archive.close()
+    folder, index = archived(project, exchange())
     before = {p.name: p.read_bytes() for p in folder.glob("*.warc.gz")}
     pruned = prune(folder, index, keep=1, now=T0)
     assert pruned.dropped == 0
@@ -340,10 +325,7 @@ def test_prune_with_nothing_to_drop_changes_nothing(project: tuple[Path, Archive
 def test_export_writes_body_text_and_facts(
     project: tuple[Path, ArchiveIndex], tmp_path: Path
 ) -> None:
-    folder, index = project
-    archive = LocalArchive(folder, index)
-    keep(archive, exchange(), exchange(at=T0 + timedelta(days=1)))
-    archive.close()
+    folder, index = archived(project, exchange(), exchange(at=T0 + timedelta(days=1)))
     revisit = index.captures()[1]
     written = export_capture(folder, index, revisit, tmp_path / "out")
     body, text, facts = written
@@ -377,10 +359,9 @@ def memento(at: datetime) -> Memento:
 def test_dead_source_is_rescued_by_its_newest_alive_local_snapshot(
     project: tuple[Path, ArchiveIndex],
 ) -> None:
-    folder, index = project
-    archive = LocalArchive(folder, index)
-    keep(archive, exchange(), exchange(at=T0 + timedelta(days=9), status=404, body=b"gone"))
-    archive.close()
+    _folder, index = archived(
+        project, exchange(), exchange(at=T0 + timedelta(days=9), status=404, body=b"gone")
+    )
     (source,) = with_archive([dead()], index)
     assert source.rescue is not None
     assert (source.rescue.kind, source.rescue.captured_at) == ("local", T0)
@@ -391,10 +372,7 @@ def test_dead_source_is_rescued_by_its_newest_alive_local_snapshot(
 def test_a_newer_wayback_memento_is_the_better_rescue(
     project: tuple[Path, ArchiveIndex],
 ) -> None:
-    folder, index = project
-    archive = LocalArchive(folder, index)
-    keep(archive, exchange())
-    archive.close()
+    _folder, index = archived(project, exchange())
     index.record_memento("https://news.example/visa", memento(T0 + timedelta(days=2)), T0)
     copy = best_copy(dead(), index)
     assert copy is not None
@@ -405,10 +383,7 @@ def test_a_newer_wayback_memento_is_the_better_rescue(
 def test_on_the_same_day_the_citable_wayback_memento_wins(
     project: tuple[Path, ArchiveIndex],
 ) -> None:
-    folder, index = project
-    archive = LocalArchive(folder, index)
-    keep(archive, exchange(at=T0 + timedelta(hours=5)))
-    archive.close()
+    _folder, index = archived(project, exchange(at=T0 + timedelta(hours=5)))
     index.record_memento("https://news.example/visa", memento(T0), T0)
     copy = best_copy(dead(), index)
     assert copy is not None
@@ -416,10 +391,7 @@ def test_on_the_same_day_the_citable_wayback_memento_wins(
 
 
 def test_alive_source_gets_no_rescue(project: tuple[Path, ArchiveIndex]) -> None:
-    folder, index = project
-    archive = LocalArchive(folder, index)
-    keep(archive, exchange())
-    archive.close()
+    _folder, index = archived(project, exchange())
     alive = dead().model_copy(update={"status": SourceStatus.ALIVE, "reason": Reason.OK})
     (source,) = with_archive([alive], index)
     assert source.rescue is None
@@ -452,10 +424,9 @@ def test_second_holder_of_the_project_lock_is_refused_with_who_holds_it(tmp_path
 def test_warcio_command_line_checks_every_digest_and_indexes_records_where_the_index_says(
     project: tuple[Path, ArchiveIndex],
 ) -> None:
-    folder, index = project
-    archive = LocalArchive(folder, index)
-    keep(archive, exchange(), exchange(at=T0 + timedelta(days=1)), exchange("https://b.example/"))
-    archive.close()
+    folder, index = archived(
+        project, exchange(), exchange(at=T0 + timedelta(days=1)), exchange("https://b.example/")
+    )
     (path,) = folder.glob("*.warc.gz")
     check = subprocess.run(
         [sys.executable, "-m", "warcio.cli", "check", "-v", str(path)],
@@ -483,10 +454,9 @@ def test_warcio_command_line_checks_every_digest_and_indexes_records_where_the_i
 def test_prune_of_a_damaged_archive_is_refused_and_changes_nothing(
     project: tuple[Path, ArchiveIndex],
 ) -> None:
-    folder, index = project
-    archive = LocalArchive(folder, index)
-    keep(archive, exchange(), exchange(at=T0 + timedelta(days=1), body=b"<p>changed</p>"))
-    archive.close()
+    folder, index = archived(
+        project, exchange(), exchange(at=T0 + timedelta(days=1), body=b"<p>changed</p>")
+    )
     (path,) = folder.glob("*.warc.gz")
     path.write_bytes(path.read_bytes()[:400])
     before = index.captures()
@@ -499,10 +469,7 @@ def test_prune_of_a_damaged_archive_is_refused_and_changes_nothing(
 def test_export_from_a_missing_file_names_the_record_and_suggests_verify(
     project: tuple[Path, ArchiveIndex], tmp_path: Path
 ) -> None:
-    folder, index = project
-    archive = LocalArchive(folder, index)
-    keep(archive, exchange())
-    archive.close()
+    folder, index = archived(project, exchange())
     (path,) = folder.glob("*.warc.gz")
     path.unlink()
     with pytest.raises(ArchiveError, match=rf"cannot read the record at {path.name}:") as caught:
