@@ -232,17 +232,14 @@ class ArchiveIndex:
     def summaries(self) -> dict[str, UrlSummary]:
         """Each archived URL with its number of captures and its newest one."""
         rows = self._db.execute(
-            "SELECT url, COUNT(*), MAX(captured_at) FROM captures GROUP BY url ORDER BY url"
+            "SELECT url, COUNT(*), MAX(captured_at), (SELECT newest.http_status FROM captures "
+            "newest WHERE newest.url = c.url ORDER BY newest.captured_at DESC, newest.id DESC "
+            "LIMIT 1) FROM captures c GROUP BY url ORDER BY url"
         ).fetchall()
-        found = {}
-        for url, count, newest in rows:
-            status = self._db.execute(
-                "SELECT http_status FROM captures WHERE url = ? AND captured_at = ? "
-                "ORDER BY id DESC LIMIT 1",
-                (url, newest),
-            ).fetchone()[0]
-            found[url] = UrlSummary(url, count, datetime.fromisoformat(newest), status)
-        return found
+        return {
+            url: UrlSummary(url, count, datetime.fromisoformat(newest), status)
+            for url, count, newest, status in rows
+        }
 
     def record_memento(self, url: str, memento: Memento, recorded_at: datetime) -> None:
         """Keep a Wayback memento of ``url`` (once per memento address)."""
