@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import itertools
 import socket
@@ -9,8 +10,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from claimcheck.check.client import NameNotFound, Resolver
+from claimcheck.check.faults import LookupFailed, NameNotFound
 from claimcheck.check.options import CheckOptions
+from claimcheck.check.resolver import Resolver
 from claimcheck.models import NoteCode, Source
 from claimcheck.pipeline import CheckRun, run_checks
 from tests.servers import Host
@@ -108,3 +110,41 @@ def request_gaps(host: Host, path: str) -> list[float]:
     """Seconds between consecutive requests for ``path`` on ``host``."""
     times = [request.time for request in host.hits(path)]
     return [later - earlier for earlier, later in itertools.pairwise(times)]
+
+
+@dataclass
+class ScriptedResolver:
+    """A resolver whose answers are scripted per name, counting lookups and their overlap.
+
+    ``names`` maps a name to a loopback address; ``script`` maps a name to what each lookup
+    of it does in turn: ``"hang"`` (no answer, as a resolver that drops the query),
+    ``"again"`` (a temporary failure, EAI_AGAIN), ``"nxdomain"`` or ``"answer"``. The last
+    step repeats. Names in neither fail as NXDOMAIN does. ``delay`` seconds pass before any
+    answer, so that concurrent lookups overlap.
+    """
+
+    names: dict[str, str] = field(default_factory=dict)
+    script: dict[str, list[str]] = field(default_factory=dict)
+    delay: float = 0.0
+    lookups: list[str] = field(default_factory=list)
+    busy: int = 0
+    most_busy: int = 0
+
+    async def resolve(self, host: str, port: int) -> list[str]:
+        """What the script says for this lookup of ``host``."""
+        steps = self.script.get(host, ["answer"])
+        step = steps[min(self.lookups.count(host), len(steps) - 1)]
+        self.lookups.append(host)
+        self.busy += 1
+        self.most_busy = max(self.most_busy, self.busy)
+        try:
+            await asyncio.sleep(self.delay)
+            if step == "hang":
+                await asyncio.Event().wait()
+            if step == "again":
+                raise LookupFailed(f"{host}: Temporary failure in name resolution")
+            if step == "answer" and host in self.names:
+                return [self.names[host]]
+            raise NameNotFound(f"{host}: Name or service not known")
+        finally:
+            self.busy -= 1

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Literal
 
-from claimcheck.check.client import NameNotFound
+from claimcheck.check.faults import NameNotFound
 
 CLEAN_BIB = """@online{bbc2023,
   author  = {{BBC}},

@@ -25,7 +25,7 @@ from claimcheck.archive.wayback import (
 )
 from claimcheck.archive.writeback import WriteBackPlan, write_back
 from claimcheck.check.cache import ResultCache
-from claimcheck.check.client import Resolver
+from claimcheck.check.resolver import Resolver
 from claimcheck.config import Settings
 from claimcheck.errors import InputError
 from claimcheck.load.bib import Bibliography, load_bibliography

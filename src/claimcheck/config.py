@@ -71,7 +71,15 @@ class Settings(BaseModel):
     allow_private: bool = Field(default=False, description="Check loopback/private addresses.")
     exclude: tuple[str, ...] = Field(default=(), description="Regexes of URLs not to fetch.")
     probe_hosts: tuple[str, ...] = Field(
-        default=DEFAULT_PROBE_HOSTS, description="host:port to try when nothing answers."
+        default=DEFAULT_PROBE_HOSTS,
+        description="host:port that answer on any working network (none: trust the network).",
+    )
+    dns_timeout: float = Field(default=5.0, gt=0, description="Seconds for one name lookup.")
+    dns_attempts: int = Field(
+        default=3, ge=1, le=10, description="Tries of a lookup that timed out or failed."
+    )
+    dns_in_flight: int = Field(
+        default=16, ge=1, le=256, description="Name lookups at once, at most."
     )
     doi_resolver: str = Field(default="https://doi.org", description="The DOI resolver.")
     ca_file: Path | None = Field(default=None, description="Extra CA certificates (PEM).")
@@ -136,6 +144,9 @@ class Settings(BaseModel):
             allow_private=self.allow_private,
             exclude=self.exclude,
             probe_hosts=self.probe_hosts,
+            dns_timeout=self.dns_timeout,
+            dns_attempts=self.dns_attempts,
+            dns_in_flight=self.dns_in_flight,
             doi_resolver=self.doi_resolver,
             ca_file=self.ca_file,
         )

@@ -189,12 +189,15 @@ class Reason(StrEnum):
     TOO_MANY_REDIRECTS = "too-many-redirects"
     CONNECTION_REFUSED = "connection-refused"
     CONNECTION_FAILED = "connection-failed"
+    DNS_FAILED = "dns-failed"
+    PROXY_FAILED = "proxy-failed"
     TLS_FAILED = "tls-failed"
     MALFORMED_RESPONSE = "malformed-response"
     DOI_RESOLVER_ERROR = "doi-resolver-error"
     CONNECT_TIMEOUT = "connect-timeout"
     READ_TIMEOUT = "read-timeout"
     TOTAL_TIMEOUT = "total-timeout"
+    DNS_TIMEOUT = "dns-timeout"
     INVALID_URL = "invalid-url"
     EXCLUDED = "excluded"
     UNSUPPORTED_SCHEME = "unsupported-scheme"
@@ -203,6 +206,7 @@ class Reason(StrEnum):
     NETWORK_UNREACHABLE = "network-unreachable"
     NOT_CHECKED = "not-checked"
     NEVER_CHECKED = "never-checked"
+    INTERNAL_ERROR = "internal-error"
 
 
 class NoteCode(StrEnum):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -16,14 +17,16 @@ import httpx
 from claimcheck.archive.warc import Exchange
 from claimcheck.check.cache import CHECK_FIELDS, RECORDED, ResultCache
 from claimcheck.check.classify import Verdict, classify
-from claimcheck.check.client import Resolver, SystemResolver, make_client
+from claimcheck.check.client import GuardedConnector, make_client
 from claimcheck.check.doi import check_doi
 from claimcheck.check.fetch import CONNECTIVITY, Answer, Fetcher, Outcome
 from claimcheck.check.network import network_is_up
 from claimcheck.check.options import CheckOptions
+from claimcheck.check.resolver import Resolver, RunResolver, SystemResolver
 from claimcheck.identifiers import looks_schemeless
 from claimcheck.models import Reason, Snapshot, Source, SourceStatus
 
+LOG = logging.getLogger("claimcheck")
 # Workers per global request slot: enough to keep every slot busy while some wait on a
 # host's limit, few enough that memory does not grow with the number of URLs.
 _WORKERS_PER_SLOT = 4
@@ -108,7 +111,13 @@ async def check_sources(
     page fetched is read whole (to the body cap) and kept there.
     """
     now = datetime.now(UTC)
-    resolver = resolver or SystemResolver()
+    lookups = RunResolver(
+        resolver or SystemResolver(),
+        in_flight=options.dns_in_flight,
+        timeout=options.dns_timeout,
+        attempts=options.dns_attempts,
+        backoff=options.backoff,
+    )
     excluded = [re.compile(pattern) for pattern in options.exclude]
     done: dict[int, Source] = {}
     pending: list[int] = []
@@ -122,27 +131,22 @@ async def check_sources(
             done[index] = early
             if listener:
                 listener.finished(early)
-    # Only whether each fetch failed to reach its host is kept, not the whole outcome, so
-    # that memory does not grow with the pages of a large run.
-    unreached: set[int] = set()
+    network = _Network(options, lookups)
     if pending:
         async with (
-            make_client(options, resolver) as client,
-            make_client(options, resolver, verify=False) as insecure,
+            make_client(options, lookups) as client,
+            make_client(options, lookups, verify=False) as insecure,
         ):
+            network.start()
             fetcher = Fetcher(options, client, insecure, want_body=archive is not None)
 
             async def one(index: int) -> None:
                 source = sources[index]
-                outcome, verdict = await _check(fetcher, source)
-                if _connectivity(outcome):
-                    unreached.add(index)
-                done[index] = _result(source, outcome, verdict)
-                answer = outcome.answer
-                if archive is not None and source.kind == "url" and _archivable(answer):
-                    exchange = _exchange(answer, done[index].checked_at or outcome.started_at)
-                    snapshot = await archive.keep(source.url, exchange)
-                    done[index] = done[index].model_copy(update={"snapshot": snapshot})
+                try:
+                    done[index] = await _checked(fetcher, source, network, archive)
+                except Exception as error:
+                    LOG.exception("checking %s (%s) failed", source.url, source.key)
+                    done[index] = _internal_error(source, error)
                 if listener:
                     listener.finished(done[index])
 
@@ -154,20 +158,81 @@ async def check_sources(
 
             workers = min(len(pending), options.concurrency * _WORKERS_PER_SLOT)
             await asyncio.gather(*(worker() for _ in range(workers)))
-    offline = bool(pending) and len(unreached) == len(pending)
-    offline = offline and not await network_is_up(
-        options.probe_hosts, options.probe_timeout, resolver
-    )
+            await network.stop()
     results = [done[index] for index in range(len(sources))]
-    if offline:
-        results = [
-            _unreachable(result) if index in unreached else result
-            for index, result in enumerate(results)
-        ]
     if cache is not None:
         cache.record(results)
         results = [_with_streak(result, cache) for result in results]
-    return CheckRun(sources=tuple(results), network_unreachable=offline)
+    unreachable = any(result.status is SourceStatus.UNREACHABLE for result in results)
+    return CheckRun(sources=tuple(results), network_unreachable=unreachable)
+
+
+class _Network:
+    """Whether the public network works, asked once per run, early and beside the checks.
+
+    A failure to resolve or connect means the page is gone only when the probe hosts answer;
+    when they do not, every such failure says only that this machine is offline. The success
+    of a loopback or private source proves nothing about the public network, so only the
+    probes decide.
+    """
+
+    def __init__(self, options: CheckOptions, lookups: RunResolver):
+        self._options = options
+        self._lookups = lookups
+        self._probe: asyncio.Task[bool] | None = None
+
+    def start(self) -> None:
+        """Start probing, beside the checks."""
+        connector = GuardedConnector(self._options, self._lookups, verify=False)
+        self._probe = asyncio.create_task(
+            network_is_up(self._options.probe_hosts, self._options.probe_timeout, connector)
+        )
+
+    async def up(self) -> bool:
+        """Whether the probes answered (waits for them the first time it is asked)."""
+        if self._probe is None:
+            self.start()
+        assert self._probe is not None
+        is_up = await asyncio.shield(self._probe)
+        if not is_up:
+            self._lookups.stop_retrying()
+        return is_up
+
+    async def stop(self) -> None:
+        """Stop a probe nobody needed the answer of."""
+        if self._probe is not None and not self._probe.done():
+            self._probe.cancel()
+            await asyncio.gather(self._probe, return_exceptions=True)
+
+
+async def _checked(
+    fetcher: Fetcher, source: Source, network: _Network, archive: Archiver | None
+) -> Source:
+    """One source checked (and archived): its verdict, judged against the network's state."""
+    outcome, verdict = await _check(fetcher, source)
+    if _connectivity(outcome) and not await network.up():
+        return _unreachable(source)
+    result = _result(source, outcome, verdict)
+    answer = outcome.answer
+    if archive is not None and source.kind == "url" and _archivable(answer):
+        exchange = _exchange(answer, result.checked_at or outcome.started_at)
+        snapshot = await archive.keep(source.url, exchange)
+        result = result.model_copy(update={"snapshot": snapshot})
+    return result
+
+
+def _internal_error(source: Source, error: Exception) -> Source:
+    """A source whose check raised: an error of claimcheck's own, told with its exception."""
+    return source.model_copy(
+        update={
+            "status": SourceStatus.ERROR,
+            "reason": Reason.INTERNAL_ERROR,
+            "detail": f"claimcheck failed on this source: {type(error).__name__}: {error}"[:500],
+            "notes": (),
+            "snapshot": None,
+            "from_cache": False,
+        }
+    )
 
 
 def _without_request(
@@ -273,7 +338,7 @@ def _unreachable(source: Source) -> Source:
         update={
             "status": SourceStatus.UNREACHABLE,
             "reason": Reason.NETWORK_UNREACHABLE,
-            "detail": "this machine has no network: not checked",
+            "detail": "not checked: this machine cannot reach the network (no probe host answers)",
             "http_status": None,
             "final_url": None,
             "redirects": (),

@@ -17,8 +17,8 @@ from claimcheck.archive.lock import ProjectLock
 from claimcheck.archive.recall import from_last_checks, with_archive
 from claimcheck.archive.store import ARCHIVE_FOLDER, LocalArchive
 from claimcheck.check.cache import SqliteCache
-from claimcheck.check.client import Resolver
 from claimcheck.check.findings import source_findings
+from claimcheck.check.resolver import Resolver
 from claimcheck.config import FailOn, Settings
 from claimcheck.errors import ConfigError
 from claimcheck.lint import lint

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from claimcheck.check.fetch import PERMANENT, REFUSING, Answer, Failure, Outcome
+from claimcheck.check.faults import Failure
+from claimcheck.check.fetch import PERMANENT, REFUSING, Answer, Outcome
 from claimcheck.check.html import is_challenge
 from claimcheck.models import Note, NoteCode, Reason, SourceStatus
 
@@ -35,7 +36,10 @@ _NOT_FOUND_TEXT = re.compile(
 )
 _FAILURES: dict[Failure, tuple[SourceStatus, Reason]] = {
     Failure.NAME_NOT_FOUND: (SourceStatus.DEAD, Reason.DOMAIN_NOT_FOUND),
-    Failure.LOOKUP_FAILED: (SourceStatus.ERROR, Reason.CONNECTION_FAILED),
+    Failure.LOOKUP_FAILED: (SourceStatus.ERROR, Reason.DNS_FAILED),
+    Failure.LOOKUP_TIMEOUT: (SourceStatus.TIMEOUT, Reason.DNS_TIMEOUT),
+    Failure.PROXY_FAILED: (SourceStatus.ERROR, Reason.PROXY_FAILED),
+    Failure.INTERNAL: (SourceStatus.ERROR, Reason.INTERNAL_ERROR),
     Failure.REFUSED: (SourceStatus.ERROR, Reason.CONNECTION_REFUSED),
     Failure.CONNECT_FAILED: (SourceStatus.ERROR, Reason.CONNECTION_FAILED),
     Failure.RESET: (SourceStatus.ERROR, Reason.CONNECTION_FAILED),

@@ -3,62 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import ssl
-from typing import Any, Protocol
+from typing import Any
 
 import httpx
 
+from claimcheck.check.faults import (
+    AddressRefused,
+    ConnectFailed,
+    ConnectionRefused,
+    ConnectTimeout,
+    TLSFailed,
+    TLSVerifyFailed,
+)
 from claimcheck.check.options import CheckOptions
+from claimcheck.check.resolver import Resolver
 from claimcheck.check.safety import AddressClass, classify_address, is_ip_literal
 from claimcheck.check.transport import HEAD_LIMIT, LeanTransport
-
-
-class NameNotFound(Exception):
-    """The host name does not resolve (NXDOMAIN, or no address of a usable family)."""
-
-
-class NameLookupFailed(Exception):
-    """The resolver could not answer (a temporary failure, no resolver reachable)."""
-
-
-class AddressRefused(Exception):
-    """Every address of the host is one claimcheck must not connect to."""
-
-    def __init__(self, message: str, address_class: AddressClass):
-        super().__init__(message)
-        self.address_class = address_class
-
-
-class Resolver(Protocol):
-    """Turns a host name into addresses; raises NameNotFound or NameLookupFailed."""
-
-    async def resolve(self, host: str, port: int) -> list[str]:
-        """The addresses of ``host``, in the order to try them."""
-        ...
-
-
-class SystemResolver:
-    """The operating system's resolver (getaddrinfo), with answers kept for the run."""
-
-    def __init__(self) -> None:
-        self._answers: dict[tuple[str, int], list[str]] = {}
-
-    async def resolve(self, host: str, port: int) -> list[str]:
-        """The addresses of ``host``, looked up once per run."""
-        cached = self._answers.get((host, port))
-        if cached is not None:
-            return cached
-        loop = asyncio.get_running_loop()
-        try:
-            infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except socket.gaierror as error:
-            if error.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", -5)):
-                raise NameNotFound(f"{host}: {error.strerror}") from None
-            raise NameLookupFailed(f"{host}: {error.strerror}") from None
-        addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
-        self._answers[(host, port)] = addresses
-        return addresses
 
 
 class GuardedConnector:
@@ -76,25 +37,29 @@ class GuardedConnector:
     async def open(
         self, scheme: str, host: str, port: int, timeout: float | None
     ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-        """A stream to ``host``: TLS for https, within ``timeout`` seconds."""
+        """A stream to ``host``: TLS for https, within ``timeout`` seconds.
+
+        Raises a fault of check/faults.py saying why not: the name, the address, the
+        connection or the TLS handshake.
+        """
         try:
             async with asyncio.timeout(timeout):
                 addresses = await self._addresses(host, port)
                 return await self._connect(scheme, host, port, addresses)
         except TimeoutError:
-            raise httpx.ConnectTimeout(f"connecting to {host} timed out") from None
+            raise ConnectTimeout(f"connecting to {host} timed out") from None
+
+    def proxied(self, scheme: str, host: str, port: int) -> bool:
+        """Whether requests to this origin go to a proxy in absolute form (none here)."""
+        return False
 
     async def _addresses(self, host: str, port: int) -> list[str]:
         bare = host.strip("[]")
-        try:
-            addresses = [bare] if is_ip_literal(bare) else await self._resolver.resolve(bare, port)
-        except (NameNotFound, NameLookupFailed) as error:
-            raise httpx.ConnectError(str(error)) from error
+        addresses = [bare] if is_ip_literal(bare) else await self._resolver.resolve(bare, port)
         allowed = [address for address in addresses if self._allowed(address)]
         if not allowed:
             worst = max((classify_address(a) for a in addresses), key=_severity)
-            refused = AddressRefused(f"{bare} resolves to {', '.join(addresses)}", worst)
-            raise httpx.ConnectError(str(refused)) from refused
+            raise AddressRefused(f"{bare} resolves to {', '.join(addresses)}", worst)
         return allowed
 
     async def _connect(
@@ -111,9 +76,15 @@ class GuardedConnector:
                     server_hostname=host.strip("[]") if tls else None,
                     limit=HEAD_LIMIT,
                 )
-            except (OSError, ssl.SSLError) as caught:
+            except ssl.SSLCertVerificationError as caught:
+                raise TLSVerifyFailed(caught.verify_message or str(caught)) from caught
+            except ssl.SSLError as caught:
+                raise TLSFailed(f"TLS handshake failed: {caught.reason or caught}") from caught
+            except OSError as caught:
                 error = caught
-        raise httpx.ConnectError(f"could not connect to {host}: {error}") from error
+        if isinstance(error, ConnectionRefusedError):
+            raise ConnectionRefused(f"{host}:{port} refused the connection") from error
+        raise ConnectFailed(f"could not connect to {host}: {error}") from error
 
     def _allowed(self, address: str) -> bool:
         kind = classify_address(address)

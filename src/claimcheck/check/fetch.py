@@ -4,24 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
-import errno
 import random
 import re
-import ssl
 import time
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from enum import StrEnum
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import httpx
 
 from claimcheck.check.body import read_body
-from claimcheck.check.client import AddressRefused, NameLookupFailed, NameNotFound
+from claimcheck.check.faults import Failure, failure_of
 from claimcheck.check.hosts import HostGates
 from claimcheck.check.html import PageFacts, decode_html, is_challenge, is_html, page_facts
 from claimcheck.check.options import BROWSER_HEADERS, CheckOptions
-from claimcheck.check.safety import AddressClass
 from claimcheck.models import Hop
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -33,33 +29,13 @@ _CHALLENGE_READ = 256 * 1024
 _SECONDS = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 
-class Failure(StrEnum):
-    """Why a fetch got no usable HTTP response."""
-
-    NAME_NOT_FOUND = "name-not-found"
-    LOOKUP_FAILED = "lookup-failed"
-    REFUSED = "refused"
-    CONNECT_FAILED = "connect-failed"
-    RESET = "reset"
-    TLS = "tls"
-    TLS_VERIFY = "tls-verify"
-    CONNECT_TIMEOUT = "connect-timeout"
-    READ_TIMEOUT = "read-timeout"
-    TOTAL_TIMEOUT = "total-timeout"
-    REDIRECT_LOOP = "redirect-loop"
-    TOO_MANY_REDIRECTS = "too-many-redirects"
-    MALFORMED = "malformed"
-    FORBIDDEN_ADDRESS = "forbidden-address"
-    PRIVATE_ADDRESS = "private-address"
-    UNSUPPORTED_SCHEME = "unsupported-scheme"
-    INVALID_URL = "invalid-url"
-
-
 # Failures that say nothing of the page, only that its host could not be reached.
 CONNECTIVITY = frozenset(
     {
         Failure.NAME_NOT_FOUND,
         Failure.LOOKUP_FAILED,
+        Failure.LOOKUP_TIMEOUT,
+        Failure.PROXY_FAILED,
         Failure.REFUSED,
         Failure.CONNECT_FAILED,
         Failure.CONNECT_TIMEOUT,
@@ -392,54 +368,31 @@ def retry_after_seconds(value: str | None) -> float | None:
     return max((when - datetime.now(UTC)).total_seconds(), 0.0)
 
 
+# What each failure means to a reader of the report; the fault's own words follow.
+_SAYS = {
+    Failure.NAME_NOT_FOUND: "the domain does not resolve",
+    Failure.LOOKUP_FAILED: "the name lookup failed",
+    Failure.LOOKUP_TIMEOUT: "the name lookup timed out",
+    Failure.FORBIDDEN_ADDRESS: "never connected (link-local or cloud metadata)",
+    Failure.PRIVATE_ADDRESS: "not connected: a private address (--allow-private checks it)",
+    Failure.REFUSED: "the connection was refused",
+    Failure.CONNECT_FAILED: "could not connect",
+    Failure.CONNECT_TIMEOUT: "connecting timed out",
+    Failure.TLS: "the TLS handshake failed",
+    Failure.PROXY_FAILED: "the proxy could not reach the page",
+    Failure.READ_TIMEOUT: "the server stopped sending",
+    Failure.RESET: "the connection closed before the answer was complete",
+    Failure.MALFORMED: "the answer is not valid HTTP",
+    Failure.UNSUPPORTED_SCHEME: "an unsupported scheme",
+    Failure.TOO_MANY_REDIRECTS: "too many redirects",
+}
+
+
 def _stop_for(error: httpx.HTTPError) -> _Stop:
-    """The failure an httpx exception stands for, judged by its causes."""
-    causes = _causes(error)
-    for cause in causes:
-        if isinstance(cause, NameNotFound):
-            return _Stop(Failure.NAME_NOT_FOUND, f"the domain does not resolve ({cause})")
-        if isinstance(cause, NameLookupFailed):
-            return _Stop(Failure.LOOKUP_FAILED, f"the name lookup failed ({cause})")
-        if isinstance(cause, AddressRefused):
-            if cause.address_class is AddressClass.FORBIDDEN:
-                return _Stop(
-                    Failure.FORBIDDEN_ADDRESS,
-                    f"never connected: {cause} (link-local or cloud metadata)",
-                )
-            return _Stop(
-                Failure.PRIVATE_ADDRESS,
-                f"not connected: {cause}, a private address (--allow-private checks it)",
-            )
-        if isinstance(cause, ssl.SSLCertVerificationError):
-            return _Stop(Failure.TLS_VERIFY, cause.verify_message or str(cause))
-        if isinstance(cause, ssl.SSLError):
-            return _Stop(Failure.TLS, f"TLS handshake failed: {cause.reason or cause}")
-        if isinstance(cause, ConnectionRefusedError) or (
-            isinstance(cause, OSError) and cause.errno == errno.ECONNREFUSED
-        ):
-            return _Stop(Failure.REFUSED, "the connection was refused")
-    if isinstance(error, httpx.ConnectTimeout):
-        return _Stop(Failure.CONNECT_TIMEOUT, "connecting timed out")
-    if isinstance(error, httpx.TimeoutException):
-        return _Stop(Failure.READ_TIMEOUT, "the server stopped sending")
-    if isinstance(error, httpx.ConnectError):
-        return _Stop(Failure.CONNECT_FAILED, f"could not connect: {error}")
-    if isinstance(error, httpx.RemoteProtocolError):
-        text = str(error)
-        if "disconnected" in text.lower() or "peer closed" in text.lower():
-            return _Stop(Failure.RESET, "the server closed the connection without an answer")
-        return _Stop(Failure.MALFORMED, f"the answer is not valid HTTP: {text}")
-    if isinstance(error, httpx.ReadError | httpx.WriteError):
-        return _Stop(Failure.RESET, f"the connection was reset: {error}")
-    if isinstance(error, httpx.DecodingError):
-        return _Stop(Failure.MALFORMED, f"the body cannot be decoded: {error}")
-    return _Stop(Failure.CONNECT_FAILED, f"{type(error).__name__}: {error}")
-
-
-def _causes(error: BaseException) -> list[BaseException]:
-    found: list[BaseException] = []
-    current: BaseException | None = error
-    while current is not None and current not in found and len(found) < 10:
-        found.append(current)
-        current = current.__cause__ or current.__context__
-    return found
+    """The failure an httpx exception stands for, judged by its type alone."""
+    failure = failure_of(error)
+    if failure is Failure.TLS_VERIFY:
+        return _Stop(failure, str(error))
+    says = _SAYS.get(failure, failure.value)
+    words = str(error)
+    return _Stop(failure, f"{says}: {words}" if words else says)

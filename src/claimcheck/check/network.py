@@ -4,16 +4,31 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from typing import Protocol
 
-from claimcheck.check.client import NameLookupFailed, NameNotFound, Resolver
-from claimcheck.check.safety import is_ip_literal
+from claimcheck.check.faults import Fault
 
 
-async def network_is_up(probe_hosts: tuple[str, ...], timeout: float, resolver: Resolver) -> bool:
-    """Whether any of ``host:port`` answers a TCP connection within ``timeout`` seconds."""
+class Opener(Protocol):
+    """Opens a connection the way every request of the run does: guarded, maybe proxied."""
+
+    async def open(
+        self, scheme: str, host: str, port: int, timeout: float | None
+    ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        """A connected stream, or a fault saying why not."""
+        ...
+
+
+async def network_is_up(probe_hosts: tuple[str, ...], timeout: float, opener: Opener) -> bool:
+    """Whether any of ``host:port`` resolves and accepts a connection within ``timeout`` s.
+
+    The connections go through ``opener``, the run's own connector, so that the address guard
+    holds for the probes too and a proxy, where one is set, is asked as every request is. No
+    probe hosts means the network is taken to be up.
+    """
     if not probe_hosts:
         return True
-    attempts = [asyncio.create_task(_connects(target, timeout, resolver)) for target in probe_hosts]
+    attempts = [asyncio.create_task(_connects(target, timeout, opener)) for target in probe_hosts]
     try:
         for attempt in asyncio.as_completed(attempts):
             if await attempt:
@@ -25,16 +40,21 @@ async def network_is_up(probe_hosts: tuple[str, ...], timeout: float, resolver: 
         await asyncio.gather(*attempts, return_exceptions=True)
 
 
-async def _connects(target: str, timeout: float, resolver: Resolver) -> bool:
+def probe_target(target: str) -> tuple[str, int]:
+    """``host:port`` (or ``[v6]:port``, or a bare host meaning port 443) as host and port."""
     host, _, port = target.rpartition(":")
-    if not host or not port.isdigit():
-        host, port = target, "443"
-    host = host.strip("[]")
+    if not host or not port.isdigit() or (host.count(":") and not host.endswith("]")):
+        return target.strip("[]"), 443
+    return host.strip("[]"), int(port)
+
+
+async def _connects(target: str, timeout: float, opener: Opener) -> bool:
+    host, port = probe_target(target)
+    if not 0 < port < 65536:
+        return False
     try:
-        async with asyncio.timeout(timeout):
-            addresses = [host] if is_ip_literal(host) else await resolver.resolve(host, int(port))
-            _reader, writer = await asyncio.open_connection(addresses[0], int(port))
-    except (OSError, TimeoutError, NameNotFound, NameLookupFailed, IndexError):
+        _reader, writer = await opener.open("http", host, port, timeout)
+    except (Fault, OSError, TimeoutError, ValueError):
         return False
     writer.close()
     with contextlib.suppress(OSError):

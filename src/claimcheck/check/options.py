@@ -18,8 +18,8 @@ BROWSER_HEADERS = (
     ("Accept-Language", "en-US,en;q=0.9"),
     ("Upgrade-Insecure-Requests", "1"),
 )
-# Hosts that answer on any working network: when every cited host fails, one of these
-# answering proves the failures are real, and none answering means the machine is offline.
+# Hosts that answer on any working network: one of these answering proves that a name which
+# fails to resolve is really gone, and none answering means the machine is offline.
 DEFAULT_PROBE_HOSTS = ("example.com:443", "www.iana.org:443", "one.one.one.one:443")
 
 
@@ -42,6 +42,9 @@ class CheckOptions:
     exclude: tuple[str, ...] = ()
     probe_hosts: tuple[str, ...] = DEFAULT_PROBE_HOSTS
     probe_timeout: float = 5.0
+    dns_timeout: float = 5.0
+    dns_attempts: int = 3
+    dns_in_flight: int = 16
     doi_resolver: str = "https://doi.org"
     ca_file: Path | None = None
     check_fragments: bool = True

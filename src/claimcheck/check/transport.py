@@ -15,6 +15,8 @@ from typing import Any, Protocol
 
 import httpx
 
+from claimcheck.check.faults import ConnectionReset, ProtocolViolation, ReadTimeout
+
 HEAD_LIMIT = 64 * 1024
 _READ = 64 * 1024
 _KEEPALIVE = 5.0
@@ -22,12 +24,16 @@ _NO_BODY = frozenset({204, 304})
 
 
 class Connector(Protocol):
-    """Opens a stream to an origin, or raises an httpx.ConnectError saying why not."""
+    """Opens a stream to an origin, or raises a fault (check/faults.py) saying why not."""
 
     async def open(
         self, scheme: str, host: str, port: int, timeout: float | None
     ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
         """A connected (for https, TLS-wrapped) stream."""
+        ...
+
+    def proxied(self, scheme: str, host: str, port: int) -> bool:
+        """Whether requests to this origin go to an HTTP proxy, in absolute form."""
         ...
 
 
@@ -67,12 +73,12 @@ class LeanTransport(httpx.AsyncBaseTransport):
         port = url.port or (443 if url.scheme == "https" else 80)
         origin = (url.scheme, url.raw_host.decode("ascii"), port)
         content = await request.aread()
-        head = _request_head(request, content)
+        head = _request_head(request, content, absolute=self._connector.proxied(*origin))
         connection = self._take_idle(origin)
         if connection is not None:
             try:
                 return await self._exchange(origin, connection, head, request, timeouts)
-            except (_Stale, httpx.ReadError):
+            except (_Stale, ConnectionReset):
                 # A kept-alive connection the server had already closed: not an answer.
                 self.discard(connection)
         connection = await self._open(origin, timeouts.get("connect"))
@@ -80,9 +86,7 @@ class LeanTransport(httpx.AsyncBaseTransport):
             return await self._exchange(origin, connection, head, request, timeouts)
         except _Stale:
             self.discard(connection)
-            raise httpx.RemoteProtocolError(
-                "Server disconnected without sending a response."
-            ) from None
+            raise ProtocolViolation("Server disconnected without sending a response.") from None
 
     async def aclose(self) -> None:
         for connections in self._idle.values():
@@ -136,11 +140,11 @@ class LeanTransport(httpx.AsyncBaseTransport):
                 status, reason, version, headers = await _read_head(connection.reader)
         except TimeoutError:
             self.discard(connection)
-            raise httpx.ReadTimeout("the server sent no answer in time") from None
+            raise ReadTimeout("the server sent no answer in time") from None
         except (ConnectionError, OSError) as error:
             self.discard(connection)
-            raise httpx.ReadError(f"the connection was reset: {error}") from error
-        except httpx.RemoteProtocolError:
+            raise ConnectionReset(f"the connection was reset: {error}") from error
+        except ProtocolViolation:
             self.discard(connection)
             raise
         body = _Body(
@@ -159,8 +163,9 @@ class LeanTransport(httpx.AsyncBaseTransport):
         )
 
 
-def _request_head(request: httpx.Request, content: bytes) -> bytes:
-    target = request.url.raw_path
+def _request_head(request: httpx.Request, content: bytes, *, absolute: bool) -> bytes:
+    url = request.url
+    target = url.raw_scheme + b"://" + url.netloc + url.raw_path if absolute else url.raw_path
     lines = [request.method.encode("ascii") + b" " + target + b" HTTP/1.1"]
     lines += [name + b": " + value for name, value in request.headers.raw]
     return b"\r\n".join(lines) + b"\r\n\r\n" + content
@@ -176,11 +181,11 @@ async def _read_head(
         except asyncio.IncompleteReadError as error:
             if not error.partial:
                 raise _Stale() from None
-            raise httpx.RemoteProtocolError(
+            raise ProtocolViolation(
                 f"illegal or incomplete answer: {error.partial[:40]!r}"
             ) from None
         except asyncio.LimitOverrunError:
-            raise httpx.RemoteProtocolError("the answer's head is over 64 KiB") from None
+            raise ProtocolViolation("the answer's head is over 64 KiB") from None
         status, reason, version, headers = _parse_head(raw)
         if not 100 <= status < 200:
             return status, reason, version, headers
@@ -196,7 +201,7 @@ async def _head_bytes(reader: asyncio.StreamReader) -> bytes:
             raise asyncio.LimitOverrunError("the head is too long", size)
         lines.append(line)
     if not lines:
-        raise httpx.RemoteProtocolError("an empty line where the status line should be")
+        raise ProtocolViolation("an empty line where the status line should be")
     return b"\r\n".join(lines) + b"\r\n\r\n"
 
 
@@ -204,12 +209,12 @@ def _parse_head(raw: bytes) -> tuple[int, bytes, bytes, list[tuple[bytes, bytes]
     status_line, _, rest = raw[:-4].partition(b"\r\n")
     parts = status_line.split(b" ", 2)
     if len(parts) < 2 or not parts[0].startswith(b"HTTP/1.") or not parts[1].isdigit():
-        raise httpx.RemoteProtocolError(f"illegal status line: {status_line[:40]!r}")
+        raise ProtocolViolation(f"illegal status line: {status_line[:40]!r}")
     headers: list[tuple[bytes, bytes]] = []
     for line in rest.split(b"\r\n") if rest else ():
         name, colon, value = line.partition(b":")
         if not colon or not name or name != name.strip():
-            raise httpx.RemoteProtocolError(f"illegal header line: {line[:40]!r}")
+            raise ProtocolViolation(f"illegal header line: {line[:40]!r}")
         headers.append((name, value.strip()))
     reason = parts[2] if len(parts) > 2 else b""
     return int(parts[1]), reason, parts[0], headers
@@ -239,9 +244,9 @@ def _framing(method: str, status: int, headers: list[tuple[bytes, bytes]]) -> _F
         try:
             size = int(length)
         except ValueError:
-            raise httpx.RemoteProtocolError(f"illegal Content-Length: {length!r}") from None
+            raise ProtocolViolation(f"illegal Content-Length: {length!r}") from None
         if size < 0:
-            raise httpx.RemoteProtocolError(f"illegal Content-Length: {length!r}")
+            raise ProtocolViolation(f"illegal Content-Length: {length!r}")
         return _Framing("sized", size)
     return _Framing("until-close")
 
@@ -281,15 +286,13 @@ class _Body(httpx.AsyncByteStream):
                 yield chunk
         except TimeoutError:
             self._drop()
-            raise httpx.ReadTimeout("the server stopped sending") from None
+            raise ReadTimeout("the server stopped sending") from None
         except asyncio.IncompleteReadError:
             self._drop()
-            raise httpx.RemoteProtocolError(
-                "peer closed connection without sending complete message body"
-            ) from None
+            raise ConnectionReset("the server closed the connection mid-body") from None
         except (ConnectionError, OSError) as error:
             self._drop()
-            raise httpx.ReadError(f"the connection was reset: {error}") from error
+            raise ConnectionReset(f"the connection was reset: {error}") from error
         except BaseException:
             self._drop()
             raise
@@ -339,7 +342,7 @@ class _Body(httpx.AsyncByteStream):
         try:
             return int(text, 16)
         except ValueError:
-            raise httpx.RemoteProtocolError(f"illegal chunk size: {text[:20]!r}") from None
+            raise ProtocolViolation(f"illegal chunk size: {text[:20]!r}") from None
 
     async def _trailers(self, reader: asyncio.StreamReader) -> None:
         while (await self._read(reader.readuntil(b"\r\n"))) != b"\r\n":
