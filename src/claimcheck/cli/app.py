@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from enum import StrEnum
 from typing import Annotated
 
@@ -14,6 +15,7 @@ from claimcheck import __version__, rules
 from claimcheck.cli.archive import archive_app
 from claimcheck.cli.common import (
     EXIT_FINDINGS,
+    EXIT_INTERNAL,
     EXIT_OK,
     AllowPrivateOption,
     ArchiveOption,
@@ -42,6 +44,7 @@ from claimcheck.cli.common import (
     run_report,
     settings_from,
 )
+from claimcheck.cli.log import record_crash
 from claimcheck.schemas import SCHEMAS
 from claimcheck.verify import failed
 
@@ -110,7 +113,7 @@ def verify(
     and its text, under .claimcheck/archive); a dead source shows its best archived copy.
 
     Exit codes: 0 nothing fails the policy; 1 findings fail the policy (a dead source is an
-    error); 2 usage, input or configuration error.
+    error); 2 usage, input or configuration error; 3 an internal error (see the log).
     """
     flags = network_flags(
         allow_private=allow_private,
@@ -186,5 +189,17 @@ def schema(
 
 
 def main() -> None:
-    """Run the command line; usage errors exit 2, as click does."""
-    app()
+    """Run the command line; usage errors exit 2, as click does, and claimcheck's own bugs 3.
+
+    A bug outside any one source (a source's own becomes its error) is written to the log
+    with its traceback, and the terminal gets one line saying where.
+    """
+    try:
+        app()
+    except Exception as error:
+        where = record_crash(error)
+        told = f"see {where}" if where else "and the log could not be written"
+        sys.stderr.write(
+            f"claimcheck: internal error ({type(error).__name__}: {error}); {told}\n"[:2000]
+        )
+        sys.exit(EXIT_INTERNAL)

@@ -45,6 +45,7 @@ from claimcheck.cli.common import (
     network_flags,
     settings_from,
 )
+from claimcheck.cli.log import run_log
 from claimcheck.config import Settings
 from claimcheck.errors import ClaimcheckError
 from claimcheck.load.bib import load_bibliography
@@ -131,7 +132,7 @@ def save_command(
     if wayback or wayback_capture:
         request = WaybackRequest(capture=wayback_capture, options=wayback_options(settings))
     try:
-        with progress_bar(enabled=sys.stderr.isatty()) as listener:
+        with run_log(settings.cache_dir), progress_bar(enabled=sys.stderr.isatty()) as listener:
             saved = save(settings, listener=listener, wayback=request, write_bib=write_bib)
     except ClaimcheckError as error:
         fail_with(error)

@@ -13,6 +13,7 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
+from claimcheck.cli.log import run_log
 from claimcheck.config import FailOn, Settings, load_settings
 from claimcheck.errors import ClaimcheckError, InputErrors
 from claimcheck.models import Report
@@ -20,7 +21,7 @@ from claimcheck.progress import progress_bar
 from claimcheck.report import RenderOptions, formats
 from claimcheck.verify import run
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 class OutputFormat(StrEnum):
@@ -252,7 +253,10 @@ def settings_from(
 def run_report(settings: Settings) -> Report:
     """Run verify (or lint) with a progress bar on a terminal; fatal errors exit 2."""
     try:
-        with progress_bar(enabled=settings.check_links and sys.stderr.isatty()) as listener:
+        with (
+            run_log(settings.cache_dir),
+            progress_bar(enabled=settings.check_links and sys.stderr.isatty()) as listener,
+        ):
             return run(settings, now=datetime.now(UTC).replace(microsecond=0), listener=listener)
     except ClaimcheckError as error:
         fail_with(error)
