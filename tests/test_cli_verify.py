@@ -6,9 +6,15 @@ import json
 import os
 from pathlib import Path
 
+import pytest
+from typer.testing import CliRunner
+
+from claimcheck.cli import app
 from tests.helpers import CLEAN_CLAIMS, make_project, run_on_terminal
-from tests.servers import HostFactory, html_page, redirect, slow, status
+from tests.servers import HostFactory, html_page, offline_dns, redirect, slow, status
 from tests.test_cli import claimcheck
+
+__all__ = ["offline_dns"]
 
 BIB = """@online{bbc2023,
   author  = {{BBC}},
@@ -159,3 +165,30 @@ def test_progress_goes_to_stderr_only_when_it_is_a_terminal(
         stream="stderr",
     )
     assert "checking sources" in seen
+
+
+def test_verify_on_a_machine_without_network_says_so_and_calls_nothing_dead(
+    hosts: HostFactory, tmp_path: Path, offline_dns: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (host,) = hosts(1)
+    host.route("/news", html_page("China trials visa-free travel"))
+    entries = [("bbc2023", host.url("/news")), ("gone", "https://www.gone.invalid/story")]
+    bib = "".join(BIB.replace("bbc2023", key).replace("URL", url) for key, url in entries)
+    make_project(tmp_path, bib=bib + BIB.replace("bbc2023", "typo").replace("URL", "http://"))
+    # The default probe hosts, which the resolver of `offline_dns` does not know either.
+    (tmp_path / "claimcheck.toml").write_text(
+        'backoff = 0.01\nignore = ["organisation-host-mismatch"]\n', encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+
+    as_json = runner.invoke(app, ["verify", "--allow-private", "--no-cache", "--format", "json"])
+    as_text = runner.invoke(app, ["verify", "--allow-private", "--no-cache"])
+
+    report = json.loads(as_json.stdout)
+    statuses = {source["key"]: source["status"] for source in report["sources"]}
+    assert statuses["bbc2023"] == "alive"
+    assert statuses["gone"] == "unreachable"
+    assert report["summary"]["network_unreachable"] is True
+    assert "network unreachable: 1 source not checked" in as_text.stdout
+    assert as_json.exit_code == as_text.exit_code == 1  # the URL "http://" is an error finding

@@ -99,7 +99,8 @@ def _sources_summary(report: Report) -> Text:
     text = Text()
     unreachable = statuses.get(SourceStatus.UNREACHABLE, 0)
     if report.summary.network_unreachable:
-        text.append(f"; network unreachable: {unreachable} sources not checked", style="yellow")
+        noun = "source" if unreachable == 1 else "sources"
+        text.append(f"; network unreachable: {unreachable} {noun} not checked", style="yellow")
     counted = [
         (status, count)
         for status, count in statuses.items()
