@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,12 +18,11 @@ CORPUS = SHARED / "corpus" / "bib"
 
 
 @pytest.fixture(autouse=True)
-def no_proxy_variables(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def no_proxy_variables(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test starts without the shell's *_PROXY variables: requests go direct."""
     for name in list(os.environ):
         if name.lower() in {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}:
             monkeypatch.delenv(name)
-    yield
 
 
 @pytest.fixture

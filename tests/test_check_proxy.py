@@ -132,9 +132,11 @@ def test_any_text_is_a_proxy_or_a_configuration_error(text: str) -> None:
     try:
         proxy = parse_proxy(text, "proxy")
     except ProxyConfigError as error:
-        assert str(error).startswith("proxy: ")
+        message = str(error)
     else:
-        assert proxy.host and 0 <= proxy.port < 65536
+        message = f"proxy: {proxy.address}"
+        assert 0 <= proxy.port < 65536
+    assert message.startswith("proxy: ")
 
 
 # Through the proxy ------------------------------------------------------------------------

@@ -79,10 +79,10 @@ def check_bundle(path: Path) -> None:
     """Raise ValueError unless ``path`` is a readable PEM file of certificates."""
     try:
         ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_verify_locations(cafile=str(path))
-    except OSError as error:
-        raise ValueError(f"cannot read {path}: {error.strerror or error}") from None
     except ssl.SSLError:
         raise ValueError(f"{path} holds no PEM certificate") from None
+    except OSError as error:
+        raise ValueError(f"cannot read {path}: {error.strerror or error}") from None
 
 
 def _environment_certificates() -> list[Path]:
