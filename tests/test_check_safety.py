@@ -156,7 +156,7 @@ def test_trusted_certificate_is_alive_without_a_note(hosts: HostFactory, ca_bund
     (host,) = hosts(1, tls=True)
     host.route("/a", html_page("Secure"))
 
-    result = check(host.url("/a"), ca_file=ca_bundle)
+    result = check(host.url("/a"), ca_bundle=ca_bundle)
 
     assert (result.status, result.reason) == (SourceStatus.ALIVE, Reason.OK)
     assert result.notes == ()
@@ -178,7 +178,7 @@ def test_bad_certificate_is_alive_with_an_insecure_tls_note(
     (host,) = hosts(1, tls=kind)
     host.route("/a", html_page("Insecure"))
 
-    result = check(host.url("/a"), ca_file=ca_bundle)
+    result = check(host.url("/a"), ca_bundle=ca_bundle)
 
     assert (result.status, result.reason) == (SourceStatus.ALIVE, Reason.OK)
     assert note_codes(result) == [NoteCode.INSECURE_TLS]
@@ -188,7 +188,7 @@ def test_bad_certificate_is_alive_with_an_insecure_tls_note(
 def test_bad_certificate_does_not_hide_a_dead_page(hosts: HostFactory, ca_bundle: Path) -> None:
     (host,) = hosts(1, tls="expired")
 
-    result = check(host.url("/missing"), ca_file=ca_bundle)
+    result = check(host.url("/missing"), ca_bundle=ca_bundle)
 
     assert (result.status, result.reason) == (SourceStatus.DEAD, Reason.NOT_FOUND)
 

@@ -14,6 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from claimcheck import rules
 from claimcheck.check.options import DEFAULT_PROBE_HOSTS, DEFAULT_USER_AGENT, CheckOptions
+from claimcheck.check.proxy import PROXY_FORM, ProxyConfigError, parse_proxy, proxy_routes
+from claimcheck.check.trust import check_bundle
 from claimcheck.errors import ConfigError
 from claimcheck.models import Location, Severity
 
@@ -82,7 +84,14 @@ class Settings(BaseModel):
         default=16, ge=1, le=256, description="Name lookups at once, at most."
     )
     doi_resolver: str = Field(default="https://doi.org", description="The DOI resolver.")
-    ca_file: Path | None = Field(default=None, description="Extra CA certificates (PEM).")
+    ca_bundle: Path | None = Field(
+        default=None,
+        description="CA certificates (PEM) trusted besides the system's store.",
+    )
+    proxy: str | None = Field(
+        default=None,
+        description="An http:// proxy for every request, over HTTP_PROXY/HTTPS_PROXY/ALL_PROXY.",
+    )
     cache_dir: Path = Field(default=Path(".claimcheck"), description="Cache and archive folder.")
     max_age: timedelta = Field(
         default=timedelta(hours=24), description="How long an alive result is reused."
@@ -123,13 +132,37 @@ class Settings(BaseModel):
                 raise ValueError(f"exclude pattern {pattern!r} is not a regex: {error}") from None
         return value
 
+    @field_validator("proxy")
+    @classmethod
+    def _proxy_url(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_proxy(value, "proxy")
+        return value
+
+    @field_validator("ca_bundle")
+    @classmethod
+    def _bundle(cls, value: Path | None) -> Path | None:
+        if value is not None:
+            check_bundle(value)
+        return value
+
     @field_validator("max_age", mode="before")
     @classmethod
     def _duration(cls, value: object) -> object:
         return parse_duration(value) if isinstance(value, str) else value
 
     def check_options(self) -> CheckOptions:
-        """The link checker's options."""
+        """The link checker's options, with the proxies of ``proxy`` and the environment.
+
+        Raises ConfigError for a proxy variable that is no usable proxy URL.
+        """
+        try:
+            proxies = proxy_routes(self.proxy)
+        except ProxyConfigError as error:
+            raise ConfigError(
+                f"{error}",
+                hint=f"set {error.source} to {PROXY_FORM}, or unset it",
+            ) from None
         return CheckOptions(
             concurrency=self.concurrency,
             per_host=self.per_host,
@@ -148,7 +181,8 @@ class Settings(BaseModel):
             dns_attempts=self.dns_attempts,
             dns_in_flight=self.dns_in_flight,
             doi_resolver=self.doi_resolver,
-            ca_file=self.ca_file,
+            ca_bundle=self.ca_bundle,
+            proxies=proxies,
         )
 
 
@@ -222,7 +256,7 @@ def _read_file(path: Path) -> dict[str, Any]:
 
 def _relative_paths(values: dict[str, Any], base: Path) -> dict[str, Any]:
     result = dict(values)
-    for name in ("bib", "claims", "cache_dir", "ca_file"):
+    for name in ("bib", "claims", "cache_dir", "ca_bundle"):
         if isinstance(result.get(name), str):
             result[name] = base / result[name]
     return result

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ssl
+from collections.abc import Awaitable
 from typing import Any
 
 import httpx
@@ -13,45 +15,88 @@ from claimcheck.check.faults import (
     ConnectFailed,
     ConnectionRefused,
     ConnectTimeout,
+    LookupFailed,
+    LookupTimeout,
+    NameNotFound,
+    ProxyFailed,
     TLSFailed,
     TLSVerifyFailed,
 )
 from claimcheck.check.options import CheckOptions
+from claimcheck.check.proxy import Proxy
 from claimcheck.check.resolver import Resolver
 from claimcheck.check.safety import AddressClass, classify_address, is_ip_literal
 from claimcheck.check.transport import HEAD_LIMIT, LeanTransport
+from claimcheck.check.trust import unverified_context, verifying_context
+from claimcheck.check.tunnel import open_tunnel
 
 
 class GuardedConnector:
     """Opens connections only to allowed addresses, checked after the name is resolved.
 
     The check is made on the resolved addresses for every connection, so neither a redirect
-    nor a DNS answer can lead the checker to a metadata service.
+    nor a DNS answer can lead the checker to a metadata service. Through a proxy the check
+    is made on the target's addresses (the proxy itself may be private, never forbidden).
     """
 
     def __init__(self, options: CheckOptions, resolver: Resolver, *, verify: bool):
         self._allow_private = options.allow_private
         self._resolver = resolver
-        self._ssl = ssl_context(options, verify=verify)
+        self._routes = options.proxies
+        self._lookup_wait = options.dns_timeout
+        self._ssl = verifying_context(options.ca_bundle) if verify else unverified_context()
 
     async def open(
         self, scheme: str, host: str, port: int, timeout: float | None
     ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
         """A stream to ``host``: TLS for https, within ``timeout`` seconds.
 
+        Through a proxy: a CONNECT tunnel for https, the proxy's own stream for http.
         Raises a fault of check/faults.py saying why not: the name, the address, the
-        connection or the TLS handshake.
+        connection, the proxy or the TLS handshake.
         """
+        proxy = self._routes.route(scheme, host, port)
         try:
             async with asyncio.timeout(timeout):
-                addresses = await self._addresses(host, port)
-                return await self._connect(scheme, host, port, addresses)
+                if proxy is None:
+                    addresses = await self._addresses(host, port)
+                    return await self._connect(scheme, host, port, addresses)
+                tunnel = scheme == "https"
+                reader, writer = await self._through(proxy, host, port, tunnel=tunnel)
+                if tunnel:
+                    await _closing_on_failure(writer, self._start_tls(writer, host))
+                return reader, writer
         except TimeoutError:
             raise ConnectTimeout(f"connecting to {host} timed out") from None
 
+    async def reach(self, host: str, port: int, timeout: float | None) -> None:
+        """Return once ``host:port`` accepts a connection, or raise a fault saying why not.
+
+        Through a proxy this is a CONNECT tunnel (no TLS): the proxy reached the host. A
+        connection to the proxy alone would prove nothing about the network beyond it.
+        """
+        proxy = self._routes.route("https", host, port) or self._routes.route("http", host, port)
+        try:
+            async with asyncio.timeout(timeout):
+                if proxy is None:
+                    addresses = await self._addresses(host, port)
+                    _reader, writer = await self._connect("http", host, port, addresses)
+                else:
+                    _reader, writer = await self._through(proxy, host, port, tunnel=True)
+        except TimeoutError:
+            raise ConnectTimeout(f"connecting to {host} timed out") from None
+        writer.close()
+        with contextlib.suppress(OSError):
+            await writer.wait_closed()
+
     def proxied(self, scheme: str, host: str, port: int) -> bool:
-        """Whether requests to this origin go to a proxy in absolute form (none here)."""
-        return False
+        """Whether requests to this origin go to an HTTP proxy in absolute form (plain http)."""
+        return scheme == "http" and self._routes.route(scheme, host, port) is not None
+
+    def proxy_authorization(self, scheme: str, host: str, port: int) -> str | None:
+        """The Proxy-Authorization a request to this origin carries in its head, if any."""
+        proxy = self._routes.route(scheme, host, port) if scheme == "http" else None
+        return proxy.authorization if proxy is not None else None
 
     async def _addresses(self, host: str, port: int) -> list[str]:
         bare = host.strip("[]")
@@ -61,6 +106,67 @@ class GuardedConnector:
             worst = max((classify_address(a) for a in addresses), key=_severity)
             raise AddressRefused(f"{bare} resolves to {', '.join(addresses)}", worst)
         return allowed
+
+    async def _through(
+        self, proxy: Proxy, host: str, port: int, *, tunnel: bool
+    ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        """A stream to the proxy, for ``host:port`` (tunnelled with CONNECT if ``tunnel``)."""
+        await self._guard_target(host, port)
+        reader, writer = await self._reach_proxy(proxy)
+        if tunnel:
+            await _closing_on_failure(writer, open_tunnel(reader, writer, proxy, host, port))
+        return reader, writer
+
+    async def _guard_target(self, host: str, port: int) -> None:
+        """Refuse a target any of whose addresses is not allowed (the proxy picks which).
+
+        A name this machine cannot look up (behind a proxy there is often no DNS) is left to
+        the proxy to resolve: the proxy's answer decides, and a failed lookup kills nothing.
+        """
+        bare = host.strip("[]")
+        if is_ip_literal(bare):
+            addresses = [bare]
+        else:
+            try:
+                async with asyncio.timeout(self._lookup_wait):
+                    addresses = await self._resolver.resolve(bare, port)
+            except (NameNotFound, LookupFailed, LookupTimeout, TimeoutError):
+                return
+        refused = [address for address in addresses if not self._allowed(address)]
+        if refused:
+            worst = max((classify_address(a) for a in refused), key=_severity)
+            raise AddressRefused(f"{bare} resolves to {', '.join(addresses)}", worst)
+
+    async def _reach_proxy(self, proxy: Proxy) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        """A connection to the proxy: private addresses allowed, forbidden ones never."""
+        try:
+            addresses = (
+                [proxy.host]
+                if is_ip_literal(proxy.host)
+                else await self._resolver.resolve(proxy.host, proxy.port)
+            )
+        except (NameNotFound, LookupFailed, LookupTimeout) as error:
+            raise ProxyFailed(f"cannot look up the proxy {proxy.address}: {error}") from error
+        usable = [a for a in addresses if classify_address(a) is not AddressClass.FORBIDDEN]
+        if not usable:
+            raise ProxyFailed(
+                f"the proxy {proxy.address} resolves to {', '.join(addresses)}, "
+                "a link-local or metadata address claimcheck never connects to"
+            )
+        try:
+            return await self._connect("http", proxy.host, proxy.port, usable)
+        except (ConnectionRefused, ConnectFailed) as error:
+            raise ProxyFailed(f"cannot connect to the proxy {proxy.address}: {error}") from error
+
+    async def _start_tls(self, writer: asyncio.StreamWriter, host: str) -> None:
+        try:
+            await writer.start_tls(self._ssl, server_hostname=host.strip("[]"))
+        except ssl.SSLCertVerificationError as caught:
+            raise TLSVerifyFailed(caught.verify_message or str(caught)) from caught
+        except ssl.SSLError as caught:
+            raise TLSFailed(f"TLS handshake failed: {caught.reason or caught}") from caught
+        except OSError as caught:
+            raise TLSFailed(f"the tunnel closed during the TLS handshake: {caught}") from caught
 
     async def _connect(
         self, scheme: str, host: str, port: int, addresses: list[str]
@@ -95,20 +201,52 @@ def _severity(kind: AddressClass) -> int:
     return {AddressClass.PUBLIC: 0, AddressClass.PRIVATE: 1, AddressClass.FORBIDDEN: 2}[kind]
 
 
-def ssl_context(options: CheckOptions, *, verify: bool) -> ssl.SSLContext:
-    """Verifying against the system store (plus ``ca_file``), or not verifying at all."""
-    if not verify:
-        # No certificates to load (that alone takes 50 ms): nothing is verified.
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-        return context
-    import certifi
+async def _closing_on_failure(writer: asyncio.StreamWriter, step: Awaitable[None]) -> None:
+    """Await ``step`` on a fresh connection, closing the connection if it fails."""
+    try:
+        await step
+    except BaseException:
+        writer.close()
+        raise
 
-    context = ssl.create_default_context(cafile=certifi.where())
-    if options.ca_file is not None:
-        context.load_verify_locations(cafile=str(options.ca_file))
-    return context
+
+class _ProxyCredentials(httpx.AsyncBaseTransport):
+    """Adds Proxy-Authorization to plain-http requests sent to a proxy in absolute form.
+
+    The header goes on a copy of the request: the request httpx keeps (and the archive
+    records) never carries the credentials. A 407 from the proxy is a proxy failure, not
+    the page's answer.
+    """
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, connector: GuardedConnector):
+        self._inner = inner
+        self._connector = connector
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        origin = (url.scheme, url.raw_host.decode("ascii"), url.port or 80)
+        if not self._connector.proxied(*origin):
+            return await self._inner.handle_async_request(request)
+        authorization = self._connector.proxy_authorization(*origin)
+        if authorization is not None:
+            headers = request.headers.copy()
+            headers["Proxy-Authorization"] = authorization
+            request = httpx.Request(
+                request.method,
+                url,
+                headers=headers,
+                stream=request.stream,
+                extensions=request.extensions,
+            )
+        response = await self._inner.handle_async_request(request)
+        if response.status_code == 407:
+            await response.aclose()
+            asked = "refused the credentials" if authorization else "requires authentication"
+            raise ProxyFailed(f"the proxy {asked} (407 Proxy Authentication Required)")
+        return response
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
 
 
 class _Cookies(httpx.Cookies):
@@ -145,8 +283,11 @@ def make_client(
 ) -> httpx.AsyncClient:
     """The client every request of a run goes through (one more, unverified, for TLS retries)."""
     connector = GuardedConnector(options, resolver, verify=verify)
+    transport: httpx.AsyncBaseTransport = LeanTransport(connector, idle_per_origin=options.per_host)
+    if options.proxies.http is not None:
+        transport = _ProxyCredentials(transport, connector)
     return CheckerClient(
-        transport=LeanTransport(connector, idle_per_origin=options.per_host),
+        transport=transport,
         timeout=httpx.Timeout(
             connect=options.connect_timeout,
             read=options.read_timeout,

@@ -3,28 +3,27 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from typing import Protocol
 
 from claimcheck.check.faults import Fault
 
 
-class Opener(Protocol):
-    """Opens a connection the way every request of the run does: guarded, maybe proxied."""
+class Reacher(Protocol):
+    """Connects the way every request of the run does: guarded, and through a proxy if set."""
 
-    async def open(
-        self, scheme: str, host: str, port: int, timeout: float | None
-    ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-        """A connected stream, or a fault saying why not."""
+    async def reach(self, host: str, port: int, timeout: float | None) -> None:
+        """Return once ``host:port`` accepts a connection (through a proxy: a CONNECT
+        tunnel to it), or raise a fault saying why not."""
         ...
 
 
-async def network_is_up(probe_hosts: tuple[str, ...], timeout: float, opener: Opener) -> bool:
+async def network_is_up(probe_hosts: tuple[str, ...], timeout: float, opener: Reacher) -> bool:
     """Whether any of ``host:port`` resolves and accepts a connection within ``timeout`` s.
 
     The connections go through ``opener``, the run's own connector, so that the address guard
-    holds for the probes too and a proxy, where one is set, is asked as every request is. No
-    probe hosts means the network is taken to be up.
+    holds for the probes too and a proxy, where one is set, is asked to reach the probe host
+    (a connection to the proxy alone would prove nothing). No probe hosts means the network
+    is taken to be up.
     """
     if not probe_hosts:
         return True
@@ -48,15 +47,12 @@ def probe_target(target: str) -> tuple[str, int]:
     return host.strip("[]"), int(port)
 
 
-async def _connects(target: str, timeout: float, opener: Opener) -> bool:
+async def _connects(target: str, timeout: float, opener: Reacher) -> bool:
     host, port = probe_target(target)
     if not 0 < port < 65536:
         return False
     try:
-        _reader, writer = await opener.open("http", host, port, timeout)
+        await opener.reach(host, port, timeout)
     except (Fault, OSError, TimeoutError, ValueError):
         return False
-    writer.close()
-    with contextlib.suppress(OSError):
-        await writer.wait_closed()
     return True

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from claimcheck import __version__
+from claimcheck.check.proxy import ProxyRoutes
 
 DEFAULT_USER_AGENT = f"claimcheck/{__version__} (citation link checker)"
 BROWSER_HEADERS = (
@@ -46,6 +47,7 @@ class CheckOptions:
     dns_attempts: int = 3
     dns_in_flight: int = 16
     doi_resolver: str = "https://doi.org"
-    ca_file: Path | None = None
+    ca_bundle: Path | None = None
+    proxies: ProxyRoutes = field(default_factory=ProxyRoutes)
     check_fragments: bool = True
     extra_headers: tuple[tuple[str, str], ...] = field(default=())

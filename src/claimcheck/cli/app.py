@@ -20,6 +20,7 @@ from claimcheck.cli.common import (
     AllowPrivateOption,
     ArchiveOption,
     BibOption,
+    CaBundleOption,
     ClaimsOption,
     ConcurrencyOption,
     ConfigOption,
@@ -35,6 +36,7 @@ from claimcheck.cli.common import (
     OutputFormat,
     OutputOption,
     PerHostOption,
+    ProxyOption,
     RetriesOption,
     TimeoutOption,
     UserAgentOption,
@@ -102,6 +104,8 @@ def verify(
     exclude: ExcludeOption = None,
     user_agent: UserAgentOption = None,
     doi_resolver: DoiResolverOption = None,
+    proxy: ProxyOption = None,
+    ca_bundle: CaBundleOption = None,
     archive: ArchiveOption = None,
     offline: OfflineOption = None,
 ) -> None:
@@ -126,6 +130,8 @@ def verify(
         exclude=exclude,
         user_agent=user_agent,
         doi_resolver=doi_resolver,
+        proxy=proxy,
+        ca_bundle=ca_bundle,
     )
     flags |= {"archive": archive, "offline": offline}
     settings = settings_from(bib, claims, config, encoding, ignore, fail_on, flags)

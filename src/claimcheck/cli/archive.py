@@ -30,12 +30,14 @@ from claimcheck.cli.common import (
     EXIT_OK,
     AllowPrivateOption,
     BibOption,
+    CaBundleOption,
     ConcurrencyOption,
     ConfigOption,
     DoiResolverOption,
     EncodingOption,
     ExcludeOption,
     PerHostOption,
+    ProxyOption,
     RetriesOption,
     TimeoutOption,
     UserAgentOption,
@@ -77,6 +79,8 @@ def save_command(
     exclude: ExcludeOption = None,
     user_agent: UserAgentOption = None,
     doi_resolver: DoiResolverOption = None,
+    proxy: ProxyOption = None,
+    ca_bundle: CaBundleOption = None,
     wayback: Annotated[
         bool,
         typer.Option(
@@ -126,6 +130,8 @@ def save_command(
         exclude=exclude,
         user_agent=user_agent,
         doi_resolver=doi_resolver,
+        proxy=proxy,
+        ca_bundle=ca_bundle,
     ) | {"wayback_url": wayback_url}
     settings = settings_from(bib, None, config, encoding, None, None, flags)
     request = None

@@ -169,6 +169,26 @@ UserAgentOption = Annotated[
         show_default=False,
     ),
 ]
+ProxyOption = Annotated[
+    str | None,
+    typer.Option(
+        "--proxy",
+        metavar="URL",
+        help="Send every request through this http:// proxy (user:password@ allowed); "
+        "NO_PROXY still applies [default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY].",
+        show_default=False,
+    ),
+]
+CaBundleOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--ca-bundle",
+        metavar="FILE",
+        help="Also trust the CA certificates in this PEM file (besides the system's store, "
+        "SSL_CERT_FILE and SSL_CERT_DIR).",
+        show_default=False,
+    ),
+]
 DoiResolverOption = Annotated[
     str | None,
     typer.Option(
@@ -210,6 +230,8 @@ def network_flags(
     exclude: list[str] | None,
     user_agent: str | None,
     doi_resolver: str | None,
+    proxy: str | None,
+    ca_bundle: Path | None,
 ) -> dict[str, object]:
     """The settings the network options give, keyed as in Settings."""
     return {
@@ -223,6 +245,8 @@ def network_flags(
         "exclude": tuple(exclude) if exclude else None,
         "user_agent": user_agent,
         "doi_resolver": doi_resolver,
+        "proxy": proxy,
+        "ca_bundle": ca_bundle,
     }
 
 
