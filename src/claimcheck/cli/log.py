@@ -29,6 +29,30 @@ class _SafeFileHandler(logging.FileHandler):
         """A log that cannot be written loses the record; the run goes on, silently."""
 
 
+class _WarningsToStderr(logging.Handler):
+    """Warnings meant for the user (a proxy setting ignored, say) on stderr, one line each.
+
+    Records that carry a traceback go to the log file only. The stream is looked up when a
+    record is written, so that a test's captured stderr gets it too.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.addFilter(lambda record: record.exc_info is None)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(f"warning: {record.getMessage()}\n")
+        except (OSError, ValueError):
+            self.handleError(record)
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        """A closed stderr loses the warning; the run goes on."""
+
+
+LOGGER.addHandler(_WarningsToStderr())
+
+
 def log_path(cache_dir: Path) -> Path:
     """The log file of a project whose cache folder is ``cache_dir``."""
     return cache_dir / LOG_FILE
