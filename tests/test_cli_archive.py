@@ -8,6 +8,7 @@ import json
 import re
 import subprocess
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,8 +16,10 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from claimcheck.archive.index import ArchiveIndex
 from claimcheck.archiving import WaybackRequest, save, wayback_options
 from claimcheck.config import load_settings
+from claimcheck.verify import CACHE_FILE
 from tests.servers import HTML, HostFactory, html_document, html_page, page
 from tests.test_cli import claimcheck
 from tests.wayback_server import CDX, SAVE, WaybackFactory, WaybackStandIn, wayback_stand_in
@@ -221,6 +224,57 @@ def test_verify_no_archive_writes_no_warc(hosts: HostFactory, tmp_path: Path) ->
     assert report["sources"][0]["snapshot"] is None
     assert warc_files(folder) == []
     assert len(host.hits("/news")) == 1
+
+
+def test_verify_archives_cited_iris_under_the_uris_it_sent(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    (host,) = hosts(1)
+    chinese, korean = "/%E6%96%B0%E9%97%BB/%E7%AD%BE%E8%AF%81", "/search?q=%EB%B9%84%EC%9E%90"
+    host.route(chinese, html_page("签证"))
+    host.route(korean, html_page("비자"))
+    host.route("/caf%C3%A9", html_page("Café"))
+    host.route("/%EC%97%86%EC%9D%8C", page(NOT_FOUND, status=404))
+    cited = {
+        "news": (host.url("/新闻/签证"), host.url(chinese)),
+        "search": (host.url("/search?q=비자"), host.url(korean)),
+        "cafe": (host.url("/caf%C3%A9"), host.url("/caf%C3%A9")),
+        "gone": (host.url("/없음"), host.url("/%EC%97%86%EC%9D%8C")),
+    }
+    bib = "\n".join(entry(key, iri) for key, (iri, _) in cited.items())
+    folder = project(tmp_path, bib)
+
+    result = run("verify", "--allow-private", "--no-cache", "--format", "json", cwd=folder, code=1)
+
+    report = json.loads(result.stdout)
+    assert [(s["url"], s["status"]) for s in report["sources"]] == [
+        (iri, "dead" if key == "gone" else "alive") for key, (iri, _) in cited.items()
+    ]
+    assert [f["code"] for f in report["findings"] if f["severity"] == "error"] == ["CC501"]
+    records = all_records(folder)
+    sent = {uri for _, uri in cited.values()}
+    assert {r.headers["WARC-Target-URI"] for r in records if r.kind == "response"} == sent
+    assert {r.headers["WARC-Target-URI"] for r in records if r.kind == "request"} == sent
+    assert sorted(request_lines(folder)) == sorted(
+        f"GET {uri.removeprefix(host.base_url)} HTTP/1.1" for uri in sent
+    )
+    assert [s["snapshot"]["url"] for s in report["sources"]] == [uri for _, uri in cited.values()]
+    with closing(ArchiveIndex(folder / ".claimcheck" / CACHE_FILE)) as index:
+        for iri, uri in cited.values():
+            assert [capture.target for capture in index.captures(iri)] == [uri]
+    shown = run("archive", "show", "news", cwd=folder).stdout
+    assert squeezed(f"Captures of {cited['news'][0]}") in squeezed(shown)
+
+
+def request_lines(folder: Path) -> list[str]:
+    """The HTTP request line of every request record of the project's WARC files."""
+    lines = []
+    for path in warc_files(folder):
+        with path.open("rb") as handle:
+            for record in ArchiveIterator(handle):
+                if record.rec_type == "request":
+                    lines.append(f"{record.http_headers.protocol} {record.http_headers.statusline}")
+    return lines
 
 
 # 2. and 3. what archive save stores ---------------------------------------------------------

@@ -41,6 +41,11 @@ SOURCE_FIELDS = {
 def project(folder: Path, url: str) -> Path:
     """A one-claim project citing ``url``, with settings that keep tests fast and local."""
     make_project(folder, bib=BIB.replace("URL", url), claims=CLEAN_CLAIMS)
+    return fast_settings(folder)
+
+
+def fast_settings(folder: Path) -> Path:
+    """Settings in ``folder`` that keep tests fast and local."""
     (folder / "claimcheck.toml").write_text(
         'probe_hosts = []\nbackoff = 0.01\ntimeout = 10\nignore = ["organisation-host-mismatch"]\n',
         encoding="utf-8",
@@ -192,3 +197,61 @@ def test_verify_on_a_machine_without_network_says_so_and_calls_nothing_dead(
     assert report["summary"]["network_unreachable"] is True
     assert "network unreachable: 1 source not checked" in as_text.stdout
     assert as_json.exit_code == as_text.exit_code == 1  # the URL "http://" is an error finding
+
+
+def test_json_report_has_a_row_for_every_cited_url_and_says_each_problem_once(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    (host,) = hosts(1)
+    host.route("/news", html_page("China trials visa-free travel"))
+    cited = {
+        "alive": host.url("/news"),
+        "typo": "htps://www.example.org/news",
+        "ftp": "ftp://ftp.example.org/pub/data.csv",
+        "mail": "mailto:press@example.org",
+        "port": "http://www.example.org:99999/news",
+        "bare": "www.example.org/news",
+    }
+    bib = "".join(
+        f"@online{{{key},\n  title = {{Page {key}}},\n  url = {{{url}}},\n}}\n"
+        for key, url in cited.items()
+    )
+    evidence = "".join(f"      - source: {key}\n        quote: words\n" for key in cited)
+    claims = f"version: 1\nclaims:\n  - id: c1\n    text: A claim.\n    evidence:\n{evidence}"
+    fast_settings(make_project(tmp_path, bib=bib, claims=claims))
+
+    result = claimcheck("verify", "--allow-private", "--no-cache", "--format", "json", cwd=tmp_path)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    report = json.loads(result.stdout)
+    rows = {s["key"]: (s["url"], s["status"], s["reason"]) for s in report["sources"]}
+    assert rows == {
+        "alive": (cited["alive"], "alive", "ok"),
+        "typo": (cited["typo"], "invalid", "invalid-url"),
+        "ftp": (cited["ftp"], "skipped", "unsupported-scheme"),
+        "mail": (cited["mail"], "skipped", "unsupported-scheme"),
+        "port": (cited["port"], "invalid", "invalid-url"),
+        "bare": (cited["bare"], "invalid", "invalid-url"),
+    }
+    details = {s["key"]: s["detail"] for s in report["sources"]}
+    assert details["typo"] == "htps:// looks like a typo of https://"
+    assert report["summary"]["sources"] == len(cited)
+    said = sorted(
+        (f["subject"], f["code"]) for f in report["findings"] if f["code"][:3] in {"CC3", "CC5"}
+    )
+    assert said == [
+        ("bare", "CC302"),
+        ("ftp", "CC307"),
+        ("mail", "CC307"),
+        ("port", "CC306"),
+        ("typo", "CC308"),
+    ]
+    assert len(host.requests) == 1
+
+    offline = claimcheck("verify", "--offline", "--format", "json", cwd=tmp_path)
+
+    recalled = {s["key"]: (s["status"], s["reason"]) for s in json.loads(offline.stdout)["sources"]}
+    assert recalled == {key: (status, reason) for key, (_, status, reason) in rows.items()} | {
+        "alive": ("unchecked", "never-checked")
+    }
+    assert len(host.requests) == 1

@@ -10,9 +10,13 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from claimcheck import identifiers as ids
+from claimcheck.models import Reason, SourceStatus
 
 DOIS = st.from_regex(re.compile(r"10\.[0-9]{4,9}/[-._;()/:A-Za-z0-9]+", re.ASCII), fullmatch=True)
 RESOLVER_PREFIXES = st.sampled_from(["", "https://doi.org/", "http://dx.doi.org/", "doi:", "DOI: "])
+HOST_AND_PATH = st.from_regex(
+    re.compile(r"[a-z0-9]{1,8}\.[a-z]{2,6}(/[a-z0-9._-]{0,10}){0,3}"), fullmatch=True
+)
 URL_TEXT = st.text(alphabet=st.sampled_from("ab/_\\*[]()~#&%$:. ?=-"), max_size=40)
 
 
@@ -66,6 +70,8 @@ FUNCTIONS: list[Callable[[str], object]] = [
     ids.canonical_url,
     ids.truncated_slug,
     ids.ends_mid_escape,
+    ids.scheme_typo,
+    ids.unfetchable,
 ]
 
 
@@ -196,3 +202,130 @@ def test_canonical_url_ignores_host_case_trailing_slash_and_fragment() -> None:
 )
 def test_url_ending_inside_a_percent_escape_is_cut(url: str, cut: bool) -> None:
     assert ids.ends_mid_escape(url) is cut
+
+
+# Misspelt schemes ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "written", "corrected"),
+    [
+        ("htp://example.org/a", "htp://", "http://example.org/a"),
+        ("htps://example.org/a", "htps://", "https://example.org/a"),
+        ("htttp://example.org/a", "htttp://", "http://example.org/a"),
+        ("hhttps://example.org/a", "hhttps://", "https://example.org/a"),
+        ("ttps://example.org/a", "ttps://", "https://example.org/a"),
+        ("htpt://example.org/a", "htpt://", "http://example.org/a"),
+        ("http:/example.org/a", "http:/", "http://example.org/a"),
+        ("https//example.org/a", "https//", "https://example.org/a"),
+        ("http;//example.org/a", "http;//", "http://example.org/a"),
+        ("https:///example.org/a", "https:///", "https://example.org/a"),
+        ("http:\\\\example.org/a", "http:\\\\", "http://example.org/a"),
+        ("HTTPS:example.org", "HTTPS:", "https://example.org"),
+    ],
+)
+def test_scheme_one_edit_from_http_or_a_wrong_separator_is_a_typo(
+    url: str, written: str, corrected: str
+) -> None:
+    typo = ids.scheme_typo(url)
+    assert typo is not None
+    assert (typo.written, typo.corrected) == (written, corrected)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.org/a",
+        "HTTP://example.org/a",
+        "ftp://ftp.example.org/pub",
+        "hxxp://example.org/",
+        "mailto:someone@example.org",
+        "http.example.org/a",
+        "www.example.org/a",
+        "news:comp.lang.python",
+    ],
+)
+def test_real_schemes_and_schemeless_urls_are_not_typos(url: str) -> None:
+    assert ids.scheme_typo(url) is None
+
+
+def _one_letter_edits(word: str) -> set[str]:
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return (
+        {left + right[1:] for left, right in splits if right}
+        | {left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1}
+        | {left + c + right[1:] for left, right in splits if right for c in letters}
+        | {left + c + right for left, right in splits for c in letters}
+    )
+
+
+def _one_separator_edits(separator: str) -> set[str]:
+    marks = ":;/\\"
+    splits = [(separator[:i], separator[i:]) for i in range(len(separator) + 1)]
+    edits = (
+        {left + right[1:] for left, right in splits if right}
+        | {left + c + right[1:] for left, right in splits if right for c in marks}
+        | {left + c + right for left, right in splits for c in marks}
+    )
+    return edits - {""}
+
+
+MISSPELT = st.builds(
+    lambda scheme, separator, rest: (scheme + separator, rest),
+    st.sampled_from(sorted(_one_letter_edits("http") | _one_letter_edits("https"))),
+    st.sampled_from(sorted(_one_separator_edits("://") | {"://"})),
+    HOST_AND_PATH,
+).filter(lambda pair: pair[0].lower() not in {"http://", "https://"})
+
+
+@given(misspelt=MISSPELT)
+def test_every_one_edit_misspelling_of_the_scheme_is_an_invalid_typo(
+    misspelt: tuple[str, str],
+) -> None:
+    start, rest = misspelt
+    typo = ids.scheme_typo(start + rest)
+    assert typo is not None
+    assert typo.corrected in {f"http://{rest}", f"https://{rest}"}
+    problem = ids.unfetchable(start + rest)
+    assert problem is not None
+    assert (problem.status, problem.reason) == (SourceStatus.INVALID, Reason.INVALID_URL)
+    assert "typo" in problem.detail
+
+
+@given(scheme=st.sampled_from(["http", "https", "HTTP", "Https"]), rest=HOST_AND_PATH)
+def test_a_well_formed_http_url_is_neither_a_typo_nor_unfetchable(scheme: str, rest: str) -> None:
+    assert ids.scheme_typo(f"{scheme}://{rest}") is None
+    assert ids.unfetchable(f"{scheme}://{rest}") is None
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "detail"),
+    [
+        ("ftp://ftp.example.org/pub/a.ps", SourceStatus.SKIPPED, "not ftp:"),
+        ("mailto:someone@example.org", SourceStatus.SKIPPED, "not mailto:"),
+        ("file:///home/me/paper.pdf", SourceStatus.SKIPPED, "not file:"),
+        ("www.example.org/a", SourceStatus.INVALID, "no scheme"),
+        ("not a url", SourceStatus.INVALID, "no scheme"),
+        ("https://", SourceStatus.INVALID, "need a host"),
+        ("http://example.org:99999/", SourceStatus.INVALID, "not a port number"),
+        ("http://exa mple.org/", SourceStatus.INVALID, "holds ' '"),
+        ("htps://example.org/", SourceStatus.INVALID, "htps:// looks like a typo of https://"),
+    ],
+)
+def test_unfetchable_url_says_why_in_its_status_and_detail(
+    url: str, status: SourceStatus, detail: str
+) -> None:
+    problem = ids.unfetchable(url)
+    assert problem is not None
+    assert problem.status is status
+    expected = Reason.UNSUPPORTED_SCHEME if status is SourceStatus.SKIPPED else Reason.INVALID_URL
+    assert problem.reason is expected
+    assert detail in problem.detail
+
+
+@pytest.mark.parametrize(
+    "url", ["https://例え.jp/新闻?q=비자", "http://host/a b", "http://host/caf%C3%A9"]
+)
+def test_iri_and_url_with_spaces_are_fetchable(url: str) -> None:
+    assert ids.unfetchable(url) is None

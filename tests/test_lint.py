@@ -356,6 +356,35 @@ def test_url_without_a_host_is_malformed(tmp_path: Path, url: str) -> None:
     assert "CC302" not in codes(bib_findings(tmp_path, web_page(url=url)))
 
 
+@pytest.mark.parametrize("url", ["http://example.org:99999/a", "http://exa<mple>.org/"])
+def test_url_no_browser_could_send_is_malformed_with_the_reason(tmp_path: Path, url: str) -> None:
+    finding = only(bib_findings(tmp_path, web_page(url=url)), "CC306")
+    assert finding.message.startswith(f"the url of 'bbc2023' cannot be read as an address: {url!r}")
+    assert "no address can be sent for it" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("url", "fixed"),
+    [
+        ("htp://www.bbc.com/news", "http://www.bbc.com/news"),
+        ("htps://www.bbc.com/news", "https://www.bbc.com/news"),
+        ("http:/www.bbc.com/news", "http://www.bbc.com/news"),
+        ("https//www.bbc.com/news", "https://www.bbc.com/news"),
+        ("http;//www.bbc.com/news", "http://www.bbc.com/news"),
+        ("hhttps://www.bbc.com/news", "https://www.bbc.com/news"),
+    ],
+)
+def test_misspelt_http_scheme_is_an_error_with_the_corrected_url(
+    tmp_path: Path, url: str, fixed: str
+) -> None:
+    findings = bib_findings(tmp_path, web_page(url=url))
+    finding = only(findings, "CC308")
+    assert_finding(finding, "CC308", Severity.ERROR, tmp_path / "references.bib", 5, "bbc2023")
+    assert "a typo of http" in finding.message
+    assert finding.hint == f"write url = {{{fixed}}}"
+    assert codes(findings) == ["CC308"]
+
+
 def test_ftp_url_is_info_that_it_is_not_fetched(tmp_path: Path) -> None:
     finding = only(bib_findings(tmp_path, web_page(url="ftp://ftp.example.org/pub/a.ps")), "CC307")
     assert_finding(finding, "CC307", Severity.INFO, tmp_path / "references.bib", 5, "bbc2023")

@@ -28,6 +28,7 @@ from claimcheck.check.cache import ResultCache
 from claimcheck.check.resolver import Resolver
 from claimcheck.config import Settings
 from claimcheck.errors import InputError
+from claimcheck.identifiers import unfetchable
 from claimcheck.load.bib import Bibliography, load_bibliography
 from claimcheck.load.text import read_bytes
 from claimcheck.models import Location, Memento, Source
@@ -122,8 +123,10 @@ async def _ask_wayback(
     timeout = httpx.Timeout(options.timeout)
     async with httpx.AsyncClient(trust_env=False, headers=headers, timeout=timeout) as client:
         service = Wayback(client, options)
-        urls = [source.url for source in sources]
-        befores = [_cited_on(source, bibliography) for source in sources]
+        # A URL that is invalid or of another scheme is not asked about: no archive has it.
+        asked = [source for source in sources if unfetchable(source.url) is None]
+        urls = [source.url for source in asked]
+        befores = [_cited_on(source, bibliography) for source in asked]
         found = await asyncio.gather(
             *(service.closest(url, before) for url, before in zip(urls, befores, strict=True))
         )

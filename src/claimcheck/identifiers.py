@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from urllib.parse import SplitResult, urlsplit, urlunsplit
+
+from claimcheck.iri import InvalidURL, to_uri
+from claimcheck.models import Reason, SourceStatus
 
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/[-._;()/:A-Z0-9]+$", re.IGNORECASE | re.ASCII)
 # Older DOIs the main pattern misses, after Crossref's list: Wiley's, SICI-based, Erlbaum's.
@@ -39,6 +43,27 @@ _ARCHIVE_HOSTS = frozenset(
     {"web.archive.org", "archive.org", "archive.today", "archive.ph", "archive.is", "perma.cc"}
 )
 FETCHED_SCHEMES = frozenset({"http", "https"})
+_SCHEME_NAME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+# The start of a URL as typed: letters, then a run of colons, semicolons and (back)slashes.
+_TYPED_SCHEME = re.compile(r"([A-Za-z]+)([:;/\\]+)")
+
+
+@dataclass(frozen=True)
+class SchemeTypo:
+    """A misspelt ``http://`` or ``https://`` at the start of a URL, and the URL meant."""
+
+    written: str
+    meant: str
+    corrected: str
+
+
+@dataclass(frozen=True)
+class Unfetchable:
+    """Why a cited URL is not fetched: the status and reason of its source, and a sentence."""
+
+    status: SourceStatus
+    reason: Reason
+    detail: str
 
 
 def normalise_doi(raw: str) -> str:
@@ -105,10 +130,80 @@ def _is_file_name(text: str) -> bool:
     return text.rsplit(".", 1)[-1].lower() in _FILE_ENDINGS
 
 
+def scheme_typo(url: str) -> SchemeTypo | None:
+    """The ``http://`` or ``https://`` that the start of a URL misspells, if it does.
+
+    The URL starts with letters and a run of ``:``, ``;``, ``/`` and ``\\``; the letters are
+    http or https, or one edit (a letter added, dropped or changed, or two swapped) away from
+    one of them; and the start is not exactly ``http://`` or ``https://``. No registered
+    scheme is that close to http (``htp:``, ``htps:``, ``http:/``, ``https//``, ``http;//``).
+    """
+    match = _TYPED_SCHEME.match(url.strip())
+    if match is None:
+        return None
+    letters, separator = match.group(1).lower(), match.group(2)
+    if letters in FETCHED_SCHEMES and separator == "://":
+        return None
+    close = [name for name in ("http", "https") if _one_edit_apart(letters, name)]
+    if not close:
+        return None
+    meant = close[0] if len(close) == 1 else ("https" if letters.endswith("s") else "http")
+    rest = url.strip()[match.end() :]
+    return SchemeTypo(written=match.group(0), meant=meant, corrected=f"{meant}://{rest}")
+
+
+def _one_edit_apart(typed: str, word: str) -> bool:
+    """Whether one insertion, deletion, substitution or swap of neighbours makes one the other."""
+    if typed == word:
+        return True
+    if len(typed) == len(word):
+        diffs = [i for i, (a, b) in enumerate(zip(typed, word, strict=True)) if a != b]
+        first, last = diffs[0], diffs[-1]
+        neighbours = len(diffs) == 2 and last == first + 1
+        return len(diffs) == 1 or (
+            neighbours and (typed[first], typed[last]) == (word[last], word[first])
+        )
+    shorter, longer = sorted((typed, word), key=len)
+    if len(longer) - len(shorter) != 1:
+        return False
+    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
+
+
+def unfetchable(url: str) -> Unfetchable | None:
+    """Why a cited URL is not fetched, if it is not: invalid, or a scheme claimcheck leaves alone.
+
+    Invalid: a misspelt http(s) scheme, no scheme, or no URI a browser could send for it
+    (no host, a bad port or host name). Skipped: a scheme other than http and https.
+    """
+    text = url.strip()
+    typo = scheme_typo(text)
+    if typo is not None:
+        return _invalid(f"{typo.written} looks like a typo of {typo.meant}://")
+    match = _SCHEME_NAME.match(text)
+    if match is None or looks_schemeless(text):
+        return _invalid("the URL has no scheme: it should start with https:// or http://")
+    name = match.group(1).lower()
+    if name not in FETCHED_SCHEMES:
+        return Unfetchable(
+            SourceStatus.SKIPPED,
+            Reason.UNSUPPORTED_SCHEME,
+            f"claimcheck fetches only http and https URLs, not {name}:",
+        )
+    try:
+        to_uri(text)
+    except InvalidURL as error:
+        return _invalid(f"no address can be sent for it: {error}")
+    return None
+
+
+def _invalid(detail: str) -> Unfetchable:
+    return Unfetchable(SourceStatus.INVALID, Reason.INVALID_URL, detail)
+
+
 def scheme(url: str) -> str | None:
     """The URL's scheme in lower case, if it has one."""
-    parts = _split(url.strip())
-    return parts.scheme.lower() if parts and parts.scheme else None
+    match = _SCHEME_NAME.match(url.strip())
+    return match.group(1).lower() if match else None
 
 
 def host(url: str) -> str | None:

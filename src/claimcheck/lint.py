@@ -11,7 +11,7 @@ from datetime import date
 from claimcheck import identifiers as ids
 from claimcheck.load.bib import Bibliography, strip_braces
 from claimcheck.load.claims import Ledger
-from claimcheck.models import Finding, Location, Reference
+from claimcheck.models import Finding, Location, Reference, SourceStatus
 from claimcheck.rules import rule
 
 _ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T\d{2}:\d{2}(?::\d{2})?Z?)?)?)?$")
@@ -195,6 +195,15 @@ def check_url(reference: Reference, cut_lengths: frozenset[int] = frozenset()) -
         yield rule("url-whitespace").finding(
             f"the url of {key!r} has whitespace inside", where, subject=key, hint=_several(url)
         )
+    typo = ids.scheme_typo(url)
+    if typo is not None:
+        yield rule("url-scheme-typo").finding(
+            f"the url of {key!r} starts {typo.written!r}: a typo of {typo.meant}://",
+            where,
+            subject=key,
+            hint=f"write url = {{{typo.corrected}}}",
+        )
+        return
     if ids.looks_schemeless(url):
         yield rule("url-missing-scheme").finding(
             f"the url of {key!r} has no scheme",
@@ -203,15 +212,17 @@ def check_url(reference: Reference, cut_lengths: frozenset[int] = frozenset()) -
             hint=f"write url = {{https://{url}}}",
         )
         return
-    scheme = ids.scheme(url)
-    if scheme is None or (scheme in ids.FETCHED_SCHEMES and not ids.host(url)):
+    problem = ids.unfetchable(url)
+    if problem is not None and problem.status is SourceStatus.INVALID:
         yield rule("url-malformed").finding(
-            f"the url of {key!r} cannot be read as an address: {url!r}", where, subject=key
+            f"the url of {key!r} cannot be read as an address: {url!r} ({problem.detail})",
+            where,
+            subject=key,
         )
         return
-    if scheme not in ids.FETCHED_SCHEMES:
+    if problem is not None:
         yield rule("url-unsupported-scheme").finding(
-            f"the url of {key!r} uses {scheme}:, which claimcheck does not fetch",
+            f"the url of {key!r} uses {ids.scheme(url)}:, which claimcheck does not fetch",
             where,
             subject=key,
         )

@@ -23,7 +23,7 @@ from claimcheck.check.fetch import CONNECTIVITY, Answer, Fetcher, Outcome
 from claimcheck.check.network import network_is_up
 from claimcheck.check.options import CheckOptions
 from claimcheck.check.resolver import Resolver, RunResolver, SystemResolver
-from claimcheck.identifiers import looks_schemeless
+from claimcheck.identifiers import unfetchable
 from claimcheck.models import Reason, Snapshot, Source, SourceStatus
 
 LOG = logging.getLogger("claimcheck")
@@ -242,35 +242,18 @@ def _without_request(
     max_age: timedelta,
     now: datetime,
 ) -> Source | None:
-    """A result that needs no request: excluded, unparseable, or fresh in the cache."""
+    """A result that needs no request: invalid or another scheme, excluded, fresh in the cache."""
+    problem = unfetchable(source.url)
+    if problem is not None:
+        return source.model_copy(
+            update={"status": problem.status, "reason": problem.reason, "detail": problem.detail}
+        )
     if any(pattern.search(source.url) for pattern in excluded):
         return source.model_copy(
             update={
                 "status": SourceStatus.SKIPPED,
                 "reason": Reason.EXCLUDED,
                 "detail": "excluded by configuration",
-            }
-        )
-    try:
-        parts = urlsplit(source.url)
-        scheme = parts.scheme.lower()
-        valid = scheme in {"http", "https"} and bool(parts.hostname)
-    except ValueError:
-        scheme, valid = "", False
-    if not valid and scheme not in {"", "http", "https"} and not looks_schemeless(source.url):
-        return source.model_copy(
-            update={
-                "status": SourceStatus.SKIPPED,
-                "reason": Reason.UNSUPPORTED_SCHEME,
-                "detail": f"claimcheck fetches only http and https URLs, not {scheme}:",
-            }
-        )
-    if not valid:
-        return source.model_copy(
-            update={
-                "status": SourceStatus.INVALID,
-                "reason": Reason.INVALID_URL,
-                "detail": "the URL cannot be parsed or has no host",
             }
         )
     cached = cache.fresh(source.url, max_age, now) if cache is not None else None

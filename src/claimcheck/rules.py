@@ -199,6 +199,13 @@ RULES: tuple[Rule, ...] = (
         "a URL whose scheme claimcheck does not fetch",
         "only http and https sources can be checked and archived",
     ),
+    Rule(
+        "CC308",
+        "url-scheme-typo",
+        _E,
+        "a URL whose http:// or https:// is misspelt: htp://, https//, http:/ and the like",
+        "correct the scheme: readers' browsers and claimcheck cannot open the address as it is",
+    ),
     # CC4xx: other fields
     Rule(
         "CC401",
@@ -296,7 +303,7 @@ RULES: tuple[Rule, ...] = (
         "CC508",
         "source-skipped",
         _I,
-        "a source that was not fetched: excluded, a private address, or an unsupported scheme",
+        "a source that was not fetched: a private address, or a redirect to another scheme",
         "pass --allow-private to check loopback and private addresses",
     ),
 )

@@ -165,23 +165,34 @@ def _opened(kind: Callable[[Path], _Opened], settings: Settings) -> _Opened:
 
 
 def collect_sources(bibliography: Bibliography) -> tuple[Source, ...]:
-    """Every distinct checkable URL and DOI, with the keys that cite it, in file order."""
+    """Every distinct cited URL and valid DOI, with the keys that cite it, in file order.
+
+    A URL that is invalid, or has a scheme other than http(s), has its row too, already
+    ``invalid`` or ``skipped``: it is never fetched.
+    """
     keys: dict[tuple[str, str], list[str]] = {}
     for reference in bibliography.references:
         url = (reference.url or "").strip()
-        if url and ids.scheme(url) in ids.FETCHED_SCHEMES and not ids.doi_in_url(url):
+        if url and not ids.doi_in_url(url):
             keys.setdefault(("url", url), []).append(reference.key)
         doi = ids.normalise_doi(reference.doi or "") or ids.doi_in_url(url)
         if doi and ids.is_valid_doi(doi):
             keys.setdefault(("doi", doi), []).append(reference.key)
-    return tuple(
-        Source(
-            key=cited[0],
-            keys=tuple(dict.fromkeys(cited)),
-            kind="url" if kind == "url" else "doi",
-            url=value if kind == "url" else f"https://doi.org/{value}",
-        )
-        for (kind, value), cited in keys.items()
+    return tuple(_source(kind, value, cited) for (kind, value), cited in keys.items())
+
+
+def _source(kind: str, value: str, cited: list[str]) -> Source:
+    source = Source(
+        key=cited[0],
+        keys=tuple(dict.fromkeys(cited)),
+        kind="url" if kind == "url" else "doi",
+        url=value if kind == "url" else f"https://doi.org/{value}",
+    )
+    problem = ids.unfetchable(value) if kind == "url" else None
+    if problem is None:
+        return source
+    return source.model_copy(
+        update={"status": problem.status, "reason": problem.reason, "detail": problem.detail}
     )
 
 

@@ -18,6 +18,7 @@ from claimcheck.check.faults import Failure, failure_of
 from claimcheck.check.hosts import HostGates
 from claimcheck.check.html import PageFacts, decode_html, is_challenge, is_html, page_facts
 from claimcheck.check.options import BROWSER_HEADERS, CheckOptions
+from claimcheck.iri import InvalidURL, to_uri
 from claimcheck.models import Hop
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -138,8 +139,16 @@ class Fetcher:
         """Fetch ``url``, following redirects and meta refreshes, within the total deadline.
 
         The body is kept when ``want_body`` (default: as the fetcher was made) asks for it.
+        What is sent, and recorded as each answer's address, is ``url`` as a URI (IDNA host,
+        percent-escaped path), as a browser sends it.
         """
         queued_at = datetime.now(UTC)
+        try:
+            url = to_uri(url)
+        except InvalidURL as error:
+            return Outcome(
+                url=url, started_at=queued_at, failure=Failure.INVALID_URL, detail=str(error)
+            )
         chain = _Chain(
             want_body=self._want_body if want_body is None else want_body,
             want_anchors=bool(urlsplit(url).fragment) and self.options.check_fragments,
@@ -211,7 +220,7 @@ class Fetcher:
                 return answer
             kind = "meta-refresh" if answer.status < 300 else "http"
             chain.hops.append(Hop(url=current, status=answer.status, kind=kind))
-            current = urljoin(current, target)
+            current = _next_url(current, target)
         raise _Stop(
             Failure.TOO_MANY_REDIRECTS,
             f"more than {self.options.max_redirects} redirects",
@@ -321,19 +330,34 @@ def _check_scheme(url: str) -> None:
         raise _Stop(Failure.UNSUPPORTED_SCHEME, f"{scheme or 'no'} scheme: {url}")
 
 
+def _next_url(current: str, target: str) -> str:
+    """The URI a redirect from ``current`` to ``target`` (an IRI, perhaps) leads to."""
+    try:
+        return to_uri(urljoin(current, target))
+    except ValueError as error:
+        raise _Stop(Failure.INVALID_URL, f"a redirect leads to no address: {error}") from None
+
+
 def _redirect_target(answer: Answer) -> str | None:
     """Where an answer sends the reader: a Location, or a meta refresh to another page.
 
-    A page that refreshes itself (a live blog reloading every few minutes) is the page.
+    A Location is read as UTF-8, as browsers read it; bytes that are not UTF-8 stay bytes
+    (surrogate escapes), and are sent percent-escaped. A page that refreshes itself (a live
+    blog reloading every few minutes) is the page.
     """
     if answer.status in REDIRECTS:
-        location = answer.headers.get("location")
-        return location.strip() if location and location.strip() else None
+        raw = next(
+            (value for name, value in answer.headers.raw if name.lower() == b"location"), b""
+        )
+        location = raw.decode("utf-8", "surrogateescape").strip()
+        return location or None
     if 200 <= answer.status < 300 and answer.page and answer.page.refresh:
         target = answer.page.refresh[1]
-        if urldefrag(urljoin(answer.url, target))[0] == urldefrag(answer.url)[0]:
-            return None
-        return target
+        try:
+            itself = urldefrag(to_uri(urljoin(answer.url, target)))[0] == urldefrag(answer.url)[0]
+        except ValueError:
+            itself = False
+        return None if itself else target
     return None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from claimcheck.identifiers import unfetchable
 from claimcheck.load.bib import Bibliography
 from claimcheck.models import Finding, Location, NoteCode, Reason, Source, SourceStatus
 from claimcheck.rules import rule
@@ -23,7 +24,11 @@ _NOTE_RULES = {
 
 
 def source_findings(sources: Iterable[Source], bibliography: Bibliography) -> Iterator[Finding]:
-    """One finding per citing reference for each source that is not simply alive."""
+    """One finding per citing reference for each source that is not simply alive.
+
+    A cited URL that is itself invalid or of a scheme claimcheck does not fetch has none: the
+    lint finding at the same url field (url-malformed, url-scheme-typo, ...) says it already.
+    """
     references = bibliography.by_key()
     for source in sources:
         for key in source.keys:
@@ -39,7 +44,8 @@ def source_findings(sources: Iterable[Source], bibliography: Bibliography) -> It
 
 def _findings(source: Source, key: str, where: Location) -> Iterator[Finding]:
     name = _STATUS_RULES.get(source.status)
-    if name is not None and source.reason is not Reason.EXCLUDED:
+    linted = unfetchable(source.url) is not None
+    if name is not None and source.reason is not Reason.EXCLUDED and not linted:
         yield rule(name).finding(
             f"{key!r}: {source.url} is {source.status.value} ({source.reason.value}): "
             f"{source.detail}{_history(source)}{_rescue(source)}",
