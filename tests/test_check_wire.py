@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import h11
+import httpx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -257,3 +258,15 @@ def test_verify_reads_what_h11_reads_and_reports_what_it_refuses(
         "error",
         "malformed-response",
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(rest=st.text(max_size=40))
+def test_every_url_httpx_accepts_is_a_request_h11_will_send(rest: str) -> None:
+    # Why a request h11 refuses is blamed on a configured header, never on the URL.
+    try:
+        url = httpx.Request("GET", "http://example.org/" + rest).url
+    except httpx.InvalidURL:
+        return
+    for target in (url.raw_path, url.raw_scheme + b"://" + url.netloc + url.raw_path):
+        h11.Request(method=b"GET", target=target, headers=[(b"Host", url.netloc)])
