@@ -188,28 +188,12 @@ class LeanTransport(httpx.AsyncBaseTransport):
                 async with asyncio.timeout(timeouts.get("write")):
                     await connection.writer.drain()
             answer = await _answer_head(connection, timeouts.get("read"))
-        except TimeoutError:
+        except BaseException as error:
             self.discard(connection)
-            raise ReadTimeout("the server sent no answer in time") from None
-        except h11.RemoteProtocolError as error:
-            self.discard(connection)
-            if not connection.received:
-                raise _Stale(
-                    ProtocolViolation("the server closed the connection without an answer")
-                ) from None
-            raise ProtocolViolation(f"h11: {error}") from None
-        except h11.LocalProtocolError as error:
-            self.discard(connection)
-            raise InvalidRequest(f"h11 will not send this request: {error}") from None
-        except ProtocolViolation:
-            self.discard(connection)
-            raise
-        except OSError as error:  # ConnectionError, and ssl.SSLError mid-stream
-            self.discard(connection)
-            reset = ConnectionReset(f"the connection was reset: {error}")
-            if not connection.received:
-                raise _Stale(reset) from None
-            raise reset from None
+            fault = _fault(error, connection, head=True)
+            if fault is error:
+                raise
+            raise fault from None
         body = _Body(self, origin, connection, timeouts.get("read"))
         return httpx.Response(
             status_code=answer.status_code,
@@ -249,6 +233,34 @@ async def _answer_head(connection: _Connection, timeout: float | None) -> h11.Re
             raise ProtocolViolation(f"h11 read no answer but {type(event).__name__}")
 
 
+def _fault(error: BaseException, connection: _Connection, *, head: bool) -> BaseException:
+    """The fault ``error``, met while sending a request or reading its answer, stands for.
+
+    Judged by type alone: a timeout, h11's refusal of the request or of the answer, a socket
+    or TLS error. Closed or reset before any byte of the answer: _Stale. The stream ended
+    inside a body h11 had begun to read: cut short, as a reset is. Anything else (a fault
+    already, a cancellation) is itself.
+    """
+    if isinstance(error, TimeoutError):
+        return ReadTimeout(
+            "the server sent no answer in time" if head else "the server stopped sending"
+        )
+    if isinstance(error, h11.LocalProtocolError):
+        return InvalidRequest(f"h11 will not send this request: {error}")
+    fault: Fault
+    if isinstance(error, OSError):  # ConnectionError, and ssl.SSLError mid-stream
+        fault = ConnectionReset(f"the connection was reset: {error}")
+    elif not isinstance(error, h11.RemoteProtocolError):
+        return error
+    elif head and not connection.received:
+        fault = ProtocolViolation("the server closed the connection without an answer")
+    elif not head and connection.eof:
+        fault = ConnectionReset("the server closed the connection mid-body")
+    else:
+        fault = ProtocolViolation(f"h11: {error}")
+    return _Stale(fault) if head and not connection.received else fault
+
+
 class _Body(httpx.AsyncByteStream):
     """An answer's body as it arrives; the connection goes back to the pool once it is read."""
 
@@ -277,20 +289,12 @@ class _Body(httpx.AsyncByteStream):
                     break
                 else:
                     raise ProtocolViolation(f"h11 read {type(event).__name__} in the body")
-        except TimeoutError:
+        except BaseException as error:
             self._drop()
-            raise ReadTimeout("the server stopped sending") from None
-        except h11.RemoteProtocolError as error:
-            self._drop()
-            if connection.eof:
-                raise ConnectionReset("the server closed the connection mid-body") from None
-            raise ProtocolViolation(f"h11: {error}") from None
-        except OSError as error:  # ConnectionError, and ssl.SSLError mid-stream
-            self._drop()
-            raise ConnectionReset(f"the connection was reset: {error}") from None
-        except BaseException:
-            self._drop()
-            raise
+            fault = _fault(error, connection, head=False)
+            if fault is error:
+                raise
+            raise fault from None
         self._connection = None
         self._transport.release(self._origin, connection)
 
