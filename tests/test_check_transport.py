@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import httpx
 import pytest
 
-from claimcheck.check.transport import HEAD_LIMIT
+from claimcheck.check.client import GuardedConnector
+from claimcheck.check.transport import HEAD_LIMIT, LeanTransport
 from claimcheck.models import Reason, SourceStatus
-from tests.checking import check, run, source
+from tests.checking import CountingResolver, check, options, run, source
 from tests.servers import Host, HostFactory, Request, Response, html_document, html_page, status
 
 PAGE = html_document("A page").encode()
@@ -174,3 +178,25 @@ def test_header_value_h11_will_not_send_is_an_internal_error_not_a_crash(
 
     assert (result.status, result.reason) == (SourceStatus.ERROR, Reason.INTERNAL_ERROR)
     assert host.requests == []
+
+
+class _ProxiedConnector(GuardedConnector):
+    """The guarded connector, telling the transport that every origin is behind a proxy."""
+
+    def proxied(self, scheme: str, host: str, port: int) -> bool:
+        return True
+
+
+def test_origin_behind_a_proxy_is_sent_an_absolute_form_target(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    host.route("/a", html_page("A"))
+    url = host.url("/a?q=1")
+
+    async def fetch() -> int:
+        connector = _ProxiedConnector(options(), CountingResolver(), verify=False)
+        transport = LeanTransport(connector, idle_per_origin=1)
+        async with httpx.AsyncClient(transport=transport) as client:
+            return (await client.get(url)).status_code
+
+    assert asyncio.run(fetch()) == 200
+    assert [request.target for request in host.requests] == [url]
