@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import httpx
+import pytest
+
+from claimcheck.check.client import GuardedConnector
+from claimcheck.check.transport import HEAD_LIMIT, LeanTransport
 from claimcheck.models import Reason, SourceStatus
-from tests.checking import check
-from tests.servers import HostFactory, Response, html_document
+from tests.checking import CountingResolver, check, options, run, source
+from tests.servers import Host, HostFactory, Request, Response, html_document, html_page, status
 
 PAGE = html_document("A page").encode()
 
@@ -48,9 +55,10 @@ def test_chunked_body_is_read_across_chunks(hosts: HostFactory) -> None:
     assert result.reason is Reason.SOFT_404_TITLE
 
 
-def test_head_over_64_kib_is_a_malformed_answer(hosts: HostFactory) -> None:
+def test_head_unfinished_after_64_kib_is_a_malformed_answer(hosts: HostFactory) -> None:
     (host,) = hosts(1)
-    head = b"HTTP/1.1 200 OK\r\n" + b"X-Filler: " + b"a" * 70_000 + b"\r\n\r\n"
+    # Far over the limit: whatever the reads' sizes, h11 holds an unfinished head over 64 KiB.
+    head = b"HTTP/1.1 200 OK\r\n" + b"X-Filler: " + b"a" * 3 * HEAD_LIMIT + b"\r\n\r\n"
     host.route("/huge", lambda _request: raw(head))
 
     result = check(host.url("/huge"))
@@ -77,3 +85,118 @@ def test_body_cut_short_is_a_connection_failure_never_dead(hosts: HostFactory) -
 
     assert (result.status, result.reason) == (SourceStatus.ERROR, Reason.CONNECTION_FAILED)
     assert len(host.hits("/short")) == 3
+
+
+def _ports(host: Host) -> list[int]:
+    """The client port of each request the host received, in arrival order."""
+    return [request.client[1] for request in host.requests]
+
+
+def test_requests_in_sequence_to_one_origin_share_one_connection(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    host.route("/a", html_page("A")).route("/b", html_page("B")).route("/c", html_page("C"))
+
+    checked = run([source(host.url(path), key=path) for path in ("/a", "/b", "/c")], per_host=1)
+
+    assert [result.status for result in checked.sources] == [SourceStatus.ALIVE] * 3
+    assert len(host.requests) == 3
+    assert len(set(_ports(host))) == 1
+
+
+def test_connection_close_answer_is_not_reused(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    closing = status(200, [("Content-Type", "text/html"), ("Connection", "close")], PAGE)
+    host.route("/a", closing).route("/b", closing)
+
+    checked = run([source(host.url("/a"), key="a"), source(host.url("/b"), key="b")], per_host=1)
+
+    assert [result.status for result in checked.sources] == [SourceStatus.ALIVE] * 2
+    assert len(set(_ports(host))) == 2
+
+
+@pytest.mark.parametrize(
+    "hang_up",
+    [Response(raw=b""), Response(close=True)],
+    ids=["closed", "reset"],
+)
+def test_kept_alive_connection_closed_before_the_answer_is_retried_once_on_a_fresh_one(
+    hosts: HostFactory, hang_up: Response
+) -> None:
+    (host,) = hosts(1)
+    served: set[int] = set()
+
+    def once_per_connection(request: Request) -> Response:
+        # The server times the idle connection out just as the second request arrives.
+        if request.client[1] in served:
+            return hang_up
+        served.add(request.client[1])
+        return Response(headers=[("Content-Type", "text/html")], body=PAGE)
+
+    host.route("/a", once_per_connection).route("/b", once_per_connection)
+
+    checked = run([source(host.url("/a"), key="a"), source(host.url("/b"), key="b")], per_host=1)
+
+    assert [result.status for result in checked.sources] == [SourceStatus.ALIVE] * 2
+    ports = _ports(host)
+    assert len(ports) == 3
+    assert ports[0] == ports[1] != ports[2]
+
+
+def test_no_content_answer_keeps_the_connection_for_the_next_request(
+    hosts: HostFactory,
+) -> None:
+    (host,) = hosts(1)
+    host.route("/empty", status(204)).route("/same", status(304))
+
+    checked = run(
+        [source(host.url("/empty"), key="a"), source(host.url("/same"), key="b")], per_host=1
+    )
+
+    assert [result.http_status for result in checked.sources] == [204, 304]
+    assert len(set(_ports(host))) == 1
+
+
+def test_empty_answer_on_a_fresh_connection_is_malformed_and_not_sent_again(
+    hosts: HostFactory,
+) -> None:
+    (host,) = hosts(1)
+    host.route("/nothing", lambda _request: raw(b""))
+
+    result = check(host.url("/nothing"), retries=0)
+
+    assert (result.status, result.reason) == (SourceStatus.ERROR, Reason.MALFORMED_RESPONSE)
+    assert len(host.hits("/nothing")) == 1
+
+
+def test_header_value_h11_will_not_send_is_an_internal_error_not_a_crash(
+    hosts: HostFactory,
+) -> None:
+    (host,) = hosts(1)
+    host.route("/a", html_page("A"))
+
+    result = check(host.url("/a"), user_agent="claimcheck\r\nX-Injected: yes")
+
+    assert (result.status, result.reason) == (SourceStatus.ERROR, Reason.INTERNAL_ERROR)
+    assert host.requests == []
+
+
+class _ProxiedConnector(GuardedConnector):
+    """The guarded connector, telling the transport that every origin is behind a proxy."""
+
+    def proxied(self, scheme: str, host: str, port: int) -> bool:
+        return True
+
+
+def test_origin_behind_a_proxy_is_sent_an_absolute_form_target(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    host.route("/a", html_page("A"))
+    url = host.url("/a?q=1")
+
+    async def fetch() -> int:
+        connector = _ProxiedConnector(options(), CountingResolver(), verify=False)
+        transport = LeanTransport(connector, idle_per_origin=1)
+        async with httpx.AsyncClient(transport=transport) as client:
+            return (await client.get(url)).status_code
+
+    assert asyncio.run(fetch()) == 200
+    assert [request.target for request in host.requests] == [url]

@@ -12,6 +12,7 @@ BUSY_TIMEOUT = 30.0
 # process creates it too: that step alone is tried again, for up to 5 s.
 _WAL_TRIES = 100
 _WAL_WAIT = 0.05
+_BUSY = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
 
 
 def connect(path: Path, schema: str) -> sqlite3.Connection:
@@ -33,6 +34,7 @@ def _wal(db: sqlite3.Connection) -> None:
             db.execute("PRAGMA journal_mode=WAL")
             return
         except sqlite3.OperationalError as error:
-            if "locked" not in str(error) or attempt == _WAL_TRIES - 1:
+            # The primary result code (the low byte of an extended one) says "locked".
+            if error.sqlite_errorcode & 0xFF not in _BUSY or attempt == _WAL_TRIES - 1:
                 raise
             time.sleep(_WAL_WAIT)

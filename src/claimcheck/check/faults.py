@@ -18,7 +18,8 @@ exception of the same meaning, so httpx's client lets it through unchanged.
     ├── ProxyFailed         the proxy refused or failed the tunnel               proxy-failed
     ├── ReadTimeout         the server stopped sending                           read-timeout
     ├── ConnectionReset     the connection closed or was reset mid-answer        reset
-    └── ProtocolViolation   the answer is not valid HTTP/1.1                     malformed
+    ├── ProtocolViolation   the answer is not valid HTTP/1.1 (h11 says so)       malformed
+    └── InvalidRequest      the request cannot be sent as HTTP/1.1               internal-error
 """
 
 from __future__ import annotations
@@ -152,9 +153,19 @@ class ConnectionReset(Fault, httpx.ReadError):
 
 
 class ProtocolViolation(Fault, httpx.RemoteProtocolError):
-    """The answer does not follow HTTP/1.1."""
+    """The answer does not follow HTTP/1.1: h11, the reference parser, refuses it."""
 
     failure = Failure.MALFORMED
+
+
+class InvalidRequest(Fault, httpx.LocalProtocolError):
+    """h11 refuses to send the request: a configured header (User-Agent, ``extra_headers``)
+    with a line break or a character HTTP forbids.
+
+    Not the URL's fault: httpx percent-encodes or refuses every URL h11 could not send.
+    """
+
+    failure = Failure.INTERNAL
 
 
 # httpx's own exceptions (raised by httpx itself, not by claimcheck's transport), by type.

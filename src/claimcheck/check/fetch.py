@@ -409,6 +409,7 @@ _SAYS = {
     Failure.MALFORMED: "the answer is not valid HTTP",
     Failure.UNSUPPORTED_SCHEME: "an unsupported scheme",
     Failure.TOO_MANY_REDIRECTS: "too many redirects",
+    Failure.INTERNAL: "claimcheck could not send the request",
 }
 
 

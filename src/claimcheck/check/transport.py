@@ -1,8 +1,10 @@
-"""A lean HTTP/1.1 transport for httpx on asyncio streams, keeping connections alive per origin.
+"""A lean HTTP/1.1 transport for httpx: h11 reads the wire, connections are kept alive per origin.
 
 A link check sends one GET and reads a little of the answer, tens of thousands of times;
 httpcore's general machinery costs more CPU per request than all of claimcheck's own work.
-This transport does only what a checker needs, and connects only through the guard.
+This transport does only what a checker needs, connects only through the guard, and leaves
+every question of the protocol (framing, 1xx answers, keep-alive) to h11, the sans-IO parser
+httpx itself is built on, so that claimcheck reads an answer exactly as h11 does.
 """
 
 from __future__ import annotations
@@ -10,17 +12,24 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
+import h11
 import httpx
 
-from claimcheck.check.faults import ConnectionReset, ProtocolViolation, ReadTimeout
+from claimcheck.check.faults import (
+    ConnectionReset,
+    Fault,
+    InvalidRequest,
+    ProtocolViolation,
+    ReadTimeout,
+)
 
+# The most of an unfinished answer head (or line of chunked framing) h11 waits for: past it,
+# the answer is malformed. Also the asyncio stream limit of the connector's connections.
 HEAD_LIMIT = 64 * 1024
 _READ = 64 * 1024
 _KEEPALIVE = 5.0
-_NO_BODY = frozenset({204, 304})
 
 
 class Connector(Protocol):
@@ -37,11 +46,22 @@ class Connector(Protocol):
         ...
 
 
-@dataclass
+# What h11's next_event returns (NEED_DATA only to the loop that then reads).
+_Next = h11.Event | type[h11.NEED_DATA] | type[h11.PAUSED]
+
+
 class _Connection:
-    reader: asyncio.StreamReader
-    writer: asyncio.StreamWriter
-    idle_since: float = field(default_factory=time.monotonic)
+    """One stream and the h11 state of the exchanges on it."""
+
+    __slots__ = ("eof", "h11", "idle_since", "reader", "received", "writer")
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader = reader
+        self.writer = writer
+        self.h11 = h11.Connection(h11.CLIENT, max_incomplete_event_size=HEAD_LIMIT)
+        self.idle_since = time.monotonic()
+        self.received = 0  # bytes of the current answer received so far
+        self.eof = False
 
     def usable(self) -> bool:
         return (
@@ -50,16 +70,48 @@ class _Connection:
             and time.monotonic() - self.idle_since < _KEEPALIVE
         )
 
+    async def next_event(self, timeout: float | None) -> _Next:
+        """h11's next event, reading from the stream as long as h11 needs more data."""
+        while True:
+            event = self.h11.next_event()
+            if event is not h11.NEED_DATA:
+                return event
+            async with asyncio.timeout(timeout):
+                data = await self.reader.read(_READ)
+            self.received += len(data)
+            self.eof = not data
+            self.h11.receive_data(data)
+
+    def reusable(self) -> bool:
+        """After a complete answer: whether h11 lets the next request use this connection."""
+        state = self.h11
+        if state.our_state is h11.DONE and state.their_state is h11.DONE:
+            state.start_next_cycle()
+        return (
+            state.our_state is h11.IDLE
+            and state.their_state is h11.IDLE
+            and not state.trailing_data[0]  # bytes past the answer: a server not to trust
+        )
+
 
 class _Stale(Exception):
-    """A kept-alive connection the server had closed before our request arrived."""
+    """Nothing of an answer arrived: the connection was closed or reset first.
+
+    On a kept-alive connection the server had most likely closed it before our request
+    arrived, and the request is sent again on a fresh one; on a fresh connection ``fault``
+    is the failure.
+    """
+
+    def __init__(self, fault: Fault) -> None:
+        super().__init__(str(fault))
+        self.fault = fault
 
 
 Origin = tuple[str, str, int]
 
 
 class LeanTransport(httpx.AsyncBaseTransport):
-    """HTTP/1.1 over asyncio streams: keep-alive per origin, chunked and sized bodies."""
+    """HTTP/1.1 through h11 over asyncio streams, with idle connections kept per origin."""
 
     def __init__(self, connector: Connector, *, idle_per_origin: int):
         self._connector = connector
@@ -73,20 +125,18 @@ class LeanTransport(httpx.AsyncBaseTransport):
         port = url.port or (443 if url.scheme == "https" else 80)
         origin = (url.scheme, url.raw_host.decode("ascii"), port)
         content = await request.aread()
-        head = _request_head(request, content, absolute=self._connector.proxied(*origin))
+        events = _request_events(request, content, absolute=self._connector.proxied(*origin))
         connection = self._take_idle(origin)
         if connection is not None:
             try:
-                return await self._exchange(origin, connection, head, request, timeouts)
-            except (_Stale, ConnectionReset):
-                # A kept-alive connection the server had already closed: not an answer.
-                self.discard(connection)
+                return await self._exchange(origin, connection, events, timeouts)
+            except _Stale:
+                pass
         connection = await self._open(origin, timeouts.get("connect"))
         try:
-            return await self._exchange(origin, connection, head, request, timeouts)
-        except _Stale:
-            self.discard(connection)
-            raise ProtocolViolation("Server disconnected without sending a response.") from None
+            return await self._exchange(origin, connection, events, timeouts)
+        except _Stale as stale:
+            raise stale.fault from None
 
     async def aclose(self) -> None:
         for connections in self._idle.values():
@@ -102,9 +152,9 @@ class LeanTransport(httpx.AsyncBaseTransport):
         self._closing.add(connection.writer)
 
     def release(self, origin: Origin, connection: _Connection) -> None:
-        """Keep a connection whose answer was read to the end, for the origin's next request."""
+        """Keep a connection whose answer was read to the end, if h11 says it can go on."""
         idle = self._idle.setdefault(origin, [])
-        if len(idle) >= self._idle_per_origin:
+        if len(idle) >= self._idle_per_origin or not connection.reusable():
             self.discard(connection)
             return
         connection.idle_since = time.monotonic()
@@ -127,135 +177,88 @@ class LeanTransport(httpx.AsyncBaseTransport):
         self,
         origin: Origin,
         connection: _Connection,
-        head: bytes,
-        request: httpx.Request,
+        events: tuple[h11.Event, ...],
         timeouts: dict[str, float | None],
     ) -> httpx.Response:
+        connection.received = 0
         try:
-            connection.writer.write(head)
+            data = b"".join(connection.h11.send(event) or b"" for event in events)
+            connection.writer.write(data)
             if connection.writer.transport.get_write_buffer_size():
                 async with asyncio.timeout(timeouts.get("write")):
                     await connection.writer.drain()
-            async with asyncio.timeout(timeouts.get("read")):
-                status, reason, version, headers = await _read_head(connection.reader)
-        except TimeoutError:
+            answer = await _answer_head(connection, timeouts.get("read"))
+        except BaseException as error:
             self.discard(connection)
-            raise ReadTimeout("the server sent no answer in time") from None
-        except (ConnectionError, OSError) as error:
-            self.discard(connection)
-            raise ConnectionReset(f"the connection was reset: {error}") from error
-        except ProtocolViolation:
-            self.discard(connection)
-            raise
-        body = _Body(
-            self,
-            origin,
-            connection,
-            _framing(request.method, status, headers),
-            _keeps_alive(version, headers),
-            timeouts.get("read"),
-        )
+            fault = _fault(error, connection, head=True)
+            if fault is error:
+                raise
+            raise fault from None
+        body = _Body(self, origin, connection, timeouts.get("read"))
         return httpx.Response(
-            status_code=status,
-            headers=headers,
+            status_code=answer.status_code,
+            headers=answer.headers.raw_items(),
             stream=body,
-            extensions={"http_version": version, "reason_phrase": reason},
+            extensions={
+                "http_version": b"HTTP/" + answer.http_version,
+                "reason_phrase": answer.reason,
+            },
         )
 
 
-def _request_head(request: httpx.Request, content: bytes, *, absolute: bool) -> bytes:
+def _request_events(
+    request: httpx.Request, content: bytes, *, absolute: bool
+) -> tuple[h11.Event, ...]:
+    """The request as h11 events; InvalidRequest if h11 refuses to send it."""
     url = request.url
     target = url.raw_scheme + b"://" + url.netloc + url.raw_path if absolute else url.raw_path
-    lines = [request.method.encode("ascii") + b" " + target + b" HTTP/1.1"]
-    lines += [name + b": " + value for name, value in request.headers.raw]
-    return b"\r\n".join(lines) + b"\r\n\r\n" + content
+    try:
+        head = h11.Request(
+            method=request.method.encode("ascii"), target=target, headers=request.headers.raw
+        )
+    except h11.LocalProtocolError as error:
+        raise InvalidRequest(f"h11 will not send this request: {error}") from None
+    if content:
+        return head, h11.Data(data=content), h11.EndOfMessage()
+    return head, h11.EndOfMessage()
 
 
-async def _read_head(
-    reader: asyncio.StreamReader,
-) -> tuple[int, bytes, bytes, list[tuple[bytes, bytes]]]:
-    """The status line and headers of one answer, skipping any 1xx interim answers."""
+async def _answer_head(connection: _Connection, timeout: float | None) -> h11.Response:
+    """The answer's status line and headers, after any 1xx interim answers."""
     while True:
-        try:
-            raw = await _head_bytes(reader)
-        except asyncio.IncompleteReadError as error:
-            if not error.partial:
-                raise _Stale() from None
-            raise ProtocolViolation(
-                f"illegal or incomplete answer: {error.partial[:40]!r}"
-            ) from None
-        except asyncio.LimitOverrunError:
-            raise ProtocolViolation("the answer's head is over 64 KiB") from None
-        status, reason, version, headers = _parse_head(raw)
-        if not 100 <= status < 200:
-            return status, reason, version, headers
+        event = await connection.next_event(timeout)
+        if isinstance(event, h11.Response):
+            return event
+        if not isinstance(event, h11.InformationalResponse):
+            raise ProtocolViolation(f"h11 read no answer but {type(event).__name__}")
 
 
-async def _head_bytes(reader: asyncio.StreamReader) -> bytes:
-    """An answer's head with CRLF line ends, also from servers that end lines with LF only."""
-    lines: list[bytes] = []
-    size = 0
-    while line := (await reader.readuntil(b"\n")).rstrip(b"\r\n"):
-        size += len(line)
-        if size > HEAD_LIMIT:
-            raise asyncio.LimitOverrunError("the head is too long", size)
-        lines.append(line)
-    if not lines:
-        raise ProtocolViolation("an empty line where the status line should be")
-    return b"\r\n".join(lines) + b"\r\n\r\n"
+def _fault(error: BaseException, connection: _Connection, *, head: bool) -> BaseException:
+    """The fault ``error``, met while sending a request or reading its answer, stands for.
 
-
-def _parse_head(raw: bytes) -> tuple[int, bytes, bytes, list[tuple[bytes, bytes]]]:
-    status_line, _, rest = raw[:-4].partition(b"\r\n")
-    parts = status_line.split(b" ", 2)
-    if len(parts) < 2 or not parts[0].startswith(b"HTTP/1.") or not parts[1].isdigit():
-        raise ProtocolViolation(f"illegal status line: {status_line[:40]!r}")
-    headers: list[tuple[bytes, bytes]] = []
-    for line in rest.split(b"\r\n") if rest else ():
-        name, colon, value = line.partition(b":")
-        if not colon or not name or name != name.strip():
-            raise ProtocolViolation(f"illegal header line: {line[:40]!r}")
-        headers.append((name, value.strip()))
-    reason = parts[2] if len(parts) > 2 else b""
-    return int(parts[1]), reason, parts[0], headers
-
-
-def _header(headers: list[tuple[bytes, bytes]], name: bytes) -> bytes | None:
-    for key, value in headers:
-        if key.lower() == name:
-            return value
-    return None
-
-
-@dataclass(frozen=True)
-class _Framing:
-    kind: str
-    length: int = 0
-
-
-def _framing(method: str, status: int, headers: list[tuple[bytes, bytes]]) -> _Framing:
-    if method == "HEAD" or status in _NO_BODY:
-        return _Framing("none")
-    encoding = _header(headers, b"transfer-encoding")
-    if encoding is not None and b"chunked" in encoding.lower():
-        return _Framing("chunked")
-    length = _header(headers, b"content-length")
-    if length is not None:
-        try:
-            size = int(length)
-        except ValueError:
-            raise ProtocolViolation(f"illegal Content-Length: {length!r}") from None
-        if size < 0:
-            raise ProtocolViolation(f"illegal Content-Length: {length!r}")
-        return _Framing("sized", size)
-    return _Framing("until-close")
-
-
-def _keeps_alive(version: bytes, headers: list[tuple[bytes, bytes]]) -> bool:
-    connection = (_header(headers, b"connection") or b"").lower()
-    if version == b"HTTP/1.0":
-        return b"keep-alive" in connection
-    return b"close" not in connection
+    Judged by type alone: a timeout, h11's refusal of the request or of the answer, a socket
+    or TLS error. Closed or reset before any byte of the answer: _Stale. The stream ended
+    inside a body h11 had begun to read: cut short, as a reset is. Anything else (a fault
+    already, a cancellation) is itself.
+    """
+    if isinstance(error, TimeoutError):
+        return ReadTimeout(
+            "the server sent no answer in time" if head else "the server stopped sending"
+        )
+    if isinstance(error, h11.LocalProtocolError):
+        return InvalidRequest(f"h11 will not send this request: {error}")
+    fault: Fault
+    if isinstance(error, OSError):  # ConnectionError, and ssl.SSLError mid-stream
+        fault = ConnectionReset(f"the connection was reset: {error}")
+    elif not isinstance(error, h11.RemoteProtocolError):
+        return error
+    elif head and not connection.received:
+        fault = ProtocolViolation("the server closed the connection without an answer")
+    elif not head and connection.eof:
+        fault = ConnectionReset("the server closed the connection mid-body")
+    else:
+        fault = ProtocolViolation(f"h11: {error}")
+    return _Stale(fault) if head and not connection.received else fault
 
 
 class _Body(httpx.AsyncByteStream):
@@ -266,15 +269,11 @@ class _Body(httpx.AsyncByteStream):
         transport: LeanTransport,
         origin: Origin,
         connection: _Connection,
-        framing: _Framing,
-        keep_alive: bool,
         read_timeout: float | None,
     ):
         self._transport = transport
         self._origin = origin
         self._connection: _Connection | None = connection
-        self._framing = framing
-        self._keep_alive = keep_alive and framing.kind != "until-close"
         self._timeout = read_timeout
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
@@ -282,25 +281,22 @@ class _Body(httpx.AsyncByteStream):
         if connection is None:
             return
         try:
-            async for chunk in self._chunks(connection.reader):
-                yield chunk
-        except TimeoutError:
+            while True:
+                event = await connection.next_event(self._timeout)
+                if isinstance(event, h11.Data):
+                    yield bytes(event.data)
+                elif isinstance(event, h11.EndOfMessage):
+                    break
+                else:
+                    raise ProtocolViolation(f"h11 read {type(event).__name__} in the body")
+        except BaseException as error:
             self._drop()
-            raise ReadTimeout("the server stopped sending") from None
-        except asyncio.IncompleteReadError:
-            self._drop()
-            raise ConnectionReset("the server closed the connection mid-body") from None
-        except (ConnectionError, OSError) as error:
-            self._drop()
-            raise ConnectionReset(f"the connection was reset: {error}") from error
-        except BaseException:
-            self._drop()
-            raise
-        if self._keep_alive:
-            self._connection = None
-            self._transport.release(self._origin, connection)
-        else:
-            self._drop()
+            fault = _fault(error, connection, head=False)
+            if fault is error:
+                raise
+            raise fault from None
+        self._connection = None
+        self._transport.release(self._origin, connection)
 
     async def aclose(self) -> None:
         self._drop()
@@ -309,46 +305,3 @@ class _Body(httpx.AsyncByteStream):
         if self._connection is not None:
             self._transport.discard(self._connection)
             self._connection = None
-
-    async def _chunks(self, reader: asyncio.StreamReader) -> AsyncIterator[bytes]:
-        kind = self._framing.kind
-        if kind == "sized":
-            async for chunk in self._sized(reader, self._framing.length):
-                yield chunk
-        elif kind == "chunked":
-            while True:
-                size = await self._chunk_size(reader)
-                if size == 0:
-                    await self._trailers(reader)
-                    return
-                async for chunk in self._sized(reader, size):
-                    yield chunk
-                await self._read(reader.readexactly(2))
-        elif kind == "until-close":
-            while chunk := await self._read(reader.read(_READ)):
-                yield chunk
-
-    async def _sized(self, reader: asyncio.StreamReader, size: int) -> AsyncIterator[bytes]:
-        while size > 0:
-            chunk = await self._read(reader.read(min(size, _READ)))
-            if not chunk:
-                raise asyncio.IncompleteReadError(b"", size)
-            size -= len(chunk)
-            yield chunk
-
-    async def _chunk_size(self, reader: asyncio.StreamReader) -> int:
-        line = await self._read(reader.readuntil(b"\r\n"))
-        text = line.split(b";", 1)[0].strip()
-        try:
-            return int(text, 16)
-        except ValueError:
-            raise ProtocolViolation(f"illegal chunk size: {text[:20]!r}") from None
-
-    async def _trailers(self, reader: asyncio.StreamReader) -> None:
-        while (await self._read(reader.readuntil(b"\r\n"))) != b"\r\n":
-            pass
-
-    async def _read(self, operation: Any) -> bytes:
-        async with asyncio.timeout(self._timeout):
-            data: bytes = await operation
-        return data
