@@ -183,3 +183,36 @@ def test_the_log_is_never_written_through_a_symbolic_link(
 
     assert result.returncode == 3
     assert thesis.read_text(encoding="utf-8") == "my thesis\n"
+
+
+class UnreadableCache:
+    """A cache whose stored result for one URL cannot be read, as a damaged row."""
+
+    def __init__(self, damaged: str) -> None:
+        self.damaged = damaged
+        self.recorded: list[str] = []
+
+    def fresh(self, url: str, max_age: object, now: object) -> None:
+        if url == self.damaged:
+            raise ValueError("Invalid isoformat string: 'x'")
+
+    def record(self, results: list[object]) -> None:
+        self.recorded.extend(getattr(result, "url", "") for result in results)
+
+    def streak(self, url: str) -> None:
+        return None
+
+
+def test_an_unreadable_cached_result_is_checked_anew(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    host.route("/a", html_page("A")).route("/b", html_page("B"))
+    cache = UnreadableCache(damaged=host.url("/a"))
+
+    result = run_checks(
+        [source(host.url("/a"), "a"), source(host.url("/b"), "b")],
+        options(),
+        cache=cache,  # type: ignore[arg-type]
+    )
+
+    assert [s.status for s in result.sources] == [SourceStatus.ALIVE, SourceStatus.ALIVE]
+    assert len(host.hits("/a")) == 1

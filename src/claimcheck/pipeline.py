@@ -124,7 +124,12 @@ async def check_sources(
     if listener:
         listener.started(len(sources))
     for index, source in enumerate(sources):
-        early = _without_request(source, excluded, cache, max_age, now)
+        try:
+            early = _without_request(source, excluded, cache, max_age, now)
+        except Exception:
+            # A cached result that cannot be read (a damaged row, say): check the source anew.
+            LOG.exception("reading the cached result of %s failed", source.url)
+            early = None
         if early is None:
             pending.append(index)
         else:
