@@ -355,14 +355,21 @@ class Host:
         return self.base_url + (path if path.startswith("/") else "/" + path)
 
     def route(self, path: str, handler: Handler) -> Self:
-        """Answer `path` with `handler`; a key with '?' must match the whole target."""
+        """Answer `path` with `handler`; a key with '?' must match the whole target.
+
+        The path "*" answers every request no other route matches (a catch-all site).
+        """
         with self._lock:
             self._routes[path] = handler
         return self
 
     def _lookup(self, request: Request) -> Handler | None:
         with self._lock:
-            return self._routes.get(request.target) or self._routes.get(request.path)
+            return (
+                self._routes.get(request.target)
+                or self._routes.get(request.path)
+                or self._routes.get("*")
+            )
 
     @property
     def requests(self) -> list[Request]:

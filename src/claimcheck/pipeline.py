@@ -14,8 +14,9 @@ from urllib.parse import urlsplit
 import httpx
 
 from claimcheck.archive.warc import Exchange
+from claimcheck.check.baseline import Baselines
 from claimcheck.check.cache import CHECK_FIELDS, RECORDED, ResultCache
-from claimcheck.check.classify import Verdict, classify
+from claimcheck.check.classify import Verdict, against_baseline, classify, wants_baseline
 from claimcheck.check.client import Resolver, SystemResolver, make_client
 from claimcheck.check.doi import check_doi
 from claimcheck.check.fetch import CONNECTIVITY, Answer, Fetcher, Outcome
@@ -131,10 +132,11 @@ async def check_sources(
             make_client(options, resolver, verify=False) as insecure,
         ):
             fetcher = Fetcher(options, client, insecure, want_body=archive is not None)
+            baselines = Baselines(fetcher)
 
             async def one(index: int) -> None:
                 source = sources[index]
-                outcome, verdict = await _check(fetcher, source)
+                outcome, verdict = await _check(fetcher, baselines, source)
                 if _connectivity(outcome):
                     unreached.add(index)
                 done[index] = _result(source, outcome, verdict)
@@ -215,11 +217,14 @@ def _without_request(
     return source.model_copy(update=update | {"from_cache": True})
 
 
-async def _check(fetcher: Fetcher, source: Source) -> tuple[Outcome, Verdict]:
+async def _check(fetcher: Fetcher, baselines: Baselines, source: Source) -> tuple[Outcome, Verdict]:
     if source.kind == "doi" and source.doi:
         return await check_doi(fetcher, source.doi)
     outcome = await fetcher.fetch(source.url)
-    return outcome, classify(outcome, fragments=fetcher.options.check_fragments)
+    verdict = classify(outcome, fragments=fetcher.options.check_fragments)
+    if wants_baseline(outcome, verdict):
+        verdict = against_baseline(outcome, verdict, await baselines.get(source.url))
+    return outcome, verdict
 
 
 def _result(source: Source, outcome: Outcome, verdict: Verdict) -> Source:
