@@ -20,8 +20,10 @@ NEAR_IDENTICAL = 0.8
 # Texts of fewer words are not compared: a JavaScript application's shell, the same for
 # every address of the application, says nothing of whether one of them exists.
 MIN_WORDS = 12
-# A page's main text is short, a notice rather than an article, up to this many words.
+# A page's main text is short, a notice rather than an article, up to this many words (and
+# characters: a text longer than that is not counted, a cheap test that spares most pages).
 SHORT_WORDS = 150
+_SHORT_CHARACTERS = 3000
 
 
 def words(text: str) -> list[str]:
@@ -31,7 +33,11 @@ def words(text: str) -> list[str]:
 
 def is_short(page: PageFacts) -> bool:
     """Whether the page's main text, read whole, has at most SHORT_WORDS words."""
-    return page.text_complete and len(words(page.text)) <= SHORT_WORDS
+    return (
+        page.text_complete
+        and len(page.text) <= _SHORT_CHARACTERS
+        and len(words(page.text)) <= SHORT_WORDS
+    )
 
 
 def url_words(urls: Iterable[str]) -> frozenset[str]:

@@ -115,8 +115,8 @@ def removal_notice(page: PageFacts | None) -> str | None:
     for heading in (page.title, page.h1):
         if heading and any(_is_notice(part) for part in _PARTS.split(heading)):
             return heading
-    found = _REMOVED.search(page.text)
-    if found and is_short(page):
+    found = _REMOVED.search(page.text) if is_short(page) else None
+    if found:
         return found.group(0).strip(" ,.!:|/-\uff0c\u3002\uff01\uff1a\u3001")
     return None
 
