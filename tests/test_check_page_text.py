@@ -80,6 +80,15 @@ def test_long_text_is_kept_to_the_limit_and_said_to_be_cut(anchors: bool) -> Non
     assert not facts.text_complete
 
 
+@BOTH_WAYS
+def test_text_spread_over_much_whitespace_is_read_whole(anchors: bool) -> None:
+    document = "<body>" + "<p>word</p>\n" + " " * 12000 + "<p>last</p></body>"
+
+    facts = page_facts(document, anchors=anchors)
+
+    assert (facts.text, facts.text_complete) == ("word last", True)
+
+
 def test_text_after_a_long_run_of_markup_is_said_to_be_cut() -> None:
     document = "<body>" + '<div class="flex items-center px-4"></div>' * 2000 + "<p>Gone.</p>"
 

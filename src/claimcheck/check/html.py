@@ -154,7 +154,12 @@ class _MainText:
     def finish(self, facts: PageFacts) -> None:
         """Give ``facts`` the main text, and whether it is the whole of it."""
         pieces = self._main if self._main_seen else self._body
-        text = " ".join(" ".join(pieces.items).split())
+        whole = " ".join(pieces.items)
+        # Most pages fill the limit from the start of their text: only that much is spaced.
+        start = whole[: 2 * TEXT_LIMIT]
+        text = " ".join(start.split())
+        if len(text) <= TEXT_LIMIT and len(start) < len(whole):
+            text = " ".join(whole.split())
         facts.text = text[:TEXT_LIMIT]
         facts.text_complete = not pieces.cut and len(text) <= TEXT_LIMIT
 
