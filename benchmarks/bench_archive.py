@@ -67,7 +67,11 @@ class _Pages(BaseHTTPRequestHandler):
     size = 60_000
 
     def do_GET(self) -> None:
-        body = page(int(self.path.rsplit("/", 1)[-1]), self.size)
+        number = self.path.rsplit("/", 1)[-1]
+        if not number.isdigit():
+            self.send_error(404)
+            return
+        body = page(int(number), self.size)
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import re
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -15,7 +16,11 @@ from claimcheck.check.options import CheckOptions
 from claimcheck.check.resolver import Resolver
 from claimcheck.models import NoteCode, Source
 from claimcheck.pipeline import CheckRun, run_checks
-from tests.servers import Host
+from tests.servers import Host, Request
+
+# The path claimcheck asks each site for once, to see what it shows for a page that does
+# not exist (check/baseline.py).
+BASELINE_PATH = re.compile(r"/claimcheck-[0-9a-f]{16}-missing")
 
 # Short deadlines and backoff: every test ends in a second or two, even the failing ones.
 FAST: dict[str, Any] = {
@@ -104,6 +109,16 @@ class CountingResolver:
         if host in self.names:
             return [self.names[host]]
         raise NameNotFound(f"{host}: Name or service not known")
+
+
+def page_requests(host: Host) -> list[Request]:
+    """The requests ``host`` received for pages, leaving out the one for a nonsense path."""
+    return [request for request in host.requests if not BASELINE_PATH.fullmatch(request.path)]
+
+
+def baseline_requests(host: Host) -> list[Request]:
+    """The requests ``host`` received for a path that cannot exist."""
+    return [request for request in host.requests if BASELINE_PATH.fullmatch(request.path)]
 
 
 def request_gaps(host: Host, path: str) -> list[float]:

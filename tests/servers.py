@@ -355,7 +355,10 @@ class Host:
         return self.base_url + (path if path.startswith("/") else "/" + path)
 
     def route(self, path: str, handler: Handler) -> Self:
-        """Answer `path` with `handler`; a key with '?' must match the whole target; `*` any."""
+        """Answer `path` with `handler`; a key with '?' must match the whole target.
+
+        The path "*" answers every request no other route matches (a catch-all site).
+        """
         with self._lock:
             self._routes[path] = handler
         return self

@@ -75,7 +75,7 @@ def test_stale_alive_result_is_fetched_again(hosts: HostFactory, cache: SqliteCa
     result = _check(host.url("/a"), cache)
 
     assert not result.from_cache
-    assert len(host.requests) == 1
+    assert len(host.hits("/a")) == 1
     assert result.checked_at is not None
     assert result.checked_at > old
 
@@ -202,4 +202,4 @@ def test_without_a_cache_every_source_is_fetched(hosts: HostFactory) -> None:
     result = _check(host.url("/a"), None)
 
     assert not result.from_cache
-    assert len(host.requests) == 2
+    assert len(host.hits("/a")) == 2

@@ -17,6 +17,7 @@ from tests.checking import (
     check,
     closed_port,
     note_codes,
+    page_requests,
     request_gaps,
     run,
     source,
@@ -68,7 +69,7 @@ def test_each_source_is_requested_once(hosts: HostFactory) -> None:
     result = run([source(host.url(f"/{name}"), key=name) for name in "abc"])
 
     assert [s.status for s in result.sources] == [SourceStatus.ALIVE] * 3
-    assert sorted(request.path for request in host.requests) == ["/a", "/b", "/c"]
+    assert sorted(request.path for request in page_requests(host)) == ["/a", "/b", "/c"]
 
 
 def test_results_keep_the_order_of_the_sources(hosts: HostFactory) -> None:
@@ -174,7 +175,8 @@ def test_only_get_is_used(hosts: HostFactory) -> None:
     result = check(host.url("/a"))
 
     assert result.status is SourceStatus.ALIVE
-    assert [request.method for request in host.requests] == ["GET"]
+    assert [request.method for request in host.requests] == ["GET", "GET"]
+    assert len(page_requests(host)) == 1
 
 
 def test_default_user_agent_names_claimcheck(hosts: HostFactory) -> None:

@@ -160,7 +160,7 @@ def test_trusted_certificate_is_alive_without_a_note(hosts: HostFactory, ca_bund
 
     assert (result.status, result.reason) == (SourceStatus.ALIVE, Reason.OK)
     assert result.notes == ()
-    assert len(host.requests) == 1
+    assert len(host.hits("/a")) == 1
 
 
 @pytest.mark.parametrize(

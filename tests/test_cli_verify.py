@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from claimcheck.cli import app
+from tests.checking import baseline_requests
 from tests.helpers import CLEAN_CLAIMS, make_project, run_on_terminal
 from tests.servers import HostFactory, html_page, offline_dns, redirect, slow, status
 from tests.test_cli import claimcheck
@@ -71,6 +72,23 @@ def test_verify_exits_1_for_a_dead_source_with_a_finding_at_its_url_line(
     assert result.returncode == 1
     assert "references.bib:4 CC501 'bbc2023': " in result.stdout
     assert "is dead (not-found): HTTP 404" in result.stdout
+
+
+def test_verify_calls_a_page_of_a_catch_all_site_dead(hosts: HostFactory, tmp_path: Path) -> None:
+    (host,) = hosts(1)
+    home = "<p>Top stories today: parliament votes on the budget, a storm closes the schools.</p>"
+    host.route("*", html_page("Example News", home))
+    folder = project(tmp_path, host.url("/2023/china-visa-free-travel.html"))
+
+    result = claimcheck(
+        "verify", "--allow-private", "--no-archive", "--no-cache", "--format", "json", cwd=folder
+    )
+
+    source = json.loads(result.stdout)["sources"][0]
+    assert (source["status"], source["reason"]) == ("dead", "soft-404-catch-all")
+    assert "cannot exist" in source["detail"]
+    assert result.returncode == 1
+    assert len(baseline_requests(host)) == 1
 
 
 def test_private_addresses_are_skipped_without_allow_private(

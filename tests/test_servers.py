@@ -90,6 +90,13 @@ def test_page_answers_and_unknown_paths_are_404(host: Host, client: httpx.Client
     assert "Not Found" in missing.text
 
 
+def test_star_route_answers_every_unrouted_path(host: Host, client: httpx.Client) -> None:
+    host.route("/", page("home"))
+    host.route("*", page("anything", 200, "text/plain"))
+    assert client.get(host.url("/")).text == "home"
+    assert client.get(host.url("/no/such/page?x=1")).text == "anything"
+
+
 def test_page_status_content_type_and_headers(host: Host, client: httpx.Client) -> None:
     host.route("/gone", page("gone", 410, "text/plain", [("X-A", "1"), ("X-A", "2")]))
     response = client.get(host.url("/gone"))

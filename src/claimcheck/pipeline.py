@@ -15,8 +15,9 @@ from urllib.parse import urlsplit
 import httpx
 
 from claimcheck.archive.warc import Exchange
+from claimcheck.check.baseline import Baselines
 from claimcheck.check.cache import CHECK_FIELDS, RECORDED, ResultCache
-from claimcheck.check.classify import Verdict, classify
+from claimcheck.check.classify import Verdict, against_baseline, classify, wants_baseline
 from claimcheck.check.client import GuardedConnector, make_client
 from claimcheck.check.doi import check_doi
 from claimcheck.check.fetch import CONNECTIVITY, Answer, Fetcher, Outcome
@@ -144,11 +145,12 @@ async def check_sources(
         ):
             network.start()
             fetcher = Fetcher(options, client, insecure, want_body=archive is not None)
+            baselines = Baselines(fetcher)
 
             async def one(index: int) -> None:
                 source = sources[index]
                 try:
-                    done[index] = await _checked(fetcher, source, network, archive)
+                    done[index] = await _checked(fetcher, baselines, source, network, archive)
                 except Exception as error:
                     LOG.exception("checking %s (%s) failed", source.url, source.key)
                     done[index] = _internal_error(source, error)
@@ -211,10 +213,14 @@ class _Network:
 
 
 async def _checked(
-    fetcher: Fetcher, source: Source, network: _Network, archive: Archiver | None
+    fetcher: Fetcher,
+    baselines: Baselines,
+    source: Source,
+    network: _Network,
+    archive: Archiver | None,
 ) -> Source:
     """One source checked (and archived): its verdict, judged against the network's state."""
-    outcome, verdict = await _check(fetcher, source)
+    outcome, verdict = await _check(fetcher, baselines, source)
     if _connectivity(outcome) and not await network.up():
         return _unreachable(source)
     result = _result(source, outcome, verdict)
@@ -268,11 +274,14 @@ def _without_request(
     return source.model_copy(update=update | {"from_cache": True})
 
 
-async def _check(fetcher: Fetcher, source: Source) -> tuple[Outcome, Verdict]:
+async def _check(fetcher: Fetcher, baselines: Baselines, source: Source) -> tuple[Outcome, Verdict]:
     if source.kind == "doi" and source.doi:
         return await check_doi(fetcher, source.doi)
     outcome = await fetcher.fetch(source.url)
-    return outcome, classify(outcome, fragments=fetcher.options.check_fragments)
+    verdict = classify(outcome, fragments=fetcher.options.check_fragments)
+    if wants_baseline(outcome, verdict):
+        verdict = against_baseline(outcome, verdict, await baselines.get(source.url))
+    return outcome, verdict
 
 
 def _result(source: Source, outcome: Outcome, verdict: Verdict) -> Source:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urldefrag, urlsplit
 
+from claimcheck.check.baseline import Baseline
 from claimcheck.check.faults import Failure
 from claimcheck.check.fetch import PERMANENT, REFUSING, Answer, Outcome
 from claimcheck.check.html import is_challenge
+from claimcheck.check.likeness import same_page, url_words
+from claimcheck.check.notices import names_sign_in, removal_notice, sign_in_page
 from claimcheck.models import Note, NoteCode, Reason, SourceStatus
 
 _LANGUAGES = "en|de|fr|es|it|pt|nl|sv|da|no|fi|pl|cs|ru|uk|tr|ar|he|ja|jp|zh|cn|ko|kr|hi|id"
@@ -105,6 +108,13 @@ def _classify_answer(outcome: Outcome, answer: Answer) -> Verdict:
 
 
 def _classify_success(outcome: Outcome, answer: Answer) -> Verdict:
+    wall = sign_in_page(outcome.url, answer.url, answer.page) if outcome.hops else None
+    if wall is not None:
+        return Verdict(
+            SourceStatus.BLOCKED,
+            Reason.LOGIN_REQUIRED,
+            f"HTTP {answer.status}, but the redirects end at {wall}: {answer.url}",
+        )
     if outcome.hops and _home_redirect(outcome.url, answer.url):
         return Verdict(
             SourceStatus.DEAD,
@@ -124,15 +134,77 @@ def _classify_success(outcome: Outcome, answer: Answer) -> Verdict:
             Reason.SOFT_404_TITLE,
             f"HTTP {answer.status}, but the page says {heading!r}",
         )
+    notice = removal_notice(answer.page)
+    if notice is not None:
+        return Verdict(
+            SourceStatus.DEAD,
+            Reason.CONTENT_REMOVED,
+            f"HTTP {answer.status}, but the page says {notice!r}",
+        )
     return Verdict(SourceStatus.ALIVE, Reason.OK, f"HTTP {answer.status}")
+
+
+def wants_baseline(outcome: Outcome, verdict: Verdict) -> bool:
+    """Whether an alive page must be compared with what its site shows for a path that
+    cannot exist: an HTML page (2xx) at a URL deeper than the site's home page.
+
+    A non-HTML answer (a PDF, data) is plainly the thing cited; the home page cannot be
+    compared with the site's answer to every unknown path; a sign-in page is the same for
+    every path it guards.
+    """
+    answer = outcome.answer
+    return (
+        verdict.status is SourceStatus.ALIVE
+        and answer is not None
+        and answer.page is not None
+        and 200 <= answer.status < 300
+        and _deep(urlsplit(outcome.url).path)
+        and not names_sign_in(answer.url)
+    )
+
+
+def against_baseline(outcome: Outcome, verdict: Verdict, baseline: Baseline | None) -> Verdict:
+    """The verdict once the page is compared with its site's answer to a nonsense path.
+
+    The page is a soft 404 when its redirects end where the nonsense path's end, or when it
+    has the nonsense page's title and near-identical main text (likeness.same_page). The
+    page the nonsense path is redirected to is not judged by it: it may be cited for itself.
+    """
+    answer = outcome.answer
+    if baseline is None or answer is None or answer.page is None:
+        return verdict
+    final = urldefrag(answer.url)[0]
+    if final == urldefrag(baseline.final_url)[0]:
+        if not (outcome.hops and baseline.redirected):
+            return verdict
+        return Verdict(
+            SourceStatus.DEAD,
+            Reason.SOFT_404_CATCH_ALL,
+            f"HTTP {answer.status}, but only after redirects to {answer.url}, where a path "
+            f"that cannot exist ({baseline.url}) is sent too",
+        )
+    ignored = url_words((outcome.url, answer.url, baseline.url, baseline.final_url))
+    if not same_page(answer.page, baseline.page, ignored):
+        return verdict
+    return Verdict(
+        SourceStatus.DEAD,
+        Reason.SOFT_404_CATCH_ALL,
+        f"HTTP {answer.status}, but the page is the one the site shows for a path that "
+        f"cannot exist ({baseline.url})",
+    )
 
 
 def _home_redirect(original: str, final: str) -> bool:
     """A deep URL whose redirects end at the home page of the same site."""
     before, after = urlsplit(original), urlsplit(final)
-    deep = before.path.strip("/") != "" and not _HOME_PATHS.match(before.path)
+    deep = _deep(before.path)
     same_site = _site(before.hostname) == _site(after.hostname)
     return deep and same_site and bool(_HOME_PATHS.match(after.path)) and not after.query
+
+
+def _deep(path: str) -> bool:
+    """A path below the site's home page (not /, /index.html, /en/ and the like)."""
+    return path.strip("/") != "" and not _HOME_PATHS.match(path)
 
 
 def _site(host: str | None) -> str:

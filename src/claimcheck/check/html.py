@@ -1,4 +1,4 @@
-"""What a checker needs from an HTML page: title, main heading, meta refresh, anchors."""
+"""What a checker needs from an HTML page: title, headings, refresh, main text, anchors."""
 
 from __future__ import annotations
 
@@ -11,6 +11,17 @@ from html.parser import HTMLParser
 from claimcheck.charsets import decode
 
 _REFRESH = re.compile(r"^\s*(\d+(?:\.\d+)?)?\s*[;,]?\s*(?:url\s*=\s*)?(.*)$", re.IGNORECASE)
+# The main text kept of a page, in characters: enough to compare two pages and to tell a
+# short notice from an article, bounded so that a page costs little to read and compare.
+TEXT_LIMIT = 4 * 1024
+# At most this many characters of a page (markup included) are read for its main text.
+_TEXT_BUDGET = 16 * 1024
+# Elements whose text is not the page's own content: unrendered, or the site's boilerplate
+# around it (navigation, banners, footers, sidebars), the same on every page of a site.
+_HIDDEN = frozenset(
+    {"head", "title", "script", "style", "template", "noscript", "svg"}
+    | {"nav", "header", "footer", "aside"}
+)
 
 
 @dataclass
@@ -21,6 +32,9 @@ class PageFacts:
     h1: str | None = None
     refresh: tuple[float, str] | None = None
     anchors: set[str] = field(default_factory=set)
+    text: str = ""
+    text_complete: bool = True
+    password: bool = False
 
 
 class _FactsParser(HTMLParser):
@@ -30,6 +44,7 @@ class _FactsParser(HTMLParser):
         self._capture: str | None = None
         self._text: list[str] = []
         self._skip = 0
+        self._main_text = _MainText()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name.lower(): value or "" for name, value in attrs}
@@ -44,8 +59,12 @@ class _FactsParser(HTMLParser):
             self._capture, self._text = tag, []
         elif tag == "meta" and values.get("http-equiv", "").lower() == "refresh":
             self._meta_refresh(values.get("content", ""))
+        elif tag == "input" and values.get("type", "").lower() == "password":
+            self.facts.password = True
+        self._main_text.start(tag)
 
     def handle_endtag(self, tag: str) -> None:
+        self._main_text.end(tag)
         if tag in {"script", "style"}:
             self._skip = max(self._skip - 1, 0)
         elif tag == self._capture:
@@ -59,10 +78,90 @@ class _FactsParser(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._capture and not self._skip:
             self._text.append(data)
+        self._main_text.add(data)
+
+    def finish(self) -> PageFacts:
+        """The facts, with the main text read so far (all of it, unless the markup broke)."""
+        self._main_text.finish(self.facts)
+        return self.facts
 
     def _meta_refresh(self, content: str) -> None:
         if self.facts.refresh is None:
             self.facts.refresh = parse_refresh(content)
+
+
+@dataclass
+class _Pieces:
+    """Text gathered for one part of a page, and whether the budget cut some of it off."""
+
+    items: list[str] = field(default_factory=list)
+    size: int = 0
+    cut: bool = False
+
+
+class _MainText:
+    """A page's main text as its elements open and close: the (first) ``<main>`` element's
+    text if the page has one, else all the text outside hidden and boilerplate elements."""
+
+    def __init__(self) -> None:
+        self._hidden = 0
+        self._in_main = False
+        self._main_seen = False
+        self._body = _Pieces()
+        self._main = _Pieces()
+
+    @property
+    def done(self) -> bool:
+        """Whether the main text is known: a ``<main>`` element ended or filled the budget."""
+        return self._main_seen and (not self._in_main or self._main.cut)
+
+    def start(self, tag: str) -> None:
+        if tag == "body":
+            self._hidden = 0
+        elif tag == "main" and not self._main_seen:
+            self._in_main = self._main_seen = True
+        elif tag in _HIDDEN:
+            self._hidden += 1
+
+    def end(self, tag: str) -> None:
+        if tag == "main":
+            self._in_main = False
+        elif tag in _HIDDEN:
+            self._hidden = max(self._hidden - 1, 0)
+
+    def room(self) -> int:
+        """How many more characters the part being read may take."""
+        return _TEXT_BUDGET - (self._main if self._in_main else self._body).size
+
+    def cut(self) -> None:
+        """The part being read goes on past the budget."""
+        (self._main if self._in_main else self._body).cut = True
+
+    def add(self, data: str, *, markup: bool = False) -> None:
+        """The page's next text (with ``markup``: HTML, whose tags are dropped), if visible.
+
+        At most ``_TEXT_BUDGET`` characters are read (markup included): the rest is cut.
+        """
+        if self._hidden:
+            return
+        pieces = self._main if self._in_main else self._body
+        room = _TEXT_BUDGET - pieces.size
+        if len(data) > room:
+            data, pieces.cut = data[:room], pieces.cut or not data[room:].isspace()
+        pieces.size += len(data)
+        pieces.items.append(html.unescape(_MARKUP.sub(" ", data)) if markup else data)
+
+    def finish(self, facts: PageFacts) -> None:
+        """Give ``facts`` the main text, and whether it is the whole of it."""
+        pieces = self._main if self._main_seen else self._body
+        whole = " ".join(pieces.items)
+        # Most pages fill the limit from the start of their text: only that much is spaced.
+        start = whole[: 2 * TEXT_LIMIT]
+        text = " ".join(start.split())
+        if len(text) <= TEXT_LIMIT and len(start) < len(whole):
+            text = " ".join(whole.split())
+        facts.text = text[:TEXT_LIMIT]
+        facts.text_complete = not pieces.cut and len(text) <= TEXT_LIMIT
 
 
 def parse_refresh(content: str) -> tuple[float, str] | None:
@@ -87,7 +186,7 @@ def page_facts(text: str, *, anchors: bool = True) -> PageFacts:
         parser.close()
     except (AssertionError, ValueError):
         pass
-    return parser.facts
+    return parser.finish()
 
 
 _HEAD_SPAN = 256 * 1024
@@ -97,6 +196,13 @@ _H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.I | re.S)
 _META = re.compile(r"<meta\b[^>]*>", re.I)
 _ATTRIBUTE = re.compile(r"""([A-Za-z][\w:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 _TAG = re.compile(r"<[^>]*>")
+_MARKUP = re.compile(r"<[A-Za-z/!?][^>]*>")
+_PASSWORD = re.compile(r"""<input\b[^>]*\btype\s*=\s*["']?password\b""", re.I)
+_ELEMENT = re.compile(rf"<(/?)(main|{'|'.join(sorted(_HIDDEN))})(?=[\s/>])[^>]*>|<!--", re.I)
+_MAIN = re.compile(r"<main(?=[\s/>])[^>]*>", re.I)
+_CLOSE = {name: re.compile(rf"</{name}\s*>", re.I) for name in _HIDDEN} | {
+    "head": re.compile(r"<(?:/head\s*>|body[\s/>])", re.I)
+}
 
 
 def _quick_facts(text: str) -> PageFacts:
@@ -110,6 +216,8 @@ def _quick_facts(text: str) -> PageFacts:
     h1 = _H1.search(text)
     if h1:
         facts.h1 = _plain(h1.group(1))
+    _main_text(head).finish(facts)
+    facts.password = bool(_PASSWORD.search(head))
     for meta in _META.finditer(head):
         values = {
             match.group(1).lower(): html.unescape(
@@ -121,6 +229,44 @@ def _quick_facts(text: str) -> PageFacts:
             facts.refresh = parse_refresh(values.get("content", ""))
             break
     return facts
+
+
+def _main_text(span: str) -> _MainText:
+    """The main text of (the first span of) a page, in one pass over its elements.
+
+    A hidden element is skipped to its end tag (to the end of the span if it has none); the
+    head ends at ``</head>`` or at ``<body>``, whichever comes first. Elements are looked for
+    only as far as the budget of the text being read reaches.
+    """
+    main = _MainText()
+    position = 0
+    while not main.done:
+        limit = min(len(span), position + main.room())
+        element = _ELEMENT.search(span, position, limit)
+        main.add(span[position : element.start() if element else limit], markup=True)
+        if element is None:
+            if limit == len(span):
+                break
+            main.cut()
+            later = _MAIN.search(span, limit)
+            if later is None:
+                break
+            main.start("main")
+            position = later.end()
+            continue
+        name = (element.group(2) or "").lower()
+        position = element.end()
+        if not name:
+            close = span.find("-->", position)
+            position = len(span) if close < 0 else close + 3
+        elif element.group(1):
+            main.end(name)
+        elif name == "main":
+            main.start(name)
+        else:
+            end = _CLOSE[name].search(span, position)
+            position = len(span) if end is None else end.start()
+    return main
 
 
 def _plain(fragment: str) -> str:

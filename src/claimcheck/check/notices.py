@@ -1,0 +1,157 @@
+"""Pages that stand in for the one cited: a notice that it was removed, a sign-in form."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlsplit
+
+from claimcheck.check.html import PageFacts
+from claimcheck.check.likeness import is_short
+
+_NOUN_EN = (
+    r"(?:web\s*)?(?:page|article|post|story|content|item|video|document|file|listing|entry|"
+    r"thread|topic|question|answer|photo|image|tweet|resource|link|posting|vacancy|ad|"
+    r"advert(?:isement)?|offer|product|job(?:\s+(?:posting|ad|offer))?)s?"
+)
+_SEEKING_EN = (
+    r"(?:(?:that\s+)?you(?:'re|\u2019re|\s+are|\s+were)?\s+(?:requested|looking\s+for|"
+    r"(?:tried|trying|want(?:ed)?)\s+to\s+(?:access|reach|view|open|see|read))\s+)?"
+)
+_SUBJECT_EN = rf"\b(?:this|that|the(?:\s+requested)?)\s+{_NOUN_EN}\s+{_SEEKING_EN}"
+_BY = (
+    r"(?:\s+by\s+(?:the|its|their)\s+"
+    r"(?:author|owner|user|publisher|poster|administrator|moderator)s?)?"
+)
+_REMOVED_EN = (
+    rf"{_SUBJECT_EN}(?:(?:has|have|had)\s+(?:now\s+)?(?:been\s+)?|(?:is|are|was|were)\s+(?:now\s+)?"
+    r"|(?:may|might|could)\s+have\s+been\s+)"
+    rf"(?:removed|deleted|withdrawn|taken\s+(?:down|offline)|expired|unpublished|discontinued){_BY}"
+    rf"|{_SUBJECT_EN}(?:is|are)\s+no\s+longer\s+(?:available|accessible|online|published|active)"
+)
+# Chinese and Japanese: the noun must start the sentence or follow a determiner ("this",
+# "the page you asked for"), not a possessive: "his article was deleted" is news.
+_REMOVED_ZH = (
+    r"(?:^|[\s,.!:|/\-\uff0c\u3002\uff01\uff1a]|抱歉|对不起|该|此|这个|这篇|这条|本"
+    r"|您(?:所)?(?:要)?(?:访问|查看|浏览|请求)的|你(?:要)?(?:访问|查看|浏览)的)"
+    r"(?:文章|内容|页面|网页|帖子|信息|新闻|视频|链接|资源|商品|微博|话题|博文|稿件|文档|资讯)"
+    r"(?:不存在[\uff0c,]?或)?(?:已经?被?|被)"
+    r"(?:删除|下线|撤下|撤销|撤回|移除|屏蔽|失效|过期|下架|关闭)"
+)
+_REMOVED_KO = (
+    r"삭제된\s*(?:게시물|게시글|글|페이지|기사|콘텐츠|컨텐츠|동영상|영상|문서|상품)(?:입니다|이에요|예요)?"
+    r"|(?:게시물|게시글|글|페이지|기사|콘텐츠|컨텐츠|동영상|영상|문서|상품)(?:이|가|은|는)\s*"
+    r"(?:이미\s*)?(?:삭제|만료)(?:되었|됐)(?:습니다|거나|어요)"
+    r"|존재하지\s*않는\s*(?:페이지|게시물|게시글|기사|글|문서|콘텐츠)(?:입니다)?"
+    r"|(?:페이지|게시물|게시글|기사|콘텐츠|서비스)(?:는|은|가|이)\s*더\s*이상\s*"
+    r"(?:제공되지\s*않|존재하지\s*않|이용할\s*수\s*없)(?:습니다)?"
+)
+_REMOVED_JA = (
+    r"(?:^|[\s!:|\u3001\u3002\uff01\uff1a]|この|その|お探しの|ご指定の|指定された|該当の|該当する)"
+    r"(?:ページ|記事|コンテンツ|投稿|動画|情報|求人|商品|ファイル)(?:は|が)(?:既に|すでに)?"
+    r"(?:削除|公開終了|掲載終了|非公開に)(?:され|し|な)?"
+    r"(?:ました|ています|ております|た可能性があります|たか|ったか|りました)"
+    r"|掲載期間(?:が|は|を)?(?:終了|過ぎ)(?:しました|ました|いたしました|ています)"
+    r"|公開(?:期間)?(?:が|は)?終了(?:しました|いたしました)"
+)
+_REMOVED = re.compile("|".join((_REMOVED_EN, _REMOVED_ZH, _REMOVED_KO, _REMOVED_JA)), re.IGNORECASE)
+# A title or heading is the notice itself when one of its parts is the phrase and nothing
+# else but an apology and punctuation; "The post has been removed after backlash" is news.
+_PARTS = re.compile(
+    r"\s[-|:\u2013\u2014\u00b7]\s|[|_\u2013\u2014\uff5c]"
+    r"|(?<=[\u3000-\u9fff\uac00-\ud7af])-|-(?=[\u3000-\u9fff\uac00-\ud7af])"
+)
+_APOLOGY = re.compile(
+    r"(?:[\W_]|oops|sorry|we(?:'re|\u2019re| are)\s+sorry|uh[- ]oh|抱歉|对不起|很抱歉|죄송합니다"
+    r"|申し訳(?:ございません|ありません)|すみません)*",
+    re.IGNORECASE,
+)
+_TRAILER = re.compile(r"[\W_]*")
+
+_SIGN_IN_SEGMENT = re.compile(
+    r"(?:log[-_]?in|log[-_]?on|sign[-_]?in)(?:\.\w{2,5})?$"
+    r"|^(?:sso|saml2?|oauth2?|openid-connect|authorize|authenticate|cas)$",
+    re.IGNORECASE,
+)
+# Query parameters that carry the address to come back to after signing in.
+_RETURN_PARAMETERS = frozenset(
+    {
+        "next",
+        "return",
+        "returnto",
+        "return_to",
+        "returnurl",
+        "return_url",
+        "redirect",
+        "redirect_to",
+        "redirect_uri",
+        "redirect_url",
+        "redirecturl",
+        "service",
+        "continue",
+        "goto",
+        "relaystate",
+        "samlrequest",
+        "dest",
+        "destination",
+        "came_from",
+        "origin",
+        "back",
+        "backurl",
+        "target",
+        "callback",
+    }
+)
+
+
+def removal_notice(page: PageFacts | None) -> str | None:
+    """The words saying the page's content was removed, when they are its main text.
+
+    That is: one part of the title or of the main heading is the notice itself, or the
+    page's main text is short (is_short) and holds it. An article quoting such words is not
+    a notice.
+    """
+    if page is None:
+        return None
+    for heading in (page.title, page.h1):
+        if heading and any(_is_notice(part) for part in _PARTS.split(heading)):
+            return heading
+    found = _REMOVED.search(page.text) if is_short(page) else None
+    if found:
+        return found.group(0).strip(" ,.!:|/-\uff0c\u3002\uff01\uff1a\u3001")
+    return None
+
+
+def _is_notice(part: str) -> bool:
+    found = _REMOVED.search(part)
+    if found is None:
+        return False
+    before, after = part[: found.start()], part[found.end() :]
+    return bool(_APOLOGY.fullmatch(before)) and bool(_TRAILER.fullmatch(after))
+
+
+def sign_in_page(cited_url: str, final_url: str, page: PageFacts | None) -> str | None:
+    """What shows that redirects from ``cited_url`` ended on a sign-in page, if anything.
+
+    Either the final address names a sign-in page (a path segment such as login, sign-in,
+    sso, oauth) and carries a return address (next=, return_to=, redirect_uri=, ...), or
+    the final page has a password field and its address names a sign-in page or its main
+    text is short. A redirect that keeps the path (http to https) shows nothing.
+    """
+    final, cited = urlsplit(final_url), urlsplit(cited_url)
+    if final.path.rstrip("/") == cited.path.rstrip("/"):
+        return None
+    named = names_sign_in(final_url)
+    returns = any(
+        name.lower().replace("-", "_") in _RETURN_PARAMETERS
+        for name, _ in parse_qsl(final.query, keep_blank_values=True)
+    )
+    if named and returns:
+        return "a sign-in page that sends the reader back afterwards"
+    if page is not None and page.password and (named or is_short(page)):
+        return "a sign-in form"
+    return None
+
+
+def names_sign_in(url: str) -> bool:
+    """Whether a path segment of ``url`` names a sign-in page (login, sign-in, sso, ...)."""
+    return any(_SIGN_IN_SEGMENT.search(segment) for segment in urlsplit(url).path.split("/"))

@@ -1,0 +1,253 @@
+"""The pure rules behind soft 404s by principle: page likeness, removal notices, sign-in walls."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from claimcheck.check.html import PageFacts
+from claimcheck.check.likeness import MIN_WORDS, is_short, same_page, similarity, url_words
+from claimcheck.check.notices import removal_notice, sign_in_page
+
+NAVIGATION = (
+    "Home World Politics Business Science Technology Health Sport Culture Opinion Video "
+    "Podcasts Newsletters Subscribe Sign in Search Most read today Editor's picks Weather "
+    "Markets Crosswords Travel Food Style Books Obituaries Corrections Contact us"
+)
+FOOTER = "About us Careers Advertise Terms of use Privacy policy Cookie settings Copyright 2025"
+ARTICLES = (
+    "Researchers at the university reported on Tuesday that a new catalyst splits water into "
+    "hydrogen and oxygen at half the energy cost of the best commercial electrolysers.",
+    "The city council approved a plan on Monday night to close three bridges for repairs this "
+    "summer, warning commuters to expect delays of up to forty minutes each way.",
+)
+HOME = (
+    "Top stories today: parliament votes on the budget, a storm closes schools across the "
+    "north, and the central bank holds its rate steady for the third month running."
+)
+
+
+def facts(
+    title: str | None,
+    text: str,
+    *,
+    h1: str | None = None,
+    password: bool = False,
+    text_complete: bool = True,
+) -> PageFacts:
+    """What a page's facts would be."""
+    return PageFacts(title=title, h1=h1, text=text, password=password, text_complete=text_complete)
+
+
+# Likeness -----------------------------------------------------------------------------
+
+
+def test_page_with_the_same_title_and_text_is_the_same_page() -> None:
+    page = facts("Example News", f"{NAVIGATION} {HOME} {FOOTER}")
+
+    assert same_page(page, facts("Example News", page.text), frozenset())
+
+
+def test_distinct_articles_sharing_navigation_and_title_are_not_the_same_page() -> None:
+    first, second = (facts("Example News", f"{NAVIGATION} {text} {FOOTER}") for text in ARTICLES)
+
+    assert not same_page(first, second, frozenset())
+    assert similarity(first.text, second.text) < 0.8
+
+
+def test_an_article_is_not_the_sites_home_page() -> None:
+    home = facts("Example News", f"{NAVIGATION} {HOME} {FOOTER}")
+    article = facts("Example News", f"{NAVIGATION} {ARTICLES[0]} {FOOTER}")
+
+    assert not same_page(article, home, frozenset())
+
+
+def test_pages_with_different_titles_are_not_the_same_page() -> None:
+    text = f"{NAVIGATION} {HOME}"
+
+    assert not same_page(facts("Catalyst", text), facts("Example News", text), frozenset())
+
+
+def test_words_of_the_addresses_are_left_out_of_titles_and_texts() -> None:
+    cited, nonsense = (
+        "http://a.example/papers/deep-learning",
+        "http://a.example/claimcheck-0a-missing",
+    )
+    ignored = url_words((cited, nonsense))
+    first = facts("deep learning - Example", f"No page at /papers/deep-learning. {HOME}")
+    second = facts("claimcheck 0a missing - Example", f"No page at /claimcheck-0a-missing. {HOME}")
+
+    assert {"papers", "deep", "learning", "claimcheck", "0a", "missing"} <= ignored
+    assert same_page(first, second, ignored)
+    assert not same_page(first, second, frozenset())
+
+
+def test_texts_too_short_to_tell_are_never_alike() -> None:
+    shell = "You need to enable JavaScript to run this app."
+
+    assert len(shell.split()) < MIN_WORDS
+    assert similarity(shell, shell) == 0.0
+
+
+def test_chinese_text_is_compared_character_by_character() -> None:
+    text = "本网站提供最新的新闻资讯和深度报道欢迎订阅我们的每日简报获取更多内容"
+
+    assert similarity(text, text) == 1.0
+    assert similarity(text, text[::-1]) < 0.2
+
+
+WORDS = st.lists(
+    st.sampled_from(["the", "a", "of", "water", "city", "bridge", "hydrogen", "水", "桥", "다리"])
+)
+
+
+@settings(deadline=None, max_examples=200)
+@given(first=WORDS, second=WORDS)
+def test_similarity_is_symmetric_and_between_0_and_1(first: list[str], second: list[str]) -> None:
+    one, two = " ".join(first), " ".join(second)
+
+    assert similarity(one, two) == similarity(two, one)
+    assert 0.0 <= similarity(one, two) <= 1.0
+
+
+@settings(deadline=None, max_examples=100)
+@given(words=st.lists(st.text("abcdefgh", min_size=1, max_size=6), min_size=MIN_WORDS + 2))
+def test_a_text_is_identical_to_itself(words: list[str]) -> None:
+    text = " ".join(words)
+
+    assert similarity(text, text) == 1.0
+
+
+# Removal notices ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "This article has been removed.",
+        "Sorry, this page is no longer available.",
+        "The content you requested has expired.",
+        "The page you are looking for might have been removed.",
+        "This post has been deleted by its author.",
+        "This job posting has expired",
+        "该文章已被删除",
+        "此内容已下线",
+        "页面已失效",
+        "很抱歉\uff0c您访问的页面不存在或已被删除",
+        "삭제된 게시물입니다",
+        "존재하지 않는 페이지입니다",
+        "게시물이 삭제되었습니다",
+        "このページは削除されました",
+        "掲載期間が終了しました",
+    ],
+)
+def test_short_page_holding_a_removal_notice_is_a_notice(notice: str) -> None:
+    page = facts("Example", f"{NAVIGATION} {notice} {FOOTER}")
+
+    assert removal_notice(page) is not None
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "This page is no longer available | Example News",
+        "Oops! This article has been removed - Example",
+        "该文章已被删除_新浪网",
+        "页面已失效-新华网",
+        "삭제된 게시물입니다 : 네이버 블로그",
+        "このページは削除されました\uff5c求人ナビ",
+    ],
+)
+def test_title_that_is_a_removal_notice_makes_a_notice(heading: str) -> None:
+    long_text = " ".join(ARTICLES * 20)
+
+    assert removal_notice(facts(heading, long_text)) == heading
+    assert removal_notice(facts("Example", long_text, h1=heading)) == heading
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "The post has been removed after backlash, Meta says",
+        "Why this article has been withdrawn from the journal and what it means",
+        "张三的文章已被删除",
+        "삭제된 게시물 복구하는 방법",
+        "彼の記事は削除されました",
+        "How to restore a page that is no longer available",
+    ],
+)
+def test_headline_about_a_removal_is_not_a_notice(heading: str) -> None:
+    assert removal_notice(facts(heading, " ".join(ARTICLES * 20))) is None
+
+
+def test_long_article_quoting_a_removal_is_not_a_notice() -> None:
+    text = f'{" ".join(ARTICLES * 10)} A moderator wrote: "this post has been removed." {HOME}'
+    page = facts("Forum row over catalyst claims", text)
+
+    assert not is_short(page)
+    assert removal_notice(page) is None
+
+
+def test_short_text_cut_by_the_budget_is_not_short() -> None:
+    page = facts("Example", "This article has been removed.", text_complete=False)
+
+    assert not is_short(page)
+    assert removal_notice(page) is None
+
+
+def test_page_without_a_removal_notice_is_no_notice() -> None:
+    assert removal_notice(facts("Example News", f"{NAVIGATION} {HOME}")) is None
+    assert removal_notice(None) is None
+
+
+# Sign-in walls ------------------------------------------------------------------------
+
+CITED = "https://journal.example/papers/42"
+
+
+@pytest.mark.parametrize(
+    "final",
+    [
+        "https://journal.example/accounts/login/?next=/papers/42",
+        "https://journal.example/wp-login.php?redirect_to=%2Fpapers%2F42",
+        "https://idp.example.edu/idp/profile/SAML2/Redirect/SSO?SAMLRequest=abc",
+        "https://accounts.example.com/v3/signin/identifier?continue=https%3A%2F%2Fjournal",
+        "https://login.example.com/common/oauth2/authorize?redirect_uri=https%3A%2F%2Fj",
+        "https://journal.example/Special:UserLogin?returnto=Papers",
+    ],
+)
+def test_sign_in_address_with_a_return_address_is_a_wall(final: str) -> None:
+    assert sign_in_page(CITED, final, facts("Sign in", "Sign in to continue")) is not None
+
+
+def test_sign_in_address_with_a_password_field_is_a_wall() -> None:
+    page = facts("Sign in", " ".join(ARTICLES * 10), password=True)
+
+    assert sign_in_page(CITED, "https://journal.example/users/sign_in", page) is not None
+
+
+def test_short_page_with_a_password_field_is_a_wall() -> None:
+    page = facts("Members", "Members only. User name Password Sign in", password=True)
+
+    assert sign_in_page(CITED, "https://journal.example/gate", page) is not None
+
+
+def test_page_about_signing_in_without_a_form_or_return_address_is_no_wall() -> None:
+    page = facts("How to log in", "To log in, type your user name and password.")
+
+    assert sign_in_page(CITED, "https://journal.example/help/login", page) is None
+
+
+def test_long_page_with_a_sidebar_password_field_is_no_wall() -> None:
+    page = facts("Catalyst news", " ".join(ARTICLES * 10), password=True)
+
+    assert sign_in_page(CITED, "https://journal.example/forum/7-catalyst", page) is None
+
+
+def test_redirect_keeping_the_path_is_no_wall() -> None:
+    page = facts("Sign in", "Sign in", password=True)
+
+    assert (
+        sign_in_page("http://journal.example/login", "https://journal.example/login/", page) is None
+    )

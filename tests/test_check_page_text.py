@@ -1,0 +1,137 @@
+"""A page's main text and password field, read in the same pass as its title and heading."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from claimcheck.check.html import TEXT_LIMIT, page_facts
+
+BOTH_WAYS = pytest.mark.parametrize("anchors", [False, True], ids=["searched", "parsed"])
+
+
+@BOTH_WAYS
+def test_main_text_leaves_out_scripts_styles_and_the_sites_boilerplate(anchors: bool) -> None:
+    document = (
+        "<!doctype html><html><head><title>Catalyst</title><style>p{color:red}</style>"
+        "<script>var menu = '<nav>';</script></head><body>"
+        "<header><a href=/>Example News</a></header><nav><a href=/world>World</a></nav>"
+        "<p>Water splits &amp; <b>hydrogen</b> flows.</p><!-- <p>hidden</p> -->"
+        "<noscript>Enable JavaScript</noscript><aside>Most read</aside>"
+        "<svg><title>logo</title></svg><footer>Copyright</footer></body></html>"
+    )
+
+    facts = page_facts(document, anchors=anchors)
+
+    assert facts.text == "Water splits & hydrogen flows."
+    assert facts.text_complete
+    assert (facts.title, facts.password) == ("Catalyst", False)
+
+
+@BOTH_WAYS
+def test_main_element_is_the_main_text_when_the_page_has_one(anchors: bool) -> None:
+    document = (
+        "<body><div>Menu: World Politics</div><main><p>The article itself.</p></main>"
+        "<div>Related stories</div></body>"
+    )
+
+    assert page_facts(document, anchors=anchors).text == "The article itself."
+
+
+@BOTH_WAYS
+def test_unclosed_head_ends_where_the_body_begins(anchors: bool) -> None:
+    document = "<html><head><title>T</title><body class=x><p>Body text.</p>"
+
+    assert page_facts(document, anchors=anchors).text == "Body text."
+
+
+@BOTH_WAYS
+def test_a_lone_less_than_sign_is_text(anchors: bool) -> None:
+    assert page_facts("<p>3 < 4 and 5 > 2</p>", anchors=anchors).text == "3 < 4 and 5 > 2"
+
+
+@BOTH_WAYS
+@pytest.mark.parametrize(
+    "field",
+    ['<input type="password" name="p">', "<INPUT name=p TYPE=Password>", "<input type='password'>"],
+)
+def test_password_field_is_seen(anchors: bool, field: str) -> None:
+    facts = page_facts(f"<form><input name=user>{field}</form>", anchors=anchors)
+
+    assert facts.password
+
+
+@BOTH_WAYS
+def test_password_word_outside_a_field_is_not_a_field(anchors: bool) -> None:
+    document = "<p>Forgot your password? <input type=email name=password></p>"
+
+    assert not page_facts(document, anchors=anchors).password
+
+
+@BOTH_WAYS
+def test_long_text_is_kept_to_the_limit_and_said_to_be_cut(anchors: bool) -> None:
+    document = "<body>" + "<p>word and more words</p>" * 5000 + "</body>"
+
+    facts = page_facts(document, anchors=anchors)
+
+    assert len(facts.text) == TEXT_LIMIT
+    assert facts.text.startswith("word and more words word")
+    assert not facts.text_complete
+
+
+@BOTH_WAYS
+def test_text_spread_over_much_whitespace_is_read_whole(anchors: bool) -> None:
+    document = "<body>" + "<p>word</p>\n" + " " * 12000 + "<p>last</p></body>"
+
+    facts = page_facts(document, anchors=anchors)
+
+    assert (facts.text, facts.text_complete) == ("word last", True)
+
+
+def test_text_after_a_long_run_of_markup_is_said_to_be_cut() -> None:
+    document = "<body>" + '<div class="flex items-center px-4"></div>' * 2000 + "<p>Gone.</p>"
+
+    facts = page_facts(document, anchors=False)
+
+    assert not facts.text_complete
+
+
+def test_main_element_after_a_long_preamble_is_still_found() -> None:
+    document = "<body>" + "<div>menu entry</div>" * 2000 + "<main><p>Article.</p></main>"
+
+    facts = page_facts(document, anchors=False)
+
+    assert (facts.text, facts.text_complete) == ("Article.", True)
+
+
+WORDS = st.text(alphabet="abcxyz\u4e2d\u6587", min_size=1, max_size=8)
+ELEMENTS = st.sampled_from(["p", "div", "span", "nav", "script", "footer", "main", "b"])
+
+
+@st.composite
+def documents(draw: st.DrawFn) -> str:
+    """Well-formed bodies of nested elements holding words."""
+    parts: list[str] = []
+    for _ in range(draw(st.integers(0, 12))):
+        name = draw(ELEMENTS)
+        inner = " ".join(draw(st.lists(WORDS, max_size=5)))
+        parts.append(f"<{name}>{inner}</{name}> ")
+    return "<html><head><title>t</title></head><body>" + "".join(parts) + "</body></html>"
+
+
+@settings(deadline=None, max_examples=200)
+@given(document=documents())
+def test_searching_and_parsing_find_the_same_main_text(document: str) -> None:
+    assert page_facts(document, anchors=False).text == page_facts(document, anchors=True).text
+
+
+@settings(deadline=None, max_examples=200)
+@given(
+    document=st.text(alphabet=st.sampled_from(list("<>/!-ab =\"'main nav script")), max_size=400)
+)
+def test_any_markup_gives_a_bounded_text_without_raising(document: str) -> None:
+    for anchors in (False, True):
+        facts = page_facts(document, anchors=anchors)
+        assert len(facts.text) <= TEXT_LIMIT
+        assert facts.text == " ".join(facts.text.split())

@@ -1,0 +1,349 @@
+"""Soft 404s by principle, against real sites on loopback: catch-all sites, removal notices,
+sign-in walls, and cookies set on a redirect."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+
+from claimcheck.models import Reason, SourceStatus
+from tests.checking import (
+    CountingResolver,
+    baseline_requests,
+    check,
+    page_requests,
+    run,
+    source,
+)
+from tests.servers import (
+    HTML,
+    Handler,
+    HostFactory,
+    Request,
+    Response,
+    html_document,
+    html_page,
+    meta_refresh,
+    page,
+    redirect,
+    reset,
+    slow,
+    status,
+)
+
+NAVIGATION = " ".join(
+    f'<a href="/{name}">{name.title()}</a>'
+    for name in ("world", "politics", "business", "science", "sport", "culture", "opinion")
+)
+FOOTER = "About us. Contact. Terms of use. Privacy policy. Copyright 2025 Example News Ltd."
+
+
+def news_page(title: str, text: str) -> str:
+    """A page of a news site: its title, the site's navigation and footer, and ``text``."""
+    return html_document(
+        title,
+        f'<div class="menu">{NAVIGATION}</div>\n<div class="content"><p>{html.escape(text)}</p>'
+        f'</div>\n<div class="legal">{FOOTER}</div>',
+        h1="Example News",
+    )
+
+
+HOME_TEXT = (
+    "Top stories today: parliament votes on the budget, a storm closes schools across the "
+    "north, and the central bank holds its rate steady for the third month running."
+)
+ARTICLE_TEXT = (
+    "Researchers at the university reported on Tuesday that a new catalyst splits water "
+    "into hydrogen and oxygen at half the energy cost of the best commercial electrolysers, "
+    "a result that could make green hydrogen competitive with gas within a decade."
+)
+
+
+# A site that answers every unknown path with one page ---------------------------------
+
+
+def test_page_identical_to_the_answer_for_a_nonsense_path_is_soft_404(
+    hosts: HostFactory,
+) -> None:
+    (host,) = hosts(1)
+    host.route("*", page(news_page("Example News", HOME_TEXT)))
+
+    result = check(host.url("/papers/2019/deep-learning.html"))
+
+    assert (result.status, result.reason) == (SourceStatus.DEAD, Reason.SOFT_404_CATCH_ALL)
+    assert result.http_status == 200
+    assert "cannot exist" in (result.detail or "")
+    assert len(baseline_requests(host)) == 1
+
+
+def test_catch_all_page_repeating_the_path_asked_for_is_still_soft_404(
+    hosts: HostFactory,
+) -> None:
+    (host,) = hosts(1)
+
+    def echo(request: Request) -> Response:
+        text = f"Nothing lives at {request.path} any more. {HOME_TEXT}"
+        return Response(200, [("Content-Type", HTML)], news_page("Example News", text).encode())
+
+    host.route("*", echo)
+
+    result = check(host.url("/papers/2019/deep-learning.html"))
+
+    assert result.reason is Reason.SOFT_404_CATCH_ALL
+
+
+def test_redirects_ending_where_a_nonsense_paths_end_are_soft_404(hosts: HostFactory) -> None:
+    lapsed, parking = hosts(2)
+    lander = parking.url("/lander?domain=lapsed.example")
+    lapsed.route("*", redirect(lander))
+    parking.route("/lander", html_page("Buy this domain", "<p>It may be for sale.</p>"))
+
+    result = check(lapsed.url("/blog/2020/our-method"))
+
+    assert (result.status, result.reason) == (SourceStatus.DEAD, Reason.SOFT_404_CATCH_ALL)
+    assert result.final_url == lander
+    assert len(baseline_requests(lapsed)) == 1
+
+
+def test_distinct_article_of_a_catch_all_site_is_alive(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    host.route("*", page(news_page("Example News", HOME_TEXT)))
+    host.route("/science/catalyst", page(news_page("Example News", ARTICLE_TEXT)))
+
+    result = check(host.url("/science/catalyst"))
+
+    assert (result.status, result.reason) == (SourceStatus.ALIVE, Reason.OK)
+    assert len(baseline_requests(host)) == 1
+
+
+def test_page_the_nonsense_path_is_redirected_to_is_alive(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    host.route("*", redirect("/portal/"))
+    host.route("/portal/", page(news_page("Example Portal", HOME_TEXT)))
+
+    result = check(host.url("/portal/"))
+
+    assert (result.status, result.reason) == (SourceStatus.ALIVE, Reason.OK)
+
+
+def test_javascript_application_shell_is_not_judged_by_its_likeness(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    shell = html_document(
+        "Example App",
+        '<div id="root"></div><noscript>You need to enable JavaScript to run this app.'
+        '</noscript><script src="/static/app.js"></script>',
+        h1="",
+    )
+    host.route("*", page(shell))
+
+    result = check(host.url("/projects/42/report"))
+
+    assert (result.status, result.reason) == (SourceStatus.ALIVE, Reason.OK)
+
+
+@pytest.mark.parametrize("cited", ["/", "/index.html", "/report.pdf"], ids=["root", "index", "pdf"])
+def test_plainly_fine_answer_asks_no_nonsense_path(hosts: HostFactory, cited: str) -> None:
+    (host,) = hosts(1)
+    host.route("*", page(news_page("Example News", HOME_TEXT)))
+    host.route("/report.pdf", page(b"%PDF-1.7 report", content_type="application/pdf"))
+
+    result = check(host.url(cited))
+
+    assert (result.status, result.reason) == (SourceStatus.ALIVE, Reason.OK)
+    assert baseline_requests(host) == []
+
+
+@pytest.mark.parametrize(
+    "nonsense",
+    [status(404), status(410), status(500), status(200, [("Content-Type", "text/plain")]), reset()],
+    ids=["404", "410", "500", "plain-text", "reset"],
+)
+def test_page_is_not_judged_by_a_nonsense_path_without_a_2xx_html_answer(
+    hosts: HostFactory, nonsense: Handler
+) -> None:
+    (host,) = hosts(1)
+    host.route("*", nonsense)
+    host.route("/science/catalyst", page(news_page("Example News", HOME_TEXT)))
+
+    result = check(host.url("/science/catalyst"), retries=0)
+
+    assert (result.status, result.reason) == (SourceStatus.ALIVE, Reason.OK)
+    # One nonsense path was asked for (a reset connection may be tried again at once).
+    assert len({request.path for request in baseline_requests(host)}) == 1
+
+
+def test_alive_site_costs_one_extra_request_per_host_shared_by_its_sources(
+    hosts: HostFactory,
+) -> None:
+    first, second = hosts(2)
+    # The nonsense path answers late, so that the sources of a host all wait for it at once.
+    for host in (first, second):
+        host.route("*", slow(status(404), 0.3))
+        for name in ("a", "b", "c", "d", "e", "f"):
+            host.route(f"/articles/{name}", page(news_page(f"Story {name}", ARTICLE_TEXT)))
+    urls = [host.url(f"/articles/{name}") for host in (first, second) for name in "abcdef"]
+
+    result = run([source(url, f"k{index}") for index, url in enumerate(urls)], per_host=8)
+
+    assert {s.status for s in result.sources} == {SourceStatus.ALIVE}
+    for host in (first, second):
+        assert len(baseline_requests(host)) == 1
+        assert len(page_requests(host)) == 6
+
+
+def test_each_origin_has_its_own_baseline(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    host.route("*", page(news_page("Example News", HOME_TEXT)))
+    resolver = CountingResolver({"news.example": host.host, "www.news.example": host.host})
+    urls = [
+        f"http://news.example:{host.port}/a/1",
+        f"http://www.news.example:{host.port}/a/1",
+        f"http://news.example:{host.port}/a/2",
+    ]
+
+    result = run([source(url, f"k{index}") for index, url in enumerate(urls)], resolver)
+
+    assert {s.reason for s in result.sources} == {Reason.SOFT_404_CATCH_ALL}
+    hosts_asked = sorted(request.headers["Host"] for request in baseline_requests(host))
+    assert hosts_asked == [f"news.example:{host.port}", f"www.news.example:{host.port}"]
+
+
+# Removal notices ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "notice", "phrase", "codec"),
+    [
+        (
+            "Example News",
+            "Sorry, this article has been removed.",
+            "this article has been removed",
+            "utf-8",
+        ),
+        (
+            "Example Jobs",
+            "The content you requested has expired.",
+            "The content you requested has expired",
+            "utf-8",
+        ),
+        ("新华网", "对不起\uff0c该文章已被删除", "该文章已被删除", "gbk"),
+        ("네이버 블로그", "삭제된 게시물입니다.", "삭제된 게시물입니다", "euc-kr"),
+        ("求人ナビ", "掲載期間が終了しました。", "掲載期間が終了しました", "shift_jis"),
+    ],
+)
+def test_short_removal_notice_is_dead(
+    hosts: HostFactory, title: str, notice: str, phrase: str, codec: str
+) -> None:
+    (host,) = hosts(1)
+    body = html_document(title, f'<div class="menu">{NAVIGATION}</div><p>{notice}</p>', h1="")
+    content_type = f"text/html; charset={codec}"
+    host.route("/news/2024/story", page(body.encode(codec), content_type=content_type))
+
+    result = check(host.url("/news/2024/story"))
+
+    assert (result.status, result.reason) == (SourceStatus.DEAD, Reason.CONTENT_REMOVED)
+    assert repr(phrase) in (result.detail or "")
+
+
+def test_page_headed_by_a_removal_notice_is_dead(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    long_text = " ".join([ARTICLE_TEXT] * 10)
+    host.route("/p/1", page(news_page("This page is no longer available | Example", long_text)))
+
+    result = check(host.url("/p/1"))
+
+    assert (result.status, result.reason) == (SourceStatus.DEAD, Reason.CONTENT_REMOVED)
+
+
+def test_long_article_quoting_a_removal_stays_alive(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    story = (
+        f"{ARTICLE_TEXT} Critics shared screenshots of a forum thread before a moderator "
+        f'wrote: "the post has been removed." {" ".join([ARTICLE_TEXT] * 6)}'
+    )
+    host.route("/news/forum-row", page(news_page("Forum row over catalyst claims", story)))
+
+    result = check(host.url("/news/forum-row"))
+
+    assert (result.status, result.reason) == (SourceStatus.ALIVE, Reason.OK)
+
+
+# Sign-in walls ------------------------------------------------------------------------
+
+LOGIN_FORM = (
+    '<form method="post"><input name="user"><input type="password" name="pass">'
+    "<button>Sign in</button></form>"
+)
+
+
+def test_redirect_to_a_login_page_is_blocked(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    host.route("/papers/42", redirect("/accounts/login/?next=/papers/42"))
+    host.route("/accounts/login/", html_page("Sign in", LOGIN_FORM))
+
+    result = check(host.url("/papers/42"))
+
+    assert (result.status, result.reason) == (SourceStatus.BLOCKED, Reason.LOGIN_REQUIRED)
+    assert result.final_url == host.url("/accounts/login/?next=/papers/42")
+
+
+def test_meta_refresh_to_a_sign_in_form_is_blocked(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    host.route("/members/report", meta_refresh("/gate"))
+    host.route("/gate", html_page("Members", f"<p>Members only.</p>{LOGIN_FORM}"))
+
+    result = check(host.url("/members/report"))
+
+    assert (result.status, result.reason) == (SourceStatus.BLOCKED, Reason.LOGIN_REQUIRED)
+
+
+def test_page_about_logging_in_reached_without_a_redirect_is_alive(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    guide = f"<p>To log in, type your user name and password.</p>{LOGIN_FORM}"
+    host.route("/help/login", html_page("How to log in", guide))
+
+    result = check(host.url("/help/login"))
+
+    assert (result.status, result.reason) == (SourceStatus.ALIVE, Reason.OK)
+
+
+def test_long_page_with_a_sidebar_login_form_after_a_redirect_is_alive(
+    hosts: HostFactory,
+) -> None:
+    (host,) = hosts(1)
+    thread = f"<p>{' '.join([ARTICLE_TEXT] * 5)}</p><div>{LOGIN_FORM}</div>"
+    host.route("/forum/thread/7", redirect("/forum/thread/7-catalyst-news", 301))
+    host.route("/forum/thread/7-catalyst-news", html_page("Catalyst news", thread))
+
+    result = check(host.url("/forum/thread/7"))
+
+    assert (result.status, result.reason) == (SourceStatus.ALIVE, Reason.OK)
+
+
+# Cookies ------------------------------------------------------------------------------
+
+_SET_COOKIE = ("Set-Cookie", "session=granted; Path=/; HttpOnly")
+
+
+def cookie_wall(request: Request) -> Response:
+    """The page, for a reader holding the cookie; else back to where the cookie is set."""
+    if "session=granted" in request.headers.get("Cookie", ""):
+        body = news_page("The catalyst paper", ARTICLE_TEXT).encode()
+        return Response(200, [("Content-Type", HTML)], body)
+    return Response(302, [("Location", "/start")])
+
+
+@pytest.mark.parametrize("named", [False, True], ids=["address", "name"])
+def test_cookie_set_on_a_redirect_is_sent_on_the_next_hop(hosts: HostFactory, named: bool) -> None:
+    (host,) = hosts(1)
+    host.route("/start", lambda request: Response(302, [("Location", "/page"), _SET_COOKIE]))
+    host.route("/page", cookie_wall)
+    resolver = CountingResolver({"journal.example": host.host})
+    origin = f"http://journal.example:{host.port}" if named else host.base_url
+
+    result = check(f"{origin}/start", resolver)
+
+    assert (result.status, result.reason) == (SourceStatus.ALIVE, Reason.OK)
+    (hop,) = host.hits("/page")
+    assert "session=granted" in hop.headers["Cookie"]
