@@ -10,7 +10,7 @@ import pytest
 from claimcheck.check.client import GuardedConnector
 from claimcheck.check.transport import HEAD_LIMIT, LeanTransport
 from claimcheck.models import Reason, SourceStatus
-from tests.checking import CountingResolver, check, options, run, source
+from tests.checking import CountingResolver, check, options, page_requests, run, source
 from tests.servers import Host, HostFactory, Request, Response, html_document, html_page, status
 
 PAGE = html_document("A page").encode()
@@ -89,7 +89,7 @@ def test_body_cut_short_is_a_connection_failure_never_dead(hosts: HostFactory) -
 
 def _ports(host: Host) -> list[int]:
     """The client port of each request the host received, in arrival order."""
-    return [request.client[1] for request in host.requests]
+    return [request.client[1] for request in page_requests(host)]
 
 
 def test_requests_in_sequence_to_one_origin_share_one_connection(hosts: HostFactory) -> None:
@@ -99,7 +99,7 @@ def test_requests_in_sequence_to_one_origin_share_one_connection(hosts: HostFact
     checked = run([source(host.url(path), key=path) for path in ("/a", "/b", "/c")], per_host=1)
 
     assert [result.status for result in checked.sources] == [SourceStatus.ALIVE] * 3
-    assert len(host.requests) == 3
+    assert len(page_requests(host)) == 3
     assert len(set(_ports(host))) == 1
 
 
