@@ -25,7 +25,7 @@ from claimcheck.check.faults import (
 from claimcheck.check.options import CheckOptions
 from claimcheck.check.proxy import Proxy
 from claimcheck.check.resolver import Resolver
-from claimcheck.check.safety import AddressClass, classify_address, is_ip_literal
+from claimcheck.check.safety import AddressClass, classify_address, is_ip_literal, worst
 from claimcheck.check.transport import HEAD_LIMIT, LeanTransport
 from claimcheck.check.trust import unverified_context, verifying_context
 from claimcheck.check.tunnel import open_tunnel
@@ -103,8 +103,8 @@ class GuardedConnector:
         addresses = [bare] if is_ip_literal(bare) else await self._resolver.resolve(bare, port)
         allowed = [address for address in addresses if self._allowed(address)]
         if not allowed:
-            worst = max((classify_address(a) for a in addresses), key=_severity)
-            raise AddressRefused(f"{bare} resolves to {', '.join(addresses)}", worst)
+            kind = worst([classify_address(a) for a in addresses])
+            raise AddressRefused(f"{bare} resolves to {', '.join(addresses)}", kind)
         return allowed
 
     async def _through(
@@ -134,8 +134,8 @@ class GuardedConnector:
                 return
         refused = [address for address in addresses if not self._allowed(address)]
         if refused:
-            worst = max((classify_address(a) for a in refused), key=_severity)
-            raise AddressRefused(f"{bare} resolves to {', '.join(addresses)}", worst)
+            kind = worst([classify_address(a) for a in refused])
+            raise AddressRefused(f"{bare} resolves to {', '.join(addresses)}", kind)
 
     async def _reach_proxy(self, proxy: Proxy) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
         """A connection to the proxy: private addresses allowed, forbidden ones never."""
@@ -195,10 +195,6 @@ class GuardedConnector:
     def _allowed(self, address: str) -> bool:
         kind = classify_address(address)
         return kind is AddressClass.PUBLIC or (kind is AddressClass.PRIVATE and self._allow_private)
-
-
-def _severity(kind: AddressClass) -> int:
-    return {AddressClass.PUBLIC: 0, AddressClass.PRIVATE: 1, AddressClass.FORBIDDEN: 2}[kind]
 
 
 async def _closing_on_failure(writer: asyncio.StreamWriter, step: Awaitable[None]) -> None:
