@@ -19,8 +19,11 @@ from claimcheck.archive.wayback import (
     WaybackResult,
     WaybackStatus,
     credentials_from_env,
+    wayback_client,
     wayback_datetime,
 )
+from claimcheck.check.options import CheckOptions
+from claimcheck.check.resolver import SystemResolver
 from tests.checking import closed_port
 from tests.wayback_server import (
     AVAILABLE,
@@ -59,10 +62,11 @@ def options(archive: WaybackStandIn | str, **overrides: Any) -> WaybackOptions:
 
 
 def with_wayback(settings: WaybackOptions, action: Callable[[Wayback], Awaitable[T]]) -> T:
-    """Run `action` on a Wayback client over a fresh HTTP client, in a fresh event loop."""
+    """Run `action` on a Wayback client over a fresh guarded client, in a fresh event loop."""
 
     async def run() -> T:
-        async with httpx.AsyncClient(trust_env=False) as client:
+        guarded = CheckOptions(allow_private=True, probe_hosts=())
+        async with wayback_client(guarded, SystemResolver()) as client:
             return await action(Wayback(client, settings))
 
     return asyncio.run(run())

@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import httpx
-
 from claimcheck.archive.index import ArchiveIndex, CaptureRow
 from claimcheck.archive.recall import with_archive
 from claimcheck.archive.store import ARCHIVE_FOLDER
@@ -22,10 +20,11 @@ from claimcheck.archive.wayback import (
     WaybackResult,
     WaybackStatus,
     credentials_from_env,
+    wayback_client,
 )
 from claimcheck.archive.writeback import WriteBackPlan, write_back
 from claimcheck.check.cache import ResultCache
-from claimcheck.check.resolver import Resolver
+from claimcheck.check.resolver import Resolver, RunResolver, SystemResolver
 from claimcheck.config import Settings
 from claimcheck.errors import InputError
 from claimcheck.identifiers import unfetchable
@@ -101,7 +100,7 @@ def save(
         captures: dict[str, WaybackResult] = {}
         if wayback is not None:
             lookups, captures = asyncio.run(
-                _ask_wayback(checked.sources, bibliography, wayback, settings)
+                _ask_wayback(checked.sources, bibliography, wayback, settings, resolver)
             )
             _remember(archive.index, lookups, captures)
         found = with_archive(checked.sources, archive.index)
@@ -117,12 +116,19 @@ async def _ask_wayback(
     bibliography: Bibliography,
     request: WaybackRequest,
     settings: Settings,
+    resolver: Resolver | None,
 ) -> tuple[dict[str, WaybackResult], dict[str, WaybackResult]]:
-    headers = {"User-Agent": settings.check_options().user_agent}
-    options = request.options
-    timeout = httpx.Timeout(options.timeout)
-    async with httpx.AsyncClient(trust_env=False, headers=headers, timeout=timeout) as client:
-        service = Wayback(client, options)
+    """Ask the archive about every source, connecting as the link check does (guarded)."""
+    check = settings.check_options()
+    lookups = RunResolver(
+        resolver or SystemResolver(),
+        in_flight=check.dns_in_flight,
+        timeout=check.dns_timeout,
+        attempts=check.dns_attempts,
+        backoff=check.backoff,
+    )
+    async with wayback_client(check, lookups) as client:
+        service = Wayback(client, request.options)
         # A URL that is invalid or of another scheme is not asked about: no archive has it.
         asked = [source for source in sources if unfetchable(source.url) is None]
         urls = [source.url for source in asked]

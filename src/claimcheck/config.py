@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from claimcheck import rules
+from claimcheck.archive.wayback import check_archive_url
 from claimcheck.check.options import DEFAULT_PROBE_HOSTS, DEFAULT_USER_AGENT, CheckOptions
 from claimcheck.check.proxy import PROXY_FORM, ProxyConfigError, parse_proxy, proxy_routes
 from claimcheck.check.trust import check_bundle
@@ -138,6 +139,11 @@ class Settings(BaseModel):
         if value is not None:
             parse_proxy(value, "proxy")
         return value
+
+    @field_validator("wayback_url")
+    @classmethod
+    def _archive_url(cls, value: str) -> str:
+        return check_archive_url(value)
 
     @field_validator("ca_bundle")
     @classmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import re
 from collections.abc import Callable, Mapping
@@ -13,7 +14,12 @@ from typing import Any, Literal, TypeVar
 
 import httpx
 
+from claimcheck.check.client import guarded_transport
+from claimcheck.check.faults import AddressRefused
 from claimcheck.check.fetch import retry_after_seconds
+from claimcheck.check.options import CheckOptions
+from claimcheck.check.resolver import Resolver
+from claimcheck.check.safety import AddressClass, classify_address, is_ip_literal
 from claimcheck.models import Memento
 
 _R = TypeVar("_R")
@@ -27,6 +33,9 @@ _SUCCESSFUL = "statuscode:[23].."
 _RETRIED_ERRORS = (httpx.NetworkError, httpx.RemoteProtocolError)
 # SPN2 refusals about the service's limits, not about the page.
 _SERVICE_LIMITS = frozenset({"error:user-session-limit", "error:too-many-daily-captures"})
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_MAX_REDIRECTS = 5
+_ANSWER_CAP = 8 * 1024 * 1024  # bytes of one JSON answer, decompressed
 
 
 class WaybackStatus(StrEnum):
@@ -64,6 +73,38 @@ class WaybackOptions:
     poll_timeout: float = 300.0
     lookups_at_once: int = 4
     captures_at_once: int = 1
+
+
+def wayback_client(check: CheckOptions, resolver: Resolver) -> httpx.AsyncClient:
+    """The archive's HTTP client: it connects as the link check does, and follows no redirect.
+
+    Every connection goes through the link check's guarded connector (each resolved address
+    checked when connecting, so private addresses only with --allow-private and metadata
+    ones never) and the configured proxies. Redirects are followed by ``Wayback`` itself, one
+    hop at a time, each hop a new guarded request.
+    """
+    return httpx.AsyncClient(
+        transport=guarded_transport(check, resolver),
+        headers={"User-Agent": check.user_agent},
+        follow_redirects=False,
+        trust_env=False,
+    )
+
+
+def check_archive_url(url: str) -> str:
+    """``url`` if it can be an archive's base URL; ValueError if it is no http(s) URL with a
+    host, or names an address claimcheck never connects to."""
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as error:
+        raise ValueError(f"{url!r} is not a URL: {error}") from None
+    if parsed.scheme not in {"http", "https"} or not parsed.host:
+        raise ValueError(f"{url!r} is not an http(s) URL with a host")
+    if is_ip_literal(parsed.host) and classify_address(parsed.host) is AddressClass.FORBIDDEN:
+        raise ValueError(
+            f"{url!r} is a link-local, metadata or reserved address, never connected to"
+        )
+    return url
 
 
 def credentials_from_env(environ: Mapping[str, str]) -> tuple[str, str] | None:
@@ -222,10 +263,10 @@ class Wayback:
         spn: bool = False,
     ) -> Any:
         """The JSON of the first answer worth reading; raises _Failed for everything else."""
-        response = await self._answer(method, self._base + path, params, data, spn)
+        content = await self._answer(method, self._base + path, params, data, spn)
         try:
-            return response.json()
-        except ValueError as error:
+            return json.loads(content)
+        except (ValueError, RecursionError) as error:
             raise _Failed(WaybackStatus.ERROR, f"malformed JSON from {path}: {error}") from None
 
     async def _answer(
@@ -235,28 +276,21 @@ class Wayback:
         params: Mapping[str, str] | None,
         data: Mapping[str, str] | None,
         spn: bool,
-    ) -> httpx.Response:
-        """A 2xx answer, after retrying 429, 5xx and dropped connections and honouring pauses."""
-        headers = {"Accept": "application/json", **(self._authorization() if spn else {})}
+    ) -> bytes:
+        """A 2xx answer's body, after retrying 429, 5xx and dropped connections and honouring
+        pauses; each try ends within the timeout, redirects included."""
         attempt = 0
         while True:
             await self._wait_for_the_service()
             try:
-                response = await self._client.request(
-                    method,
-                    url,
-                    params=params,
-                    data=data,
-                    headers=headers,
-                    timeout=self._options.timeout,
-                    follow_redirects=True,
-                )
-            except httpx.TimeoutException:
+                async with asyncio.timeout(self._options.timeout):
+                    response, content = await self._exchange(method, url, params, data, spn)
+            except (TimeoutError, httpx.TimeoutException):
                 raise _Failed(
                     WaybackStatus.TIMEOUT,
                     f"no answer from {url} within {self._options.timeout:g} s",
                 ) from None
-            except (httpx.TransportError, httpx.InvalidURL) as error:
+            except (httpx.TransportError, httpx.InvalidURL, httpx.DecodingError) as error:
                 if isinstance(error, _RETRIED_ERRORS) and attempt < self._options.retries:
                     attempt += 1
                     await asyncio.sleep(self._backoff(attempt))
@@ -265,9 +299,89 @@ class Wayback:
                     WaybackStatus.ERROR, f"cannot reach {url}: {str(error) or type(error).__name__}"
                 ) from None
             if response.is_success:
-                return response
+                return content
             await self._before_retrying(response, attempt, spn)
             attempt += 1
+
+    async def _exchange(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, str] | None,
+        data: Mapping[str, str] | None,
+        spn: bool,
+    ) -> tuple[httpx.Response, bytes]:
+        """The answer at the end of the redirects, and its body if it is a success.
+
+        Each hop is a request of its own through the guarded client. The form and the
+        credentials go only to the archive's own origin: a redirect elsewhere is followed
+        without them (a GET), or not at all (a POST that would keep its form).
+        """
+        request = self._request(method, url, params, data, spn)
+        for _hop in range(_MAX_REDIRECTS + 1):
+            try:
+                response = await self._client.send(request, stream=True)
+            except AddressRefused as refused:
+                raise _Failed(WaybackStatus.ERROR, _refusal_of(request.url, refused)) from None
+            try:
+                if response.status_code in _REDIRECTS and "location" in response.headers:
+                    request = self._redirected(request, response, data, spn)
+                    continue
+                content = await _capped_body(response) if response.is_success else b""
+                return response, content
+            finally:
+                await response.aclose()
+        raise _Failed(WaybackStatus.ERROR, f"{url} redirected more than {_MAX_REDIRECTS} times")
+
+    def _request(
+        self,
+        method: str,
+        url: str | httpx.URL,
+        params: Mapping[str, str] | None,
+        data: Mapping[str, str] | None,
+        spn: bool,
+    ) -> httpx.Request:
+        """A request to ``url``, with the credentials only if it goes to the archive's origin."""
+        headers = {"Accept": "application/json"}
+        if spn and _origin(httpx.URL(url)) == _origin(httpx.URL(self._base)):
+            headers |= self._authorization()
+        return self._client.build_request(
+            method,
+            url,
+            params=params,
+            data=data,
+            headers=headers,
+            timeout=self._options.timeout,
+        )
+
+    def _redirected(
+        self,
+        request: httpx.Request,
+        response: httpx.Response,
+        data: Mapping[str, str] | None,
+        spn: bool,
+    ) -> httpx.Request:
+        """The next hop's request: as browsers do, 301, 302 and 303 turn a POST into a GET."""
+        location = response.headers["location"]
+        try:
+            target = request.url.join(location)
+        except httpx.InvalidURL:
+            target = None
+        if target is None or target.scheme not in {"http", "https"} or not target.host:
+            raise _Failed(
+                WaybackStatus.ERROR,
+                f"the archive redirected {request.url} to {location!r}, not an http(s) address",
+            )
+        method = request.method
+        if method == "POST" and response.status_code in {301, 302, 303}:
+            method, data = "GET", None
+        if method == "POST" and _origin(target) != _origin(httpx.URL(self._base)):
+            raise _Failed(
+                WaybackStatus.ERROR,
+                f"the archive redirected the capture request to another origin ({target}); "
+                "its form and credentials are not sent there",
+            )
+        return self._request(method, target, None, data if method == "POST" else None, spn)
 
     async def _before_retrying(self, response: httpx.Response, attempt: int, spn: bool) -> None:
         """Wait before asking again after a failed answer, or raise _Failed if that is pointless."""
@@ -329,6 +443,34 @@ class Wayback:
 
 
 # Answers --------------------------------------------------------------------------------------
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    """Scheme, host and port: where credentials may go."""
+    default = {"http": 80, "https": 443}.get(url.scheme)
+    return url.scheme, url.host, url.port or default
+
+
+def _refusal_of(url: httpx.URL, refused: AddressRefused) -> str:
+    """Why the guard refused to connect to ``url``, in words for the report."""
+    if refused.kind is AddressClass.FORBIDDEN:
+        return f"never connecting to {url}: {refused} (a link-local, metadata or reserved address)"
+    return f"not connecting to {url}: {refused} (a private address; --allow-private allows it)"
+
+
+async def _capped_body(response: httpx.Response) -> bytes:
+    """The body of an answer, up to the cap past which it is no answer of the archive's."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > _ANSWER_CAP:
+            raise _Failed(
+                WaybackStatus.ERROR,
+                f"the archive's answer is larger than {_ANSWER_CAP // (1024 * 1024)} MiB",
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _parsed(source: str, parse: Callable[[Any], _R], answer: Any) -> _R:

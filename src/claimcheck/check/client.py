@@ -274,16 +274,27 @@ class CheckerClient(httpx.AsyncClient):
         self._run_cookies = _Cookies(cookies)
 
 
-def make_client(
+def guarded_transport(
     options: CheckOptions, resolver: Resolver, *, verify: bool = True
-) -> httpx.AsyncClient:
-    """The client every request of a run goes through (one more, unverified, for TLS retries)."""
+) -> httpx.AsyncBaseTransport:
+    """The one way claimcheck connects anywhere: through the guard, and the proxies if set.
+
+    The link check, the DOI look-ups and the Wayback client all send their requests through
+    such a transport; the network probe uses the same GuardedConnector.
+    """
     connector = GuardedConnector(options, resolver, verify=verify)
     transport: httpx.AsyncBaseTransport = LeanTransport(connector, idle_per_origin=options.per_host)
     if options.proxies.http is not None:
         transport = _ProxyCredentials(transport, connector)
+    return transport
+
+
+def make_client(
+    options: CheckOptions, resolver: Resolver, *, verify: bool = True
+) -> httpx.AsyncClient:
+    """The client every request of a run goes through (one more, unverified, for TLS retries)."""
     return CheckerClient(
-        transport=transport,
+        transport=guarded_transport(options, resolver, verify=verify),
         timeout=httpx.Timeout(
             connect=options.connect_timeout,
             read=options.read_timeout,
