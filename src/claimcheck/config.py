@@ -230,7 +230,8 @@ def load_settings(
     except ValidationError as error:
         first = error.errors()[0]
         name = str(first["loc"][0]) if first["loc"] else ""
-        where = _where(origin, name) if origin and name not in (flags or {}) else None
+        given = {flag for flag, value in (flags or {}).items() if value is not None}
+        where = _where(origin, name) if origin and name not in given else None
         raise ConfigError(
             f"setting {name!r}: {first['msg']}",
             where,

@@ -319,8 +319,9 @@ def _saved_table(saved: Saved) -> Table:
             ", ".join(source.keys),
             source.status.value,
             _snapshot(source),
-            _wayback(saved.captures.get(source.url) or saved.lookups.get(source.url)),
-            source.url,
+            # Text, not markup: a URL or an archive's words may hold [brackets] (IPv6 hosts).
+            Text(_wayback(saved.captures.get(source.url) or saved.lookups.get(source.url))),
+            Text(source.url),
         )
     return table
 
