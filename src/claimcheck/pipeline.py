@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Protocol, TypeGuard
 from urllib.parse import urlsplit
@@ -17,6 +18,7 @@ from claimcheck.archive.warc import Exchange
 from claimcheck.check.cache import CHECK_FIELDS, RECORDED, ResultCache
 from claimcheck.check.classify import Verdict, classify
 from claimcheck.check.client import Resolver, SystemResolver, make_client
+from claimcheck.check.descriptors import descriptor_budget
 from claimcheck.check.doi import check_doi
 from claimcheck.check.fetch import CONNECTIVITY, Answer, Fetcher, Outcome
 from claimcheck.check.network import network_is_up
@@ -126,6 +128,8 @@ async def check_sources(
     # that memory does not grow with the pages of a large run.
     unreached: set[int] = set()
     if pending:
+        by_host = _by_host(pending, sources)
+        options = _within_descriptors(options, min(len(pending), len(by_host) * options.per_host))
         async with (
             make_client(options, resolver) as client,
             make_client(options, resolver, verify=False) as insecure,
@@ -146,7 +150,7 @@ async def check_sources(
                 if listener:
                     listener.finished(done[index])
 
-            queue = iter(_interleaved(pending, sources))
+            queue = iter(_interleaved(by_host))
 
             async def worker() -> None:
                 for index in queue:
@@ -294,11 +298,35 @@ def _with_streak(source: Source, cache: ResultCache) -> Source:
     )
 
 
-def _interleaved(indices: list[int], sources: Sequence[Source]) -> list[int]:
-    """The indices reordered so that hosts take turns, keeping each host's own order."""
+def _within_descriptors(options: CheckOptions, useful: int) -> CheckOptions:
+    """The options with no more requests at once than the open-file limit allows.
+
+    A warning says so only when the limit slows this run: when fewer requests fit than the
+    ``useful`` number the run could have in flight at once.
+    """
+    budget = descriptor_budget(options.concurrency)
+    if budget.requests >= options.concurrency:
+        return options
+    if budget.requests < useful:
+        logging.getLogger(__name__).warning(
+            "at most %d requests at once, not %d: the open-file limit is %s (ulimit -n)",
+            budget.requests,
+            min(options.concurrency, useful),
+            budget.soft_limit,
+        )
+    return replace(options, concurrency=budget.requests)
+
+
+def _by_host(indices: list[int], sources: Sequence[Source]) -> dict[str, list[int]]:
+    """The indices grouped by their URL's host, in order."""
     by_host: dict[str, list[int]] = {}
     for index in indices:
         by_host.setdefault(_host(sources[index].url), []).append(index)
+    return by_host
+
+
+def _interleaved(by_host: dict[str, list[int]]) -> list[int]:
+    """The indices reordered so that hosts take turns, keeping each host's own order."""
     rounds = itertools.zip_longest(*by_host.values())
     return [index for turn in rounds for index in turn if index is not None]
 
