@@ -20,6 +20,7 @@ FORBIDDEN = {
     "load": {"lint", "verify", "report", "cli", "config"},
     "identifiers": {"load", "lint", "verify", "report", "cli", "config"},
     "charsets": {"load", "lint", "check", "archive", *UPPER},
+    "spool": {"load", "lint", "check", "archive", *UPPER},
     "lint": {"verify", "report", "cli", "config"},
     "verify": {"report", "cli"},
     "report": {"cli", "verify", "load", "lint"},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import logging
 import re
@@ -139,14 +140,15 @@ async def check_sources(
             async def one(index: int) -> None:
                 source = sources[index]
                 outcome, verdict = await _check(fetcher, source)
-                if _connectivity(outcome):
-                    unreached.add(index)
-                done[index] = _result(source, outcome, verdict)
-                answer = outcome.answer
-                if archive is not None and source.kind == "url" and _archivable(answer):
-                    exchange = _exchange(answer, done[index].checked_at or outcome.started_at)
-                    snapshot = await archive.keep(source.url, exchange)
-                    done[index] = done[index].model_copy(update={"snapshot": snapshot})
+                with _body_of(outcome.answer):
+                    if _connectivity(outcome):
+                        unreached.add(index)
+                    done[index] = _result(source, outcome, verdict)
+                    answer = outcome.answer
+                    if archive is not None and source.kind == "url" and _archivable(answer):
+                        exchange = _exchange(answer, done[index].checked_at or outcome.started_at)
+                        snapshot = await archive.keep(source.url, exchange)
+                        done[index] = done[index].model_copy(update={"snapshot": snapshot})
                 if listener:
                     listener.finished(done[index])
 
@@ -262,6 +264,13 @@ def _exchange(answer: Answer, captured_at: datetime) -> Exchange:
         body=answer.body or b"",
         truncated=answer.truncated,
     )
+
+
+def _body_of(answer: Answer | None) -> contextlib.AbstractContextManager[object]:
+    """Closes the answer's body (its temporary file, if any) once the source is done with."""
+    if answer is None or answer.body is None:
+        return contextlib.nullcontext()
+    return answer.body
 
 
 def _pairs(headers: httpx.Headers) -> list[tuple[str, str]]:

@@ -22,11 +22,15 @@ from claimcheck.archive.warc import (
 )
 from claimcheck.archive.warc import payload_digest as digest_of
 from claimcheck.models import Snapshot
+from claimcheck.spool import SPOOL_THRESHOLD, as_spool
 
 ARCHIVE_FOLDER = "archive"
 # Captures written but not yet in the index are committed in batches of this size; a run
 # killed in between loses at most these, never the consistency of what was committed.
 _BATCH = 32
+# Bodies past the spool threshold (up to the 10 MiB cap) are archived this many at a time:
+# each is read whole for its text, so memory holds no more than these few at once.
+_LARGE_AT_ONCE = 2
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,7 @@ class LocalArchive:
         self.index = index
         self._appender: WarcAppender | None = None
         self._in_flight: dict[str, asyncio.Event] = {}
+        self._large = asyncio.Semaphore(_LARGE_AT_ONCE)
         self._staged = _Staged()
         folder.mkdir(parents=True, exist_ok=True)
         self.repair = repair(folder, index)
@@ -75,9 +80,16 @@ class LocalArchive:
         """Archive one capture of ``cited_url``: its records, index rows and text.
 
         Text extraction and record building run in a worker thread. Captures of one payload
-        take turns, so that the first stores it and the others become revisits of it.
+        take turns, so that the first stores it and the others become revisits of it. Large
+        bodies take turns too, a few at a time.
         """
-        digest = digest_of(exchange.body)
+        if as_spool(exchange.body).size <= SPOOL_THRESHOLD:
+            return await self._keep(cited_url, exchange, digest_of(exchange.body))
+        async with self._large:
+            digest = await asyncio.to_thread(digest_of, exchange.body)
+            return await self._keep(cited_url, exchange, digest)
+
+    async def _keep(self, cited_url: str, exchange: Exchange, digest: str) -> Snapshot:
         while digest in self._in_flight:
             await self._in_flight[digest].wait()
         stored = self._stored_as(digest)
@@ -110,7 +122,7 @@ class LocalArchive:
                     place=written.response,
                     target=exchange.target,
                     captured_at=exchange.captured_at,
-                    size=len(exchange.body),
+                    size=as_spool(exchange.body).size,
                     text_kind=extracted.kind.value,
                     charset=extracted.charset,
                     problem=extracted.problem,
@@ -187,7 +199,8 @@ class LocalArchive:
 def _prepare(exchange: Exchange) -> tuple[Records, ExtractedText]:
     """A new payload's records and text: the CPU-heavy part of keeping a capture."""
     content_type = _header(exchange.headers, "content-type")
-    return capture_records(exchange, revisit_of=None), extract_text(exchange.body, content_type)
+    text = extract_text(as_spool(exchange.body).read(), content_type)
+    return capture_records(exchange, revisit_of=None), text
 
 
 def repair(folder: Path, index: ArchiveIndex) -> Repair:
