@@ -7,6 +7,7 @@ import hashlib
 import io
 import os
 import secrets
+import uuid
 import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -65,6 +66,10 @@ def payload_digest(body: bytes | Spool) -> str:
     sha1 = hashlib.sha1()
     for piece in as_spool(body).chunks():
         sha1.update(piece)
+    return _digest(sha1)
+
+
+def _digest(sha1: Any) -> str:
     return "sha1:" + base64.b32encode(sha1.digest()).decode("ascii")
 
 
@@ -90,7 +95,98 @@ def capture_records(
     ``revisit_of`` names the stored capture (its URL and time) whose payload is identical;
     ``digest`` is the payload's digest when the caller has it already. Pure work on bytes,
     so that it can run beside the event loop.
+
+    The records are written here, byte for byte as warcio writes them, at a tenth of its
+    cost; warcio writes them itself when a header needs its percent-encoding (not ASCII).
     """
+    body = as_spool(exchange.body)
+    digest = digest or payload_digest(body)
+    response_head = _http_block(
+        f"{exchange.http_version} {exchange.status} {exchange.reason}".strip(),
+        _stored_headers(exchange.headers, body.size),
+    )
+    request_head = _http_block(_request_line(exchange), exchange.request_headers)
+    if response_head is None or request_head is None:
+        return _warcio_records(exchange, revisit_of=revisit_of, digest=digest)
+    date = _warc_date(exchange.captured_at)
+    record_id = _record_id()
+    if revisit_of is None:
+        fields = [("WARC-Date", date), ("WARC-Payload-Digest", digest)]
+        if exchange.truncated:
+            fields.append(("WARC-Truncated", "length"))
+        fields += [
+            ("WARC-Type", "response"),
+            ("WARC-Record-ID", record_id),
+            ("WARC-Target-URI", exchange.target),
+        ]
+        response = _record(fields, "response", response_head, body)
+    else:
+        fields = [
+            ("WARC-Type", "revisit"),
+            ("WARC-Record-ID", record_id),
+            ("WARC-Target-URI", exchange.target),
+            ("WARC-Date", date),
+            ("WARC-Profile", WARCWriter.REVISIT_PROFILE),
+            ("WARC-Refers-To-Target-URI", revisit_of[0]),
+            ("WARC-Refers-To-Date", _warc_date(revisit_of[1])),
+            ("WARC-Payload-Digest", digest),
+        ]
+        response = _record(fields, "response", response_head, None)
+    request_fields = [
+        ("WARC-Date", date),
+        ("WARC-Concurrent-To", record_id),
+        ("WARC-Type", "request"),
+        ("WARC-Record-ID", _record_id()),
+        ("WARC-Target-URI", exchange.target),
+        ("WARC-Payload-Digest", _EMPTY_DIGEST),
+    ]
+    return Records(response, _record(request_fields, "request", request_head, None), record_id)
+
+
+_EMPTY_DIGEST = _digest(hashlib.sha1())
+
+
+def _record_id() -> str:
+    return f"<urn:uuid:{uuid.uuid4()}>"
+
+
+def _http_block(first_line: str, headers: Sequence[tuple[str, str]]) -> bytes | None:
+    """An HTTP head as warcio stores it; None when it is not ASCII (warcio encodes those)."""
+    text = first_line + "\r\n" + "".join(f"{name}: {value}\r\n" for name, value in headers)
+    try:
+        return text.encode("ascii") + b"\r\n"
+    except UnicodeEncodeError:
+        return None
+
+
+def _record(fields: list[tuple[str, str]], kind: str, head: bytes, payload: Spool | None) -> bytes:
+    """One WARC record of an HTTP message, as a gzip member: ``fields``, then the digest of
+    the block and its type and length, then the block (``head`` and ``payload``)."""
+    sha1 = hashlib.sha1(head)
+    for piece in payload.chunks() if payload is not None else ():
+        sha1.update(piece)
+    length = len(head) + (payload.size if payload is not None else 0)
+    fields = [
+        *fields,
+        ("WARC-Block-Digest", _digest(sha1)),
+        ("Content-Type", f"application/http; msgtype={kind}"),
+        ("Content-Length", str(length)),
+    ]
+    out = _Compressing()
+    out.write(
+        ("WARC/1.0\r\n" + "".join(f"{n}: {v}\r\n" for n, v in fields) + "\r\n").encode("utf-8")
+    )
+    out.write(head)
+    for piece in payload.chunks() if payload is not None else ():
+        out.write(piece)
+    out.write(b"\r\n\r\n")
+    return out.finish()
+
+
+def _warcio_records(
+    exchange: Exchange, *, revisit_of: tuple[str, datetime] | None, digest: str
+) -> Records:
+    """The records of ``capture_records``, written by warcio."""
     writer = WARCWriter(None, gzip=False)
     date = _warc_date(exchange.captured_at)
     body = as_spool(exchange.body)
@@ -99,7 +195,6 @@ def capture_records(
         _stored_headers(exchange.headers, body.size),
         protocol=exchange.http_version,
     )
-    digest = digest or payload_digest(body)
     if revisit_of is None:
         extra = {"WARC-Date": date, "WARC-Payload-Digest": digest}
         if exchange.truncated:
@@ -246,14 +341,15 @@ def _stored_headers(headers: Sequence[tuple[str, str]], size: int) -> list[tuple
 
 
 def _request_headers(exchange: Exchange) -> StatusAndHeaders:
+    return StatusAndHeaders(
+        _request_line(exchange), list(exchange.request_headers), protocol="", is_http_request=True
+    )
+
+
+def _request_line(exchange: Exchange) -> str:
     parts = urlsplit(exchange.target)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    return StatusAndHeaders(
-        f"GET {path} {exchange.http_version}",
-        list(exchange.request_headers),
-        protocol="",
-        is_http_request=True,
-    )
+    return f"GET {path} {exchange.http_version}"
 
 
 @dataclass(frozen=True)
