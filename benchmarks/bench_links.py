@@ -1,32 +1,49 @@
-"""Benchmark: check N URLs served slowly on H loopback hosts; print time, CPU and memory figures."""
+"""Benchmark: the whole `claimcheck verify` process, at its defaults, on N URLs of H slow hosts.
+
+A project (references.bib with N @online entries on H loopback hosts, a minimal claims.yaml)
+is written to a temporary folder, and `python -m claimcheck verify --allow-private` runs there
+twice as a child process: cold (every URL fetched and archived) and warm (from the cache).
+Each run's wall time, CPU time (user + sys) and peak RSS are the child's own (os.wait4).
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import math
-import resource
+import os
+import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from claimcheck.check.cache import SqliteCache
 from claimcheck.check.options import CheckOptions
-from claimcheck.models import Source, SourceStatus
-from claimcheck.pipeline import run_checks
 
 SERVER = Path(__file__).with_name("loopback_server.py")
-WALL_RATIO_TARGET = 1.3
+WALL_RATIO_TARGET = 1.2
 RSS_TARGET_MB = 150.0
 CPU_PER_URL_TARGET_MS = 1.0
-CACHE_SECONDS_PER_URL = 1.0 / 2000
+WARM_TARGET_SECONDS = 1.0
+# Loopback addresses are private: claimcheck skips them unless told to check them. The flag
+# changes what is checked, not how fast; every setting that does is left at its default.
+COMMAND = [sys.executable, "-m", "claimcheck", "verify", "--allow-private"]
+CLAIMS = "version: 1\nclaims: []\n"
+ENTRY = """@online{{s{i},
+  author  = {{{{Benchmark}}}},
+  title   = {{Benchmark page {i}}},
+  date    = {{2024}},
+  url     = {{http://{host}:{port}/page/{i}}},
+  urldate = {{2025-01-01}},
+}}
+"""
+_SUMMARY = re.compile(r"; sources: ([^\n]*)")
+_COUNT = re.compile(r"(\d+) ([a-z]+)")
 
 
 @dataclass(frozen=True)
@@ -67,12 +84,14 @@ class Servers:
     ) -> None:
         process = self._child()
         assert process.stdin is not None
+        assert process.stdout is not None
         process.stdin.close()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        process.stdout.close()
 
     def stats(self) -> ServerStats:
         """What the servers saw since the last call."""
@@ -101,146 +120,133 @@ class Servers:
 
 @dataclass(frozen=True)
 class Run:
-    """One call of run_checks: wall and CPU seconds, and counts of its results (not kept)."""
+    """One `claimcheck verify` process: its exit code, wall and CPU seconds, peak RSS, output."""
 
+    exit_code: int
     wall: float
     cpu: float
-    alive: int
-    alive_from_cache: int
-    problems: str
+    peak_mb: float
+    statuses: dict[str, int]
+    stderr: str
+    server: ServerStats
 
 
-def make_sources(urls: int, hosts: Sequence[tuple[str, int]]) -> list[Source]:
-    """``urls`` URL sources with distinct paths, round-robin over ``hosts``."""
-    sources = []
+def write_project(folder: Path, urls: int, hosts: list[tuple[str, int]]) -> None:
+    """references.bib citing ``urls`` distinct pages round-robin over ``hosts``; claims.yaml."""
+    entries = []
     for i in range(urls):
         host, port = hosts[i % len(hosts)]
-        key = f"s{i}"
-        sources.append(
-            Source(key=key, keys=(key,), kind="url", url=f"http://{host}:{port}/page/{i}")
-        )
-    return sources
+        entries.append(ENTRY.format(i=i, host=host, port=port))
+    (folder / "references.bib").write_text("\n".join(entries), encoding="utf-8")
+    (folder / "claims.yaml").write_text(CLAIMS, encoding="utf-8")
 
 
-def timed(sources: Sequence[Source], options: CheckOptions, cache: SqliteCache | None) -> Run:
-    """Run the checks once, timing wall clock and this process's CPU."""
-    wall, cpu = time.perf_counter(), time.process_time()
-    results = run_checks(sources, options, cache=cache).sources
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    alive = [result for result in results if result.status is SourceStatus.ALIVE]
-    reasons = Counter(
-        f"{result.status}/{result.reason}"
-        for result in results
-        if result.status is not SourceStatus.ALIVE
-    )
+def verify(folder: Path, servers: Servers, time_limit: float) -> Run:
+    """Run `claimcheck verify` in ``folder`` once; measure it as the kernel accounted it."""
+    with (
+        (folder / "stdout.txt").open("w+b") as stdout,
+        (folder / "stderr.txt").open("w+b") as stderr,
+    ):
+        started = time.perf_counter()
+        process = subprocess.Popen(COMMAND, cwd=folder, stdout=stdout, stderr=stderr)
+        killer = threading.Timer(time_limit, process.kill)
+        killer.start()
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        finally:
+            killer.cancel()
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        stdout.seek(0)
+        stderr.seek(0)
+        output = stdout.read().decode("utf-8", "replace")
+        errors = stderr.read().decode("utf-8", "replace")
+    summary = _SUMMARY.search(output)
+    statuses = {name: int(count) for count, name in _COUNT.findall(summary[1] if summary else "")}
     return Run(
-        wall,
-        cpu,
-        alive=len(alive),
-        alive_from_cache=sum(result.from_cache for result in alive),
-        problems=", ".join(f"{reason} x{count}" for reason, count in reasons.most_common(3)),
+        exit_code=process.returncode,
+        wall=wall,
+        cpu=usage.ru_utime + usage.ru_stime,
+        peak_mb=usage.ru_maxrss / 1024,
+        statuses=statuses,
+        stderr=errors.strip(),
+        server=servers.stats(),
     )
 
 
-@dataclass(frozen=True)
-class Figures:
-    """The best network run, the cache runs, and what the servers saw of each phase."""
-
-    best: Run
-    network: ServerStats
-    cold: tuple[Run, ServerStats] | None
-    warm: tuple[Run, ServerStats] | None
-
-
-def measure(args: argparse.Namespace) -> Figures:
-    """Start the servers, run the checks, and stop the servers."""
-    options = CheckOptions(
-        allow_private=True,
-        per_host=args.per_host,
-        concurrency=args.concurrency,
-        probe_hosts=(),
-    )
-    with Servers(args.hosts, args.latency_ms, args.time_limit) as servers:
-        sources = make_sources(args.urls, servers.hosts)
-        runs = [timed(sources, options, None) for _ in range(args.rounds)]
-        best = min(runs, key=lambda run: run.wall)
-        network = servers.stats()
-        if args.no_cache_phase:
-            return Figures(best, network, None, None)
-        with (
-            tempfile.TemporaryDirectory() as folder,
-            SqliteCache(Path(folder) / "cache.sqlite3") as cache,
-        ):
-            cold = timed(sources, options, cache), servers.stats()
-            warm = timed(sources, options, cache), servers.stats()
-        return Figures(best, network, cold, warm)
+def measure(args: argparse.Namespace) -> tuple[Run, Run]:
+    """Start the servers, run verify cold then warm in a fresh project, stop the servers."""
+    with (
+        Servers(args.hosts, args.latency_ms, args.time_limit) as servers,
+        tempfile.TemporaryDirectory(prefix="bench-links-") as name,
+    ):
+        folder = Path(name)
+        write_project(folder, args.urls, servers.hosts)
+        cold = verify(folder, servers, args.time_limit)
+        warm = verify(folder, servers, args.time_limit)
+    return cold, warm
 
 
-def report(args: argparse.Namespace, figures: Figures) -> list[str]:
+def report(args: argparse.Namespace, cold: Run, warm: Run) -> list[str]:
     """Print every figure; return the names of the targets missed."""
-    n, best = args.urls, figures.best
+    n, per_host = args.urls, CheckOptions().per_host
     latency = args.latency_ms / 1000
-    bound = math.ceil(n / (args.hosts * args.per_host)) * latency
-    floor = math.ceil(n / min(args.hosts * args.per_host, args.concurrency)) * latency
-    cpu_ms = best.cpu / n * 1000
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    not_alive = n - best.alive
-    stats = [figures.network] + [phase[1] for phase in (figures.cold, figures.warm) if phase]
-    in_flight = max(stat.max_in_flight for stat in stats)
+    bound = math.ceil(n / (args.hosts * per_host)) * latency
+    ratio = cold.wall / bound if bound else 0.0
+    cpu_ms = cold.cpu / n * 1000
+    print(f"command          {' '.join(['python', *COMMAND[1:]])} (every setting at its default;")
+    print("                 --allow-private only lets it reach the loopback servers)")
     print(
         f"urls             {n:,} on {args.hosts} hosts, latency {args.latency_ms:g} ms, "
-        f"per host {args.per_host}, concurrency {args.concurrency}"
+        f"per-host limit {per_host} (the default)"
     )
-    if bound:
-        ratio = best.wall / bound
+    for label, run in (("cold run", cold), ("warm run", warm)):
+        statuses = ", ".join(f"{count:,} {name}" for name, count in run.statuses.items())
         print(
-            f"wall time        {best.wall:.2f} s (bound {bound:.2f} s, ratio {ratio:.2f}; "
-            f"target <= {WALL_RATIO_TARGET} on the default run; best of {args.rounds})"
+            f"{label:<16} {run.wall:.2f} s wall, {run.cpu:.2f} s CPU, {run.peak_mb:.0f} MB peak "
+            f"RSS, exit {run.exit_code}, sources: {statuses or 'none reported'}"
         )
-    else:
-        ratio = 0.0
-        print(f"wall time        {best.wall:.2f} s (no bound at latency 0; best of {args.rounds})")
-    print(f"floor            {floor:.2f} s at concurrency K (ceil(N / min(H * c, K)) * L)")
-    print(f"urls/second      {n / best.wall:,.0f}")
+        print(
+            f"{'':<16} server saw {run.server.requests:,} requests on "
+            f"{run.server.connections:,} connections, at most {run.server.max_in_flight} "
+            "in flight at one host"
+        )
+        if run.stderr:
+            print(f"{'':<16} stderr: {run.stderr[:500]}")
+    if bound:
+        print(
+            f"polite bound     {bound:.2f} s = ceil(N / (H * c)) * L; cold wall / bound "
+            f"{ratio:.2f} (target <= {WALL_RATIO_TARGET} on the default run)"
+        )
+    print(f"urls/second      {n / cold.wall:,.0f} (cold run, start-up included)")
     print(
-        f"cpu per url      {cpu_ms:.2f} ms "
-        f"(target <= {CPU_PER_URL_TARGET_MS:g} ms on the --large run)"
+        f"cpu per url      {cpu_ms:.2f} ms (cold run; target <= {CPU_PER_URL_TARGET_MS:g} ms "
+        "on the --large run)"
     )
-    print(f"cpu time         {best.cpu:.2f} s (this process only)")
-    print(f"peak RSS         {peak_mb:.0f} MB (target <= {RSS_TARGET_MB:g} MB)")
-    print(f"not alive        {not_alive} (target 0) {best.problems}".rstrip())
+    peak_mb = max(cold.peak_mb, warm.peak_mb)
+    print(f"peak RSS         {peak_mb:.0f} MB (either run; target <= {RSS_TARGET_MB:g} MB)")
     print(
-        f"server saw       {figures.network.requests / args.rounds:,.0f} requests on "
-        f"{figures.network.connections / args.rounds:,.0f} connections per run"
+        f"warm rerun       {warm.wall:.2f} s (target < {WARM_TARGET_SECONDS:g} s on the default "
+        "run, no request)"
     )
-    print(f"max in flight per host: {in_flight} (limit {args.per_host})")
-    # The issue sets the wall-time target on the default run and the CPU target on the large
-    # one (20,000 URLs over 200 hosts); both figures are printed for every run.
+    alive = cold.statuses.get("alive", 0)
+    in_flight = max(cold.server.max_in_flight, warm.server.max_in_flight)
+    # The issue sets the wall-time and warm-rerun targets on the default run and the CPU
+    # target on the large one (20,000 URLs over 200 hosts); every figure is printed for both.
     missed = [
         name
         for name, ok in (
-            ("wall time", args.large or ratio <= WALL_RATIO_TARGET),
+            ("wall time", args.large or (bound > 0 and ratio <= WALL_RATIO_TARGET)),
             ("cpu per url", not args.large or cpu_ms <= CPU_PER_URL_TARGET_MS),
             ("peak RSS", peak_mb <= RSS_TARGET_MB),
-            ("not alive", not_alive == 0),
-            ("max in flight", in_flight <= args.per_host),
+            ("warm rerun", args.large or warm.wall < WARM_TARGET_SECONDS),
+            ("warm rerun requests", warm.server.requests == 0),
+            ("alive", alive == n and warm.statuses.get("alive", 0) == n),
+            ("exit codes", cold.exit_code == 0 and warm.exit_code == 0),
+            ("max in flight", in_flight <= per_host),
         )
         if not ok
     ]
-    if figures.cold and figures.warm:
-        (cold, cold_stats), (warm, warm_stats) = figures.cold, figures.warm
-        target = n * CACHE_SECONDS_PER_URL
-        cached = warm.alive_from_cache
-        print(
-            f"cache cold run   {cold.wall:.2f} s ({cold.alive:,} alive, recorded; "
-            f"{cold_stats.requests:,} requests)"
-        )
-        print(
-            f"cache warm run   {warm.wall:.2f} s ({cached:,} of {n:,} alive from cache, "
-            f"{warm_stats.requests:,} requests; target < {target:.2f} s)"
-        )
-        if not (warm.wall < target and cached == n):
-            missed.append("cache warm run")
     print(f"targets          {'missed: ' + ', '.join(missed) if missed else 'all met'}")
     return missed
 
@@ -250,36 +256,21 @@ def main() -> int:
     parser.add_argument("--urls", type=int, default=2000, help="how many URLs (N)")
     parser.add_argument("--hosts", type=int, default=20, help="how many loopback hosts (H)")
     parser.add_argument("--latency-ms", type=float, default=100.0, help="server latency (L)")
-    parser.add_argument("--per-host", type=int, default=4, help="requests at once per host (c)")
-    parser.add_argument(
-        "--concurrency",
-        type=int,
-        default=None,
-        help="requests at once in all (default H * c, so that only the per-host limit binds, "
-        "as the polite bound assumes)",
-    )
-    parser.add_argument("--rounds", type=int, default=3, help="best of this many first runs")
     parser.add_argument("--large", action="store_true", help="shortcut for N=20,000, H=200")
-    parser.add_argument(
-        "--no-cache-phase", action="store_true", help="skip the cold and warm cache runs"
-    )
     parser.add_argument(
         "--time-limit",
         type=float,
-        default=1200.0,
-        help="seconds after which the servers exit even if this benchmark has not",
+        default=600.0,
+        help="seconds after which the servers and a verify run are stopped",
     )
     args = parser.parse_args()
     if args.large:
         args.urls, args.hosts = 20_000, 200
-    if args.concurrency is None:
-        args.concurrency = args.hosts * args.per_host
-    for name in ("urls", "hosts", "per_host", "concurrency", "rounds"):
-        if getattr(args, name) < 1:
-            parser.error(f"--{name.replace('_', '-')} must be at least 1")
+    if args.urls < 1 or args.hosts < 1:
+        parser.error("--urls and --hosts must be at least 1")
     if args.latency_ms < 0:
         parser.error("--latency-ms must not be negative")
-    return 1 if report(args, measure(args)) else 0
+    return 1 if report(args, *measure(args)) else 0
 
 
 if __name__ == "__main__":

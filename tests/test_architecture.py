@@ -21,6 +21,7 @@ FORBIDDEN = {
     "identifiers": {"load", "lint", "verify", "report", "cli", "config"},
     "charsets": {"load", "lint", "check", "archive", *UPPER},
     "iri": {"models", "identifiers", "charsets", "load", "lint", "check", "archive", *UPPER},
+    "spool": {"load", "lint", "check", "archive", *UPPER},
     "lint": {"verify", "report", "cli", "config"},
     "verify": {"report", "cli"},
     "report": {"cli", "verify", "load", "lint"},

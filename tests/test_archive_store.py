@@ -203,6 +203,24 @@ def test_newest_snapshot_and_newest_alive_one_are_told_apart(
     assert (alive.http_status, alive.captured_at) == (200, T0)
 
 
+def test_snapshots_and_mementos_of_many_urls_are_each_urls_own(
+    project: tuple[Path, ArchiveIndex],
+) -> None:
+    visa, mirror = "https://news.example/visa", "https://mirror.example/visa"
+    _folder, index = archived(
+        project,
+        exchange(visa),
+        exchange(visa, at=T0 + timedelta(days=30), status=404, body=b"gone"),
+        exchange(mirror, at=T0 + timedelta(days=1)),
+    )
+    index.record_memento(visa, memento(T0 + timedelta(days=2)), T0)
+    index.record_memento(visa, memento(T0), T0)
+    # Past the first query's 500 URLs, and with URLs the archive never saw.
+    urls = [f"https://other.example/{n}" for n in range(700)] + [visa, mirror]
+    assert index.snapshots(urls) == {visa: index.snapshot(visa), mirror: index.snapshot(mirror)}
+    assert index.mementos_of(urls) == {visa: index.mementos(visa)}
+
+
 def test_archive_verify_passes_on_a_sound_archive(project: tuple[Path, ArchiveIndex]) -> None:
     folder, index = archived(
         project, exchange(), exchange(at=T0 + timedelta(days=1)), exchange("https://b.example/")

@@ -57,7 +57,9 @@ class Settings(BaseModel):
         default=FailOn.ERROR, description="The mildest severity that fails the run."
     )
     check_links: bool = Field(default=True, description="Fetch every cited URL and DOI.")
-    concurrency: int = Field(default=64, ge=1, le=1024, description="Requests at once, in all.")
+    concurrency: int = Field(
+        default=1024, ge=1, le=1024, description="Requests at once, in all (within ulimit -n)."
+    )
     per_host: int = Field(default=4, ge=1, le=64, description="Requests at once to one host.")
     max_body: int = Field(
         default=10 * 1024 * 1024, ge=1024, description="Bytes of a body read at most (decoded)."

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -64,6 +64,12 @@ CREATE TABLE IF NOT EXISTS mementos (
 _PAYLOAD_COLUMNS = (
     "digest, warc_file, offset, length, target, captured_at, size, text_kind, charset, problem"
 )
+_SNAPSHOT_COLUMNS = (
+    "c.captured_at, c.target, c.http_status, c.content_type, c.payload_digest, c.truncated, "
+    "p.text_chars"
+)
+# URLs asked about in one query: well under SQLite's limit of bound parameters.
+_URLS_AT_ONCE = 500
 _CAPTURE_COLUMNS = (
     "id, url, target, captured_at, http_status, content_type, payload_digest, truncated, "
     "record_type, record_id, warc_file, offset, length, request_offset, request_length"
@@ -211,23 +217,29 @@ class ArchiveIndex:
         """The newest capture of ``url`` (only a 2xx one if ``alive_only``), as a Snapshot."""
         alive = "AND c.http_status BETWEEN 200 AND 299" if alive_only else ""
         row = self._db.execute(
-            "SELECT c.captured_at, c.target, c.http_status, c.content_type, c.payload_digest, "
-            "c.truncated, p.text_chars FROM captures c "
+            f"SELECT {_SNAPSHOT_COLUMNS} FROM captures c "
             f"LEFT JOIN payloads p ON p.digest = c.payload_digest WHERE c.url = ? {alive} "
             "ORDER BY c.captured_at DESC, c.id DESC LIMIT 1",
             (url,),
         ).fetchone()
-        if row is None:
-            return None
-        return Snapshot(
-            captured_at=datetime.fromisoformat(row[0]),
-            url=row[1],
-            http_status=row[2],
-            content_type=row[3],
-            payload_digest=row[4],
-            truncated=bool(row[5]),
-            text_chars=row[6],
-        )
+        return _snapshot(row) if row is not None else None
+
+    def snapshots(self, urls: Sequence[str]) -> dict[str, Snapshot]:
+        """The newest capture of each of ``urls`` that has one: ``snapshot`` for many at once."""
+        found: dict[str, Snapshot] = {}
+        for start in range(0, len(urls), _URLS_AT_ONCE):
+            chunk = urls[start : start + _URLS_AT_ONCE]
+            rows = self._db.execute(
+                "SELECT url, captured_at, target, http_status, content_type, payload_digest, "
+                "truncated, text_chars FROM ("
+                f"SELECT c.url, {_SNAPSHOT_COLUMNS}, ROW_NUMBER() OVER (PARTITION BY c.url "
+                "ORDER BY c.captured_at DESC, c.id DESC) AS newest FROM captures c "
+                "LEFT JOIN payloads p ON p.digest = c.payload_digest "
+                f"WHERE c.url IN ({', '.join('?' * len(chunk))})) WHERE newest = 1",
+                chunk,
+            )
+            found.update((row[0], _snapshot(row[1:])) for row in rows)
+        return found
 
     def summaries(self) -> dict[str, UrlSummary]:
         """Each archived URL with its number of captures and its newest one."""
@@ -264,16 +276,21 @@ class ArchiveIndex:
             "WHERE url = ? ORDER BY captured_at",
             (url,),
         ).fetchall()
-        return [
-            Memento(
-                url=row[0],
-                captured_at=datetime.fromisoformat(row[1]),
-                original=row[2],
-                http_status=row[3],
-                via=row[4],
+        return [_memento(row) for row in rows]
+
+    def mementos_of(self, urls: Sequence[str]) -> dict[str, list[Memento]]:
+        """The known mementos of each of ``urls`` that has some, oldest first."""
+        found: dict[str, list[Memento]] = {}
+        for start in range(0, len(urls), _URLS_AT_ONCE):
+            chunk = urls[start : start + _URLS_AT_ONCE]
+            rows = self._db.execute(
+                "SELECT url, memento_url, captured_at, original, http_status, via FROM mementos "
+                f"WHERE url IN ({', '.join('?' * len(chunk))}) ORDER BY url, captured_at",
+                chunk,
             )
-            for row in rows
-        ]
+            for row in rows:
+                found.setdefault(row[0], []).append(_memento(row[1:]))
+        return found
 
     def relocate(
         self,
@@ -301,6 +318,28 @@ class ArchiveIndex:
             self._db.executemany(
                 "INSERT INTO warc_files VALUES (?, datetime('now'), ?)", list(files.items())
             )
+
+
+def _snapshot(row: Sequence[object]) -> Snapshot:
+    return Snapshot(
+        captured_at=datetime.fromisoformat(str(row[0])),
+        url=str(row[1]),
+        http_status=int(str(row[2])),
+        content_type=row[3] if isinstance(row[3], str) else None,
+        payload_digest=str(row[4]),
+        truncated=bool(row[5]),
+        text_chars=row[6] if isinstance(row[6], int) else None,
+    )
+
+
+def _memento(row: Sequence[object]) -> Memento:
+    return Memento(
+        url=str(row[0]),
+        captured_at=datetime.fromisoformat(str(row[1])),
+        original=str(row[2]),
+        http_status=row[3] if isinstance(row[3], int) else None,
+        via=str(row[4]),
+    )
 
 
 def _placement(capture: CaptureRow) -> tuple[object, ...]:

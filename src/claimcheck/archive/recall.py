@@ -7,17 +7,24 @@ from datetime import datetime
 
 from claimcheck.archive.index import ArchiveIndex
 from claimcheck.check.cache import CHECK_FIELDS, ResultCache
-from claimcheck.models import ArchivedCopy, Reason, Source, SourceStatus
+from claimcheck.models import ArchivedCopy, Memento, Reason, Snapshot, Source, SourceStatus
 
 
 def with_archive(sources: Iterable[Source], index: ArchiveIndex) -> tuple[Source, ...]:
     """Each source with its newest snapshot and memento, and a dead one's best archived copy."""
-    return tuple(_recalled(source, index) for source in sources)
+    sources = tuple(sources)
+    snapshots = index.snapshots([source.url for source in sources if source.snapshot is None])
+    mementos = index.mementos_of([source.url for source in sources])
+    return tuple(
+        _recalled(source, snapshots.get(source.url), mementos.get(source.url, []), index)
+        for source in sources
+    )
 
 
-def _recalled(source: Source, index: ArchiveIndex) -> Source:
-    snapshot = source.snapshot or index.snapshot(source.url)
-    mementos = index.mementos(source.url)
+def _recalled(
+    source: Source, newest: Snapshot | None, mementos: list[Memento], index: ArchiveIndex
+) -> Source:
+    snapshot = source.snapshot or newest
     memento = source.memento or (mementos[-1] if mementos else None)
     update: dict[str, object] = {"snapshot": snapshot, "memento": memento}
     if source.status is SourceStatus.DEAD:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+import time
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any, Protocol, TypeVar
 
 from claimcheck.archive.index import ArchiveIndex, CaptureRow, Payload
 from claimcheck.archive.text import ExtractedText, extract_text
@@ -22,11 +24,21 @@ from claimcheck.archive.warc import (
 )
 from claimcheck.archive.warc import payload_digest as digest_of
 from claimcheck.models import Snapshot
+from claimcheck.spool import SPOOL_THRESHOLD, as_spool
 
 ARCHIVE_FOLDER = "archive"
-# Captures written but not yet in the index are committed in batches of this size; a run
-# killed in between loses at most these, never the consistency of what was committed.
-_BATCH = 32
+# Captures written but not yet in the index are committed about once a second, or once this
+# many are staged: one WARC fsync and one transaction a batch. A run killed in between loses
+# at most these, never the consistency of what was committed.
+_COMMIT_SECONDS = 1.0
+_BATCH = 1024
+# Bodies past the spool threshold (up to the 10 MiB cap) are archived this many at a time:
+# each is read whole for its text, so memory holds no more than these few at once.
+_LARGE_AT_ONCE = 2
+# A body up to this size is archived on the event loop (in a few milliseconds): a worker
+# thread would cost more in hand-offs and in contention for the GIL than the work itself.
+_ON_THE_LOOP = 64 * 1024
+_Result = TypeVar("_Result")
 
 
 @dataclass(frozen=True)
@@ -48,7 +60,7 @@ class Repair:
 
 @dataclass
 class _Staged:
-    payloads: list[Payload] = field(default_factory=list)
+    payloads: dict[str, Payload] = field(default_factory=dict)
     captures: list[CaptureRow] = field(default_factory=list)
     digests: dict[str, tuple[str, datetime]] = field(default_factory=dict)
 
@@ -65,7 +77,9 @@ class LocalArchive:
         self.index = index
         self._appender: WarcAppender | None = None
         self._in_flight: dict[str, asyncio.Event] = {}
+        self._large = asyncio.Semaphore(_LARGE_AT_ONCE)
         self._staged = _Staged()
+        self._committed_at = time.monotonic()
         folder.mkdir(parents=True, exist_ok=True)
         self.repair = repair(folder, index)
         if self.repair:
@@ -74,20 +88,31 @@ class LocalArchive:
     async def keep(self, cited_url: str, exchange: Exchange) -> Snapshot:
         """Archive one capture of ``cited_url``: its records, index rows and text.
 
-        Text extraction and record building run in a worker thread. Captures of one payload
-        take turns, so that the first stores it and the others become revisits of it.
+        Captures of one payload take turns, so that the first stores it and the others become
+        revisits of it. A small body is archived on the event loop; a larger one's digest,
+        records and text are made in a worker thread, and bodies past the spool threshold take
+        turns, a few at a time.
         """
-        digest = digest_of(exchange.body)
+        size = as_spool(exchange.body).size
+        if size <= _ON_THE_LOOP:
+            return await self._keep(cited_url, exchange, _on_the_loop)
+        if size <= SPOOL_THRESHOLD:
+            return await self._keep(cited_url, exchange, asyncio.to_thread)
+        async with self._large:
+            return await self._keep(cited_url, exchange, asyncio.to_thread)
+
+    async def _keep(self, cited_url: str, exchange: Exchange, run: _Runner) -> Snapshot:
+        digest = await run(digest_of, exchange.body)
         while digest in self._in_flight:
             await self._in_flight[digest].wait()
         stored = self._stored_as(digest)
         if stored is not None:
-            records = await asyncio.to_thread(capture_records, exchange, revisit_of=stored)
+            records = await run(capture_records, exchange, revisit_of=stored, digest=digest)
             self._stage(cited_url, exchange, digest, self._file(exchange).append(records), None)
             return self._snapshot(exchange, digest)
         self._in_flight[digest] = asyncio.Event()
         try:
-            records, extracted = await asyncio.to_thread(_prepare, exchange)
+            records, extracted = await run(_prepare, exchange, digest)
             written = self._file(exchange).append(records)
             self._stage(cited_url, exchange, digest, written, extracted)
         finally:
@@ -104,18 +129,16 @@ class LocalArchive:
     ) -> None:
         content_type = _header(exchange.headers, "content-type")
         if extracted is not None:
-            self._staged.payloads.append(
-                Payload(
-                    digest=digest,
-                    place=written.response,
-                    target=exchange.target,
-                    captured_at=exchange.captured_at,
-                    size=len(exchange.body),
-                    text_kind=extracted.kind.value,
-                    charset=extracted.charset,
-                    problem=extracted.problem,
-                    text=extracted.text,
-                )
+            self._staged.payloads[digest] = Payload(
+                digest=digest,
+                place=written.response,
+                target=exchange.target,
+                captured_at=exchange.captured_at,
+                size=as_spool(exchange.body).size,
+                text_kind=extracted.kind.value,
+                charset=extracted.charset,
+                problem=extracted.problem,
+                text=extracted.text,
             )
             self._staged.digests[digest] = (exchange.target, exchange.captured_at)
         self._staged.captures.append(
@@ -133,7 +156,8 @@ class LocalArchive:
                 request=written.request,
             )
         )
-        if len(self._staged.captures) >= _BATCH:
+        due = time.monotonic() - self._committed_at >= _COMMIT_SECONDS
+        if due or len(self._staged.captures) >= _BATCH:
             self.commit()
 
     def _snapshot(self, exchange: Exchange, digest: str) -> Snapshot:
@@ -153,9 +177,10 @@ class LocalArchive:
             return
         committed = self._appender.sync()
         self.index.commit(
-            self._appender.name, committed, self._staged.payloads, self._staged.captures
+            self._appender.name, committed, self._staged.payloads.values(), self._staged.captures
         )
         self._staged = _Staged()
+        self._committed_at = time.monotonic()
 
     def close(self) -> None:
         """Commit what is staged and close the WARC file."""
@@ -171,9 +196,9 @@ class LocalArchive:
         return self.index.origin(digest)
 
     def _text_chars(self, digest: str) -> int | None:
-        for payload in self._staged.payloads:
-            if payload.digest == digest:
-                return len(payload.text) if payload.text is not None else None
+        payload = self._staged.payloads.get(digest)
+        if payload is not None:
+            return len(payload.text) if payload.text is not None else None
         return self.index.text_chars(digest)
 
     def _file(self, exchange: Exchange) -> WarcAppender:
@@ -184,10 +209,23 @@ class LocalArchive:
         return self._appender
 
 
-def _prepare(exchange: Exchange) -> tuple[Records, ExtractedText]:
+class _Runner(Protocol):
+    """Runs a function for ``keep``: on the event loop, or in a worker thread."""
+
+    def __call__(
+        self, function: Callable[..., _Result], /, *args: Any, **kwargs: Any
+    ) -> Awaitable[_Result]: ...
+
+
+async def _on_the_loop(function: Callable[..., _Result], /, *args: Any, **kwargs: Any) -> _Result:
+    return function(*args, **kwargs)
+
+
+def _prepare(exchange: Exchange, digest: str) -> tuple[Records, ExtractedText]:
     """A new payload's records and text: the CPU-heavy part of keeping a capture."""
     content_type = _header(exchange.headers, "content-type")
-    return capture_records(exchange, revisit_of=None), extract_text(exchange.body, content_type)
+    text = extract_text(as_spool(exchange.body).read(), content_type)
+    return capture_records(exchange, revisit_of=None, digest=digest), text
 
 
 def repair(folder: Path, index: ArchiveIndex) -> Repair:

@@ -1,6 +1,7 @@
 """Read a response body within a byte cap, inflating gzip and deflate no further than the cap.
 
-A decompression bomb therefore costs no more memory than an honest page of the cap's size.
+A decompression bomb therefore costs no more than an honest page of the cap's size, and a body
+past the spool threshold goes to a temporary file, not memory.
 """
 
 from __future__ import annotations
@@ -10,12 +11,17 @@ from dataclasses import dataclass
 
 import httpx
 
+from claimcheck.spool import Spool
+
 
 @dataclass(frozen=True)
 class Body:
-    """The decoded bytes read, and whether the cap (or an undecodable stream) cut them."""
+    """The decoded bytes read, and whether the cap (or an undecodable stream) cut them.
 
-    data: bytes
+    The caller owns ``data`` and closes it.
+    """
+
+    data: Spool
     truncated: bool
     decodable: bool = True
 
@@ -53,10 +59,19 @@ async def read_body(response: httpx.Response, max_bytes: int) -> Body:
         if part.strip() and part.strip().lower() != "identity"
     ]
     if len(encodings) > 1 or (encodings and encodings[0] not in {"gzip", "x-gzip", "deflate"}):
-        return Body(b"", truncated=True, decodable=False)
+        return Body(Spool(), truncated=True, decodable=False)
     inflater = _Inflater(encodings[0]) if encodings else None
-    parts: list[bytes] = []
-    size = 0
+    spool = Spool()
+    try:
+        return await _read(response, max_bytes, inflater, spool)
+    except BaseException:
+        spool.close()
+        raise
+
+
+async def _read(
+    response: httpx.Response, max_bytes: int, inflater: _Inflater | None, spool: Spool
+) -> Body:
     try:
         async for raw in response.aiter_raw():
             pending = raw
@@ -64,15 +79,14 @@ async def read_body(response: httpx.Response, max_bytes: int) -> Body:
                 if inflater is None:
                     piece, pending = pending, b""
                 else:
-                    piece = inflater.feed(pending, max_bytes - size + 1)
+                    piece = inflater.feed(pending, max_bytes - spool.size + 1)
                     pending = inflater.pending
-                size += len(piece)
-                if size > max_bytes:
-                    parts.append(piece[: len(piece) - (size - max_bytes)])
-                    return Body(b"".join(parts), truncated=True)
-                parts.append(piece)
+                if spool.size + len(piece) > max_bytes:
+                    spool.write(piece[: max_bytes - spool.size])
+                    return Body(spool, truncated=True)
+                spool.write(piece)
                 if inflater is not None and not piece:
                     break
     except zlib.error:
-        return Body(b"".join(parts), truncated=True, decodable=False)
-    return Body(b"".join(parts), truncated=False)
+        return Body(spool, truncated=True, decodable=False)
+    return Body(spool, truncated=False)

@@ -32,7 +32,7 @@ async def check_doi(fetcher: Fetcher, doi: str) -> tuple[Outcome, Verdict]:
                 f"the DOI resolver could not be reached: {verdict.detail}",
             )
         return outcome, verdict
-    code = _response_code(answer.body)
+    code = _response_code(answer.body.read() if answer.body else None)
     if code == REGISTERED:
         return outcome, Verdict(
             SourceStatus.ALIVE, Reason.DOI_REGISTERED, "the DOI resolver knows this DOI"

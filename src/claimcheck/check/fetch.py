@@ -20,6 +20,7 @@ from claimcheck.check.html import PageFacts, decode_html, is_challenge, is_html,
 from claimcheck.check.options import BROWSER_HEADERS, CheckOptions
 from claimcheck.iri import InvalidURL, to_uri
 from claimcheck.models import Hop
+from claimcheck.spool import Spool
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 PERMANENT = frozenset({301, 308})
@@ -47,13 +48,16 @@ _RETRIED = frozenset({Failure.RESET, Failure.CONNECT_TIMEOUT, Failure.READ_TIMEO
 
 @dataclass(frozen=True)
 class Answer:
-    """One HTTP response: its status, the headers that matter, and what was read of it."""
+    """One HTTP response: its status, the headers that matter, and what was read of it.
+
+    The ``body`` of an outcome's answer is the caller's to close.
+    """
 
     url: str
     status: int
     headers: httpx.Headers
     page: PageFacts | None = None
-    body: bytes | None = None
+    body: Spool | None = None
     truncated: bool = False
     size: int = 0
     decodable: bool = True
@@ -96,6 +100,7 @@ class _Chain:
     hops: list[Hop] = field(default_factory=list)
     attempts: int = 0
     retry_after: float | None = None
+    bodies: list[Spool] = field(default_factory=list)
 
     def start(self, total: float) -> None:
         """Start the deadline and the clock, once."""
@@ -106,6 +111,16 @@ class _Chain:
             self.timer.reschedule(self.deadline)
         self.started_at = datetime.now(UTC)
         self.clock = time.monotonic()
+
+    def hand_over(self, answer: Answer) -> None:
+        """The final answer's body is the caller's now: not closed with the others."""
+        self.bodies = [body for body in self.bodies if body is not answer.body]
+
+    def close_bodies(self) -> None:
+        """Close the bodies of answers not handed over (redirected, retried, abandoned)."""
+        for body in self.bodies:
+            body.close()
+        self.bodies.clear()
 
 
 class _Stop(Exception):
@@ -166,6 +181,8 @@ class Fetcher:
                 hops=tuple(chain.hops),
                 attempts=chain.attempts,
             )
+        finally:
+            chain.close_bodies()
         elapsed = time.monotonic() - chain.clock if chain.clock is not None else 0.0
         return replace(outcome, started_at=chain.started_at or queued_at, elapsed=elapsed)
 
@@ -193,6 +210,7 @@ class Fetcher:
             if not browser and _refuses_robots(answer):
                 browser = True
                 continue
+            chain.hand_over(answer)
             return Outcome(
                 url=url,
                 started_at=started,
@@ -303,7 +321,14 @@ class Fetcher:
         if limit == 0:
             return Answer(url=url, status=status, headers=response.headers)
         body = await read_body(response, limit)
-        text = decode_html(body.data, content_type) if html else None
+        if want_body:
+            chain.bodies.append(body.data)
+        try:
+            # Read back whole for the page's facts, one page at a time (no await until done).
+            text = decode_html(body.data.read(), content_type) if html else None
+        finally:
+            if not want_body:
+                body.data.close()
         page = page_facts(text, anchors=chain.want_anchors) if text is not None else None
         return Answer(
             url=url,
@@ -312,7 +337,7 @@ class Fetcher:
             page=page,
             body=body.data if want_body else None,
             truncated=body.truncated,
-            size=len(body.data),
+            size=body.data.size,
             decodable=body.decodable,
             request_headers=response.request.headers if want_body else None,
             http_version=response.http_version,

@@ -28,7 +28,7 @@ DEFAULT_PROBE_HOSTS = ("example.com:443", "www.iana.org:443", "one.one.one.one:4
 class CheckOptions:
     """How to check links: limits, deadlines, retries, and what not to touch."""
 
-    concurrency: int = 64
+    concurrency: int = 1024
     per_host: int = 4
     max_bytes: int = 10 * 1024 * 1024
     connect_timeout: float = 10.0

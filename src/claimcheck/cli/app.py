@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from enum import StrEnum
@@ -194,12 +195,21 @@ def schema(
     typer.echo(json.dumps(SCHEMAS[which.value](), indent=2))
 
 
+# A run makes millions of small objects that live to its end (references, findings, results):
+# at Python's default threshold (700) the cyclic collector ran thousands of times and took a
+# quarter of a 20,000-source run's CPU time; at this one, about a third of that.
+_GC_YOUNG_THRESHOLD = 10_000
+
+
 def main() -> None:
     """Run the command line; usage errors exit 2, as click does, and claimcheck's own bugs 3.
 
     A bug outside any one source (a source's own becomes its error) is written to the log
     with its traceback, and the terminal gets one line saying where.
     """
+    gc.set_threshold(_GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
+    # What the imports made lives as long as the process: no collection need walk it again.
+    gc.freeze()
     try:
         app()
     except Exception as error:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
 from datetime import datetime
 from io import StringIO
 
 from rich import box
+from rich.color import ColorSystem
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -21,6 +24,7 @@ from claimcheck.models import (
     SourceStatus,
 )
 from claimcheck.report import RenderOptions
+from claimcheck.report.rows import Row, line_of, table_text
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _HEADING = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings", Severity.INFO: "Info"}
@@ -54,12 +58,24 @@ class TerminalFormat:
             emoji=False,
             legacy_windows=False,
         )
+        colors = ColorSystem.STANDARD if options.color else None
         console.print(summary_line(report), soft_wrap=True)
         for part in _findings(report.findings):
-            console.print(part, soft_wrap=True)
+            texts = part.renderables if isinstance(part, Group) else [part]
+            lines = [line_of(text, console, colors) for text in texts if isinstance(text, Text)]
+            if len(lines) == len(texts) and all(lines):
+                buffer.write("".join(line for line in lines if line))
+            else:
+                console.print(part, soft_wrap=True)
         if options.claims and report.sources:
             console.print()
-            console.print(_sources_table(report.sources, report.generated_at))
+            rows = [_source_row(source, report.generated_at) for source in report.sources]
+            titled = functools.partial(_sources_table, total=len(rows))
+            table = table_text(titled, rows, console, colors)
+            if table is None:
+                console.print(_sources_table(rows))
+            else:
+                buffer.write(table)
         if options.claims and report.claims:
             console.print()
             console.print(_claims_table(report.claims))
@@ -150,19 +166,26 @@ def _finding(finding: Finding, *, hint: bool) -> RenderableType:
     return Group(line, Text(f"      hint: {finding.hint}", style="dim"))
 
 
-def _sources_table(sources: tuple[Source, ...], now: datetime) -> Table:
-    table = Table(title=f"Sources ({len(sources)})", title_justify="left", box=box.SIMPLE_HEAD)
+def _source_row(source: Source, now: datetime) -> Row:
+    """A source's cells in the sources table: keys, status (styled), why, URL."""
+    return (
+        (", ".join(source.keys), None),
+        (source.status.value, _SOURCE_STYLE.get(source.status, "")),
+        (_why(source, now), None),
+        (source.url, None),
+    )
+
+
+def _sources_table(rows: Sequence[Row], total: int | None = None) -> Table:
+    """The sources table with ``rows``, titled with ``total`` sources (default: the rows)."""
+    count = len(rows) if total is None else total
+    table = Table(title=f"Sources ({count})", title_justify="left", box=box.SIMPLE_HEAD)
     table.add_column("reference", no_wrap=True)
     table.add_column("status", no_wrap=True)
     table.add_column("why", overflow="fold", ratio=1)
     table.add_column("url", overflow="fold", ratio=2)
-    for source in sources:
-        table.add_row(
-            ", ".join(source.keys),
-            Text(source.status.value, style=_SOURCE_STYLE.get(source.status, "")),
-            _why(source, now),
-            source.url,
-        )
+    for row in rows:
+        table.add_row(*(text if style is None else Text(text, style=style) for text, style in row))
     return table
 
 

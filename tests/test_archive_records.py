@@ -1,0 +1,72 @@
+"""WARC records written by claimcheck itself are, byte for byte, the ones warcio writes."""
+
+from __future__ import annotations
+
+import gzip
+import re
+from datetime import UTC, datetime
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from claimcheck.archive.warc import Exchange, Records, _warcio_records, capture_records
+from claimcheck.archive.warc import payload_digest as digest_of
+from claimcheck.spool import Spool
+
+T0 = datetime(2024, 11, 22, 9, 30, tzinfo=UTC)
+_RECORD_ID = re.compile(rb"urn:uuid:[0-9a-f-]{36}")
+TOKENS = st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=1, max_size=12)
+VALUES = st.one_of(
+    st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=30),
+    st.text(st.characters(min_codepoint=0x20, max_codepoint=0x2FF), max_size=30),
+)
+
+
+def uncompressed(records: Records) -> tuple[bytes, bytes]:
+    """Both records, decompressed, with their random record IDs (the same in both) elided."""
+    response, request = (
+        _RECORD_ID.sub(b"urn:uuid:ID", gzip.decompress(record))
+        for record in (records.response, records.request)
+    )
+    return response, request
+
+
+@given(
+    body=st.binary(max_size=2000),
+    threshold=st.sampled_from([0, 100, 1 << 20]),
+    headers=st.lists(st.tuples(TOKENS, VALUES), max_size=5),
+    request_headers=st.lists(st.tuples(TOKENS, VALUES), max_size=4),
+    reason=st.sampled_from(["OK", "", "Not Found"]),
+    path=st.sampled_from(["/", "/a/b?x=1", "/%C3%A9"]),
+    truncated=st.booleans(),
+    revisit=st.booleans(),
+)
+def test_records_are_the_ones_warcio_writes(
+    body: bytes,
+    threshold: int,
+    headers: list[tuple[str, str]],
+    request_headers: list[tuple[str, str]],
+    reason: str,
+    path: str,
+    truncated: bool,
+    revisit: bool,
+) -> None:
+    spool = Spool(threshold=threshold)
+    spool.write(body)
+    exchange = Exchange(
+        target=f"https://news.example{path}",
+        captured_at=T0,
+        http_version="HTTP/1.1",
+        status=200,
+        reason=reason,
+        headers=headers,
+        request_headers=request_headers,
+        body=spool,
+        truncated=truncated,
+    )
+    revisit_of = ("https://news.example/first", T0) if revisit else None
+    digest = digest_of(body)
+    with spool:
+        ours = capture_records(exchange, revisit_of=revisit_of)
+        theirs = _warcio_records(exchange, revisit_of=revisit_of, digest=digest)
+    assert uncompressed(ours) == uncompressed(theirs)
