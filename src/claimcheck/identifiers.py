@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from urllib.parse import SplitResult, urlsplit, urlunsplit
@@ -169,11 +170,13 @@ def _one_edit_apart(typed: str, word: str) -> bool:
     return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def unfetchable(url: str) -> Unfetchable | None:
     """Why a cited URL is not fetched, if it is not: invalid, or a scheme claimcheck leaves alone.
 
     Invalid: a misspelt http(s) scheme, no scheme, or no URI a browser could send for it
     (no host, a bad port or host name). Skipped: a scheme other than http and https.
+    Remembered per URL: lint, the source list, the check and the findings all ask.
     """
     text = url.strip()
     typo = scheme_typo(text)
