@@ -19,6 +19,7 @@ from claimcheck.errors import ClaimcheckError, InputErrors
 from claimcheck.models import Report
 from claimcheck.progress import progress_bar
 from claimcheck.report import RenderOptions, formats
+from claimcheck.report.visible import visible
 from claimcheck.verify import run
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -314,9 +315,9 @@ def fail_with(error: ClaimcheckError) -> NoReturn:
     console = Console(stderr=True, highlight=False, no_color="NO_COLOR" in os.environ)
     for problem in problems:
         console.print("[bold red]error:[/] ", end="", markup=True)
-        console.print(str(problem), markup=False, soft_wrap=True)
+        console.print(visible(str(problem)), markup=False, soft_wrap=True)
         if problem.hint:
-            console.print(f"  hint: {problem.hint}", markup=False, soft_wrap=True)
+            console.print(f"  hint: {visible(problem.hint)}", markup=False, soft_wrap=True)
     raise typer.Exit(EXIT_USAGE)
 
 
