@@ -204,6 +204,7 @@ class Reason(StrEnum):
     INVALID_URL = "invalid-url"
     EXCLUDED = "excluded"
     UNSUPPORTED_SCHEME = "unsupported-scheme"
+    REDIRECT_UNSUPPORTED_SCHEME = "redirect-unsupported-scheme"
     PRIVATE_ADDRESS = "private-address"
     FORBIDDEN_ADDRESS = "forbidden-address"
     NETWORK_UNREACHABLE = "network-unreachable"
@@ -220,6 +221,7 @@ class NoteCode(StrEnum):
     INSECURE_TLS = "insecure-tls"
     BROWSER_HEADERS = "browser-headers"
     BODY_TRUNCATED = "body-truncated"
+    REFRESH_IGNORED = "refresh-ignored"
 
 
 class Note(Frozen):

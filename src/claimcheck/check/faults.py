@@ -53,6 +53,7 @@ class Failure(StrEnum):
     FORBIDDEN_ADDRESS = "forbidden-address"
     PRIVATE_ADDRESS = "private-address"
     UNSUPPORTED_SCHEME = "unsupported-scheme"
+    REDIRECT_UNSUPPORTED_SCHEME = "redirect-unsupported-scheme"
     INVALID_URL = "invalid-url"
     INTERNAL = "internal-error"
 

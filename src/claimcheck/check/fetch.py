@@ -14,6 +14,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import httpx
 
 from claimcheck.check.body import read_body
+from claimcheck.check.client import Redirected
 from claimcheck.check.faults import Failure, failure_of
 from claimcheck.check.hosts import HostGates
 from claimcheck.check.html import PageFacts, decode_html, is_challenge, is_html, page_facts
@@ -81,6 +82,7 @@ class Outcome:
     tls_problem: str | None = None
     browser_headers: bool = False
     attempts: int = 0
+    ignored_refresh: str | None = None
 
 
 @dataclass
@@ -101,6 +103,7 @@ class _Chain:
     attempts: int = 0
     retry_after: float | None = None
     bodies: list[Spool] = field(default_factory=list)
+    ignored_refresh: str | None = None
 
     def start(self, total: float) -> None:
         """Start the deadline and the clock, once."""
@@ -190,6 +193,7 @@ class Fetcher:
         client, browser, tls_problem = self._client, False, None
         while True:
             chain.hops.clear()
+            chain.ignored_refresh = None
             try:
                 answer = await self._follow(url, client, browser, chain)
             except _Stop as stop:
@@ -220,6 +224,7 @@ class Fetcher:
                 tls_problem=tls_problem,
                 browser_headers=browser,
                 attempts=chain.attempts,
+                ignored_refresh=chain.ignored_refresh,
             )
 
     async def _follow(
@@ -231,14 +236,21 @@ class Fetcher:
             if current in seen:
                 raise _Stop(Failure.REDIRECT_LOOP, f"the redirects come back to {current}")
             seen.add(current)
-            _check_scheme(current)
+            _check_scheme(current, redirected=bool(chain.hops))
             answer = await self._request(current, client, browser, chain)
             target = _redirect_target(answer)
             if target is None:
                 return answer
-            kind = "meta-refresh" if answer.status < 300 else "http"
-            chain.hops.append(Hop(url=current, status=answer.status, kind=kind))
-            current = _next_url(current, target)
+            if answer.status in REDIRECTS:
+                chain.hops.append(Hop(url=current, status=answer.status, kind="http"))
+                current = _next_url(current, target)
+                continue
+            refresh = _refresh_url(current, target)
+            if refresh is None:
+                chain.ignored_refresh = target
+                return answer
+            chain.hops.append(Hop(url=current, status=answer.status, kind="meta-refresh"))
+            current = refresh
         raise _Stop(
             Failure.TOO_MANY_REDIRECTS,
             f"more than {self.options.max_redirects} redirects",
@@ -294,6 +306,10 @@ class Fetcher:
             raise _Stop(Failure.INVALID_URL, str(error)) from None
         try:
             response = await client.send(request, stream=True)
+        except Redirected as redirected:
+            return Answer(
+                url=url, status=redirected.response.status_code, headers=redirected.response.headers
+            )
         except httpx.HTTPError as error:
             raise _stop_for(error) from None
         try:
@@ -349,10 +365,26 @@ class Fetcher:
         return base * (0.5 + random.random())
 
 
-def _check_scheme(url: str) -> None:
+def _check_scheme(url: str, *, redirected: bool) -> None:
     scheme = urlsplit(url).scheme.lower()
-    if scheme not in {"http", "https"}:
-        raise _Stop(Failure.UNSUPPORTED_SCHEME, f"{scheme or 'no'} scheme: {url}")
+    if scheme in {"http", "https"}:
+        return
+    if redirected:
+        raise _Stop(
+            Failure.REDIRECT_UNSUPPORTED_SCHEME,
+            f"a redirect leads to a {scheme or 'schemeless'} address, not a web page: {url}",
+        )
+    raise _Stop(Failure.UNSUPPORTED_SCHEME, f"{scheme or 'no'} scheme: {url}")
+
+
+def _refresh_url(current: str, target: str) -> str | None:
+    """The web address a meta refresh on ``current`` leads to; None when there is none
+    (a malformed address, ``javascript:``), which a browser ignores and stays on the page."""
+    try:
+        url = to_uri(urljoin(current, target))
+    except ValueError:
+        return None
+    return url if urlsplit(url).scheme in {"http", "https"} else None
 
 
 def _next_url(current: str, target: str) -> str:
