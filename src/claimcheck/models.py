@@ -200,6 +200,8 @@ class Reason(StrEnum):
     CONNECT_TIMEOUT = "connect-timeout"
     READ_TIMEOUT = "read-timeout"
     TOTAL_TIMEOUT = "total-timeout"
+    HOST_UNRESPONSIVE = "host-unresponsive"
+    RUN_DEADLINE = "run-deadline"
     DNS_TIMEOUT = "dns-timeout"
     INVALID_URL = "invalid-url"
     EXCLUDED = "excluded"

@@ -51,6 +51,8 @@ _FAILURES: dict[Failure, tuple[SourceStatus, Reason]] = {
     Failure.CONNECT_TIMEOUT: (SourceStatus.TIMEOUT, Reason.CONNECT_TIMEOUT),
     Failure.READ_TIMEOUT: (SourceStatus.TIMEOUT, Reason.READ_TIMEOUT),
     Failure.TOTAL_TIMEOUT: (SourceStatus.TIMEOUT, Reason.TOTAL_TIMEOUT),
+    Failure.HOST_UNRESPONSIVE: (SourceStatus.TIMEOUT, Reason.HOST_UNRESPONSIVE),
+    Failure.RUN_DEADLINE: (SourceStatus.TIMEOUT, Reason.RUN_DEADLINE),
     Failure.REDIRECT_LOOP: (SourceStatus.ERROR, Reason.REDIRECT_LOOP),
     Failure.TOO_MANY_REDIRECTS: (SourceStatus.ERROR, Reason.TOO_MANY_REDIRECTS),
     Failure.MALFORMED: (SourceStatus.ERROR, Reason.MALFORMED_RESPONSE),

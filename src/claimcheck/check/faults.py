@@ -47,6 +47,8 @@ class Failure(StrEnum):
     CONNECT_TIMEOUT = "connect-timeout"
     READ_TIMEOUT = "read-timeout"
     TOTAL_TIMEOUT = "total-timeout"
+    HOST_UNRESPONSIVE = "host-unresponsive"
+    RUN_DEADLINE = "run-deadline"
     REDIRECT_LOOP = "redirect-loop"
     TOO_MANY_REDIRECTS = "too-many-redirects"
     MALFORMED = "malformed"

@@ -16,7 +16,7 @@ import httpx
 from claimcheck.check.body import read_body
 from claimcheck.check.client import Redirected
 from claimcheck.check.faults import Failure, failure_of
-from claimcheck.check.hosts import HostGates
+from claimcheck.check.hosts import UNRESPONSIVE_AFTER, HostGates
 from claimcheck.check.html import PageFacts, decode_html, is_challenge, is_html, page_facts
 from claimcheck.check.options import BROWSER_HEADERS, CheckOptions
 from claimcheck.iri import InvalidURL, to_uri
@@ -45,6 +45,8 @@ CONNECTIVITY = frozenset(
     }
 )
 _RETRIED = frozenset({Failure.RESET, Failure.CONNECT_TIMEOUT, Failure.READ_TIMEOUT})
+# Failures that count towards giving up on a host (check/hosts.py).
+_TIMEOUTS = frozenset({Failure.CONNECT_TIMEOUT, Failure.READ_TIMEOUT, Failure.TOTAL_TIMEOUT})
 
 
 @dataclass(frozen=True)
@@ -104,12 +106,16 @@ class _Chain:
     retry_after: float | None = None
     bodies: list[Spool] = field(default_factory=list)
     ignored_refresh: str | None = None
+    asking: str | None = None  # the host a request is being sent to, if one is
 
-    def start(self, total: float) -> None:
-        """Start the deadline and the clock, once."""
+    def start(self, total: float, run_deadline: float | None) -> None:
+        """Start the deadline (``total`` from now, or the run's if that is sooner) and the
+        clock, once."""
         if self.deadline is not None:
             return
         self.deadline = asyncio.get_running_loop().time() + total
+        if run_deadline is not None:
+            self.deadline = min(self.deadline, run_deadline)
         if self.timer is not None:
             self.timer.reschedule(self.deadline)
         self.started_at = datetime.now(UTC)
@@ -152,6 +158,12 @@ class Fetcher:
         self._gates = HostGates(options.per_host)
         self._global = asyncio.Semaphore(options.concurrency)
         self._want_body = want_body
+        # The run's deadline, on the event loop's clock (the fetcher is made as the run starts).
+        self._run_deadline = (
+            None
+            if options.run_timeout is None
+            else asyncio.get_running_loop().time() + options.run_timeout
+        )
 
     async def fetch(self, url: str, *, want_body: bool | None = None) -> Outcome:
         """Fetch ``url``, following redirects and meta refreshes, within the total deadline.
@@ -176,11 +188,19 @@ class Fetcher:
                 chain.timer = timer
                 outcome = await self._fetch(url, queued_at, chain)
         except TimeoutError:
+            if chain.asking is not None:
+                self._gates.timed_out(chain.asking)
+            failure, detail = (
+                Failure.TOTAL_TIMEOUT,
+                (f"no answer within the total deadline of {self.options.total_timeout:g} s"),
+            )
+            if self._past_run_deadline():
+                failure, detail = Failure.RUN_DEADLINE, self._run_deadline_detail()
             outcome = Outcome(
                 url=url,
                 started_at=queued_at,
-                failure=Failure.TOTAL_TIMEOUT,
-                detail=f"no answer within the total deadline of {self.options.total_timeout:g} s",
+                failure=failure,
+                detail=detail,
                 hops=tuple(chain.hops),
                 attempts=chain.attempts,
             )
@@ -267,10 +287,19 @@ class Fetcher:
             chain.attempts += 1
             try:
                 async with self._gates.slot(host), self._global:
-                    chain.start(self.options.total_timeout)
+                    self._refuse_unasked(host)
+                    chain.start(self.options.total_timeout, self._run_deadline)
+                    chain.asking = host
                     answer = await self._get(client, url, headers, chain)
+                    chain.asking = None
+                    self._gates.answered(host)
             except _Stop as stop:
-                if stop.failure in _RETRIED and attempt < self.options.retries:
+                chain.asking = None
+                if stop.failure in _TIMEOUTS:
+                    self._gates.timed_out(host)
+                retry = stop.failure in _RETRIED and attempt < self.options.retries
+                # A host given up on is not asked again, this URL's retries included.
+                if retry and not self._gates.unresponsive(host):
                     attempt += 1
                     await asyncio.sleep(self._backoff(attempt))
                     continue
@@ -359,6 +388,23 @@ class Fetcher:
             http_version=response.http_version,
             reason=response.reason_phrase,
         )
+
+    def _refuse_unasked(self, host: str) -> None:
+        """Raise _Stop rather than ask a host that keeps timing out, or past the run's deadline."""
+        if self._past_run_deadline():
+            raise _Stop(Failure.RUN_DEADLINE, self._run_deadline_detail())
+        if self._gates.unresponsive(host):
+            raise _Stop(
+                Failure.HOST_UNRESPONSIVE,
+                f"not asked: {UNRESPONSIVE_AFTER} requests in a row to {host} timed out",
+            )
+
+    def _past_run_deadline(self) -> bool:
+        deadline = self._run_deadline
+        return deadline is not None and asyncio.get_running_loop().time() >= deadline
+
+    def _run_deadline_detail(self) -> str:
+        return f"the run's deadline of {self.options.run_timeout:g} s (--run-timeout) passed"
 
     def _backoff(self, attempt: int) -> float:
         base: float = self.options.backoff * 2.0 ** (attempt - 1)

@@ -146,6 +146,16 @@ TimeoutOption = Annotated[
         show_default=False,
     ),
 ]
+RunTimeoutOption = Annotated[
+    float | None,
+    typer.Option(
+        "--run-timeout",
+        metavar="SECONDS",
+        help="Deadline for all the link checks of a run; what is left then is reported as "
+        "'timeout (run-deadline)' [default: 1800].",
+        show_default=False,
+    ),
+]
 RetriesOption = Annotated[
     int | None,
     typer.Option(
@@ -230,6 +240,7 @@ def network_flags(
     concurrency: int | None,
     per_host: int | None,
     timeout: float | None,
+    run_timeout: float | None,
     retries: int | None,
     exclude: list[str] | None,
     user_agent: str | None,
@@ -245,6 +256,7 @@ def network_flags(
         "concurrency": concurrency,
         "per_host": per_host,
         "timeout": timeout,
+        "run_timeout": run_timeout,
         "retries": retries,
         "exclude": tuple(exclude) if exclude else None,
         "user_agent": user_agent,
