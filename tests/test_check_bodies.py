@@ -19,8 +19,10 @@ from claimcheck.archive.index import ArchiveIndex
 from claimcheck.archive.store import LocalArchive
 from claimcheck.archive.text import ExtractedText
 from claimcheck.archive.warc import payload_digest
-from claimcheck.check.client import SystemResolver, make_client
-from claimcheck.check.fetch import Failure, Fetcher, Outcome
+from claimcheck.check.client import make_client
+from claimcheck.check.faults import Failure
+from claimcheck.check.fetch import Fetcher, Outcome
+from claimcheck.check.resolver import RunResolver, SystemResolver
 from claimcheck.models import SourceStatus
 from claimcheck.pipeline import run_checks
 from claimcheck.spool import SPOOL_THRESHOLD
@@ -40,7 +42,7 @@ def large_page(title: str, size: int = LARGE, extra_head: str = "") -> bytes:
 async def fetched(url: str, *, want_body: bool = True, **overrides: Any) -> Outcome:
     """One fetch of ``url`` with the fast options, keeping the body when ``want_body``."""
     checking = options(**overrides)
-    resolver = SystemResolver()
+    resolver = RunResolver(SystemResolver())
     async with (
         make_client(checking, resolver) as client,
         make_client(checking, resolver, verify=False) as insecure,
