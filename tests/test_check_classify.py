@@ -308,13 +308,14 @@ def test_excluded_url_is_skipped_without_a_request(hosts: HostFactory) -> None:
     assert host.requests == []
 
 
-def test_redirect_to_another_scheme_is_skipped(hosts: HostFactory) -> None:
+def test_redirect_to_another_scheme_is_an_error(hosts: HostFactory) -> None:
     (host,) = hosts(1)
     host.route("/data", redirect("ftp://ftp.example.org/pub/data.csv"))
 
     result = check(host.url("/data"))
 
-    assert (result.status, result.reason) == (SourceStatus.SKIPPED, Reason.UNSUPPORTED_SCHEME)
+    expected = (SourceStatus.ERROR, Reason.REDIRECT_UNSUPPORTED_SCHEME)
+    assert (result.status, result.reason) == expected
     assert len(host.requests) == 1
 
 

@@ -22,7 +22,7 @@ from claimcheck.archive.wayback import (
     credentials_from_env,
     wayback_client,
 )
-from claimcheck.archive.writeback import WriteBackPlan, write_back
+from claimcheck.archive.writeback import WriteBackPlan, refuse_unwritable, write_back
 from claimcheck.check.cache import ResultCache
 from claimcheck.check.resolver import Resolver, RunResolver, SystemResolver
 from claimcheck.config import Settings
@@ -82,6 +82,8 @@ def save(
     """
     original = read_bytes(settings.bib) if write_bib else b""
     bibliography = load_bibliography(settings.bib, encoding=settings.encoding)
+    if write_bib:
+        refuse_unwritable(settings.bib)
     sources = collect_sources(bibliography)
     with ExitStack() as stack:
         archive = stack.enter_context(open_archive(settings, "archive save"))

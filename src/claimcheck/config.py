@@ -67,6 +67,9 @@ class Settings(BaseModel):
     connect_timeout: float = Field(default=10.0, gt=0, description="Seconds to connect.")
     read_timeout: float = Field(default=20.0, gt=0, description="Seconds of silence allowed.")
     timeout: float = Field(default=45.0, gt=0, description="Seconds for one URL, in all.")
+    run_timeout: float = Field(
+        default=1800.0, gt=0, description="Seconds for all the link checks of a run, in all."
+    )
     retries: int = Field(default=2, ge=0, le=10, description="Retries of 5xx, 408, resets.")
     backoff: float = Field(default=0.5, ge=0, description="Seconds before the first retry.")
     retry_after_cap: float = Field(
@@ -178,6 +181,7 @@ class Settings(BaseModel):
             connect_timeout=self.connect_timeout,
             read_timeout=self.read_timeout,
             total_timeout=self.timeout,
+            run_timeout=self.run_timeout,
             retries=self.retries,
             backoff=self.backoff,
             retry_after_cap=self.retry_after_cap,

@@ -25,6 +25,8 @@ _SINGLE_DOT = frozenset({".", "%2e"})
 _DOUBLE_DOT = frozenset({"..", ".%2e", "%2e.", "%2e%2e"})
 _LONE_BYTE = range(0xDC80, 0xDD00)
 _REPLACEMENT = "%EF%BF%BD"
+_MAX_NAME = 253
+_MAX_LABEL = 63
 
 
 class InvalidURL(ValueError):
@@ -120,7 +122,28 @@ def _host(host: str) -> str:
     bad = sorted({char for char in name if char in _FORBIDDEN_IN_HOST or not " " < char < "\x7f"})
     if bad:
         raise InvalidURL(f"the host {host!r} holds {''.join(bad)!r}")
+    if name:
+        _check_dns_name(name, host)
     return name
+
+
+def _check_dns_name(name: str, host: str) -> None:
+    """Raise InvalidURL for a name DNS cannot hold: over 253 characters, an empty label or
+    one over 63, an ``xn--`` label that is not Punycode (no lookup could ever find it)."""
+    bare = name[:-1] if name.endswith(".") else name
+    if len(bare) > _MAX_NAME:
+        raise InvalidURL(f"the host name is {len(bare)} characters long; DNS allows {_MAX_NAME}")
+    for label in bare.split("."):
+        if not label or len(label) > _MAX_LABEL:
+            shown = label if len(label) <= _MAX_LABEL else f"{label[:20]}...({len(label)})"
+            raise InvalidURL(f"the host {host!r} has a label DNS cannot hold: {shown!r}")
+        if label.startswith("xn--"):
+            try:
+                decoded = label[4:].encode("ascii").decode("punycode")
+            except UnicodeError:
+                decoded = ""
+            if not decoded:
+                raise InvalidURL(f"the host label {label!r} is not valid Punycode")
 
 
 def _label(label: str) -> str:

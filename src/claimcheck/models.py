@@ -200,10 +200,13 @@ class Reason(StrEnum):
     CONNECT_TIMEOUT = "connect-timeout"
     READ_TIMEOUT = "read-timeout"
     TOTAL_TIMEOUT = "total-timeout"
+    HOST_UNRESPONSIVE = "host-unresponsive"
+    RUN_DEADLINE = "run-deadline"
     DNS_TIMEOUT = "dns-timeout"
     INVALID_URL = "invalid-url"
     EXCLUDED = "excluded"
     UNSUPPORTED_SCHEME = "unsupported-scheme"
+    REDIRECT_UNSUPPORTED_SCHEME = "redirect-unsupported-scheme"
     PRIVATE_ADDRESS = "private-address"
     FORBIDDEN_ADDRESS = "forbidden-address"
     NETWORK_UNREACHABLE = "network-unreachable"
@@ -220,6 +223,7 @@ class NoteCode(StrEnum):
     INSECURE_TLS = "insecure-tls"
     BROWSER_HEADERS = "browser-headers"
     BODY_TRUNCATED = "body-truncated"
+    REFRESH_IGNORED = "refresh-ignored"
 
 
 class Note(Frozen):

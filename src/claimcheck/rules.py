@@ -268,7 +268,8 @@ RULES: tuple[Rule, ...] = (
         "CC503",
         "source-error",
         _W,
-        "a source that answered with a server error, a broken connection or redirect loop",
+        "a source that answered with a server error, a broken connection, a redirect loop "
+        "or a redirect to an address that is no web page (mailto:, data:, ...)",
         "try again later; if it persists, look for the page's new address",
     ),
     Rule(
@@ -303,7 +304,7 @@ RULES: tuple[Rule, ...] = (
         "CC508",
         "source-skipped",
         _I,
-        "a source that was not fetched: a private address, or a redirect to another scheme",
+        "a source that was not fetched: a private or link-local address",
         "pass --allow-private to check loopback and private addresses",
     ),
 )

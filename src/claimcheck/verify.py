@@ -187,6 +187,8 @@ def _source(kind: str, value: str, cited: list[str]) -> Source:
         keys=tuple(dict.fromkeys(cited)),
         kind="url" if kind == "url" else "doi",
         url=value if kind == "url" else f"https://doi.org/{value}",
+        # A DOI is asked of the resolver's handle API (check/doi.py), not fetched as a page.
+        doi=None if kind == "url" else value,
     )
     problem = ids.unfetchable(value) if kind == "url" else None
     if problem is None:

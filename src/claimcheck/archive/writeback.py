@@ -87,8 +87,9 @@ def write_back(
 ) -> WriteBackPlan:
     """Add ``additions`` to the file at ``path``, whose bytes were ``original`` when read.
 
-    The file is replaced atomically, keeping its permission bits, and only if it still holds
-    ``original``; when there is nothing to add it is not written at all.
+    The file is replaced atomically, keeping its owner, group and permission bits, and only
+    if it still holds ``original`` and its user could write it (see ``refuse_unwritable``);
+    when there is nothing to add it is not written at all.
     """
     plan = plan_write_back(original, additions, path=path, encoding=encoding)
     if plan.insertions:
@@ -99,19 +100,53 @@ def write_back(
 # Writing the file ------------------------------------------------------------------------
 
 
+def refuse_unwritable(path: Path) -> None:
+    """Raise an InputError unless the bibliography can be replaced as its own user would.
+
+    The new file takes the old one's owner, group and mode. Run as root, a file whose owner
+    may not write it (no owner write bit) is refused: root could, but its user could not,
+    so a read-only bibliography stays read-only to everyone. Run as anyone else, the file
+    must be writable (``os.access``), and the owner and group must be ones this user can
+    give the new file (its own uid; a group it belongs to), or the file would change hands.
+    """
+    where = Location(file=str(path))
+    try:
+        facts = path.stat()
+    except OSError as error:
+        raise InputError(f"cannot write the bibliography: {error.strerror}", where) from None
+    hint = "make it writable by its owner, or run without --write-bib"
+    if not facts.st_mode & stat.S_IWUSR:
+        raise InputError("the bibliography is read-only: its owner may not write it", where, hint)
+    if os.geteuid() == 0:
+        return
+    if not os.access(path, os.W_OK):
+        raise InputError("the bibliography is not writable by this user", where, hint)
+    if facts.st_uid != os.geteuid() or facts.st_gid not in {os.getegid(), *os.getgroups()}:
+        raise InputError(
+            f"the bibliography belongs to user {facts.st_uid}, group {facts.st_gid}: "
+            "written back by this user it would change hands",
+            where,
+            hint="run as its owner, or without --write-bib",
+        )
+
+
 def _replace(path: Path, plan: WriteBackPlan) -> None:
     """Write ``plan.updated`` over the file through a synced temporary file in its folder."""
     target = path.resolve()
     where = Location(file=str(path))
+    refuse_unwritable(target)
     temporary: Path | None = None
     try:
+        facts = target.stat()
         handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         temporary = Path(name)
         with os.fdopen(handle, "wb") as stream:
             stream.write(plan.updated)
             stream.flush()
+            # The owner first: a change of owner clears the set-user-ID and set-group-ID bits.
+            os.fchown(stream.fileno(), facts.st_uid, facts.st_gid)
+            os.fchmod(stream.fileno(), stat.S_IMODE(facts.st_mode))
             os.fsync(stream.fileno())
-        temporary.chmod(stat.S_IMODE(target.stat().st_mode))
         if read_bytes(target) != plan.original:
             raise InputError(
                 "the bibliography was not updated: it changed on disk",

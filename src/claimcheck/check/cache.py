@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Protocol
 
 from claimcheck.check.database import connect
-from claimcheck.models import Source, SourceStatus
+from claimcheck.models import Reason, Source, SourceStatus
 
 # Results that say something about the page itself; the others say only that it was not asked.
 RECORDED = frozenset(
@@ -20,6 +20,9 @@ RECORDED = frozenset(
         SourceStatus.TIMEOUT,
     }
 )
+# Timeouts that say only that the page was not asked: its host had stopped answering, or the
+# run's deadline had passed.
+_NOT_ASKED = frozenset({Reason.HOST_UNRESPONSIVE, Reason.RUN_DEADLINE})
 # The fields of a source that one check sets; a cached result brings back these.
 CHECK_FIELDS = (
     "status",
@@ -126,7 +129,10 @@ class SqliteCache:
                 source.model_dump_json(),
             )
             for source in results
-            if source.status in RECORDED and source.checked_at and not source.from_cache
+            if source.status in RECORDED
+            and source.reason not in _NOT_ASKED
+            and source.checked_at
+            and not source.from_cache
         ]
         with self._db:
             self._db.executemany("INSERT INTO checks VALUES (?, ?, ?, ?)", rows)

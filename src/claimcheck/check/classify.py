@@ -51,12 +51,15 @@ _FAILURES: dict[Failure, tuple[SourceStatus, Reason]] = {
     Failure.CONNECT_TIMEOUT: (SourceStatus.TIMEOUT, Reason.CONNECT_TIMEOUT),
     Failure.READ_TIMEOUT: (SourceStatus.TIMEOUT, Reason.READ_TIMEOUT),
     Failure.TOTAL_TIMEOUT: (SourceStatus.TIMEOUT, Reason.TOTAL_TIMEOUT),
+    Failure.HOST_UNRESPONSIVE: (SourceStatus.TIMEOUT, Reason.HOST_UNRESPONSIVE),
+    Failure.RUN_DEADLINE: (SourceStatus.TIMEOUT, Reason.RUN_DEADLINE),
     Failure.REDIRECT_LOOP: (SourceStatus.ERROR, Reason.REDIRECT_LOOP),
     Failure.TOO_MANY_REDIRECTS: (SourceStatus.ERROR, Reason.TOO_MANY_REDIRECTS),
     Failure.MALFORMED: (SourceStatus.ERROR, Reason.MALFORMED_RESPONSE),
     Failure.FORBIDDEN_ADDRESS: (SourceStatus.SKIPPED, Reason.FORBIDDEN_ADDRESS),
     Failure.PRIVATE_ADDRESS: (SourceStatus.SKIPPED, Reason.PRIVATE_ADDRESS),
     Failure.UNSUPPORTED_SCHEME: (SourceStatus.SKIPPED, Reason.UNSUPPORTED_SCHEME),
+    Failure.REDIRECT_UNSUPPORTED_SCHEME: (SourceStatus.ERROR, Reason.REDIRECT_UNSUPPORTED_SCHEME),
     Failure.INVALID_URL: (SourceStatus.INVALID, Reason.INVALID_URL),
 }
 
@@ -257,6 +260,14 @@ def _notes(outcome: Outcome, *, fragments: bool) -> tuple[Note, ...]:
         )
     if answer.truncated:
         notes.append(Note(code=NoteCode.BODY_TRUNCATED, message=_truncation(answer)))
+    if outcome.ignored_refresh is not None:
+        notes.append(
+            Note(
+                code=NoteCode.REFRESH_IGNORED,
+                message=f"the page's meta refresh to {outcome.ignored_refresh!r} leads to no "
+                "web address: it was ignored, as browsers ignore it",
+            )
+        )
     missing = _missing_fragment(outcome.url, answer) if fragments else None
     if missing:
         notes.append(

@@ -253,6 +253,25 @@ class _Cookies(httpx.Cookies):
             super().extract_cookies(response)
 
 
+class Redirected(Exception):
+    """A redirect, handed back as it came: the fetcher follows redirects itself.
+
+    httpx builds the next request of every redirect it is given, even one it will not
+    follow, and fails on what it cannot parse (``mailto:``, ``data:``, a host IDNA rejects)
+    before the fetcher sees the answer. Raised by a response hook, this ends the request
+    (httpx closes the response) with the answer's status and headers intact.
+    """
+
+    def __init__(self, response: httpx.Response):
+        super().__init__(f"redirected ({response.status_code})")
+        self.response = response
+
+
+async def _hand_back_redirects(response: httpx.Response) -> None:
+    if response.has_redirect_location:
+        raise Redirected(response)
+
+
 class CheckerClient(httpx.AsyncClient):
     """httpx's client, keeping cookies as a browser does (so cookie walls do not loop).
 
@@ -308,5 +327,6 @@ def make_client(
             **dict(options.extra_headers),
         },
         follow_redirects=False,
+        event_hooks={"response": [_hand_back_redirects]},
         trust_env=False,
     )

@@ -24,8 +24,8 @@ async def check_doi(fetcher: Fetcher, doi: str) -> tuple[Outcome, Verdict]:
     answer = outcome.answer
     if answer is None:
         verdict = classify(outcome)
-        if verdict.status is SourceStatus.DEAD:
-            # The resolver's own name failed: that says nothing of the DOI.
+        if verdict.status in {SourceStatus.DEAD, SourceStatus.ERROR}:
+            # The resolver's own name or connection failed: that says nothing of the DOI.
             return outcome, Verdict(
                 SourceStatus.ERROR,
                 Reason.DOI_RESOLVER_ERROR,

@@ -14,8 +14,9 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import httpx
 
 from claimcheck.check.body import read_body
+from claimcheck.check.client import Redirected
 from claimcheck.check.faults import Failure, failure_of
-from claimcheck.check.hosts import HostGates
+from claimcheck.check.hosts import UNRESPONSIVE_AFTER, HostGates
 from claimcheck.check.html import PageFacts, decode_html, is_challenge, is_html, page_facts
 from claimcheck.check.options import BROWSER_HEADERS, CheckOptions
 from claimcheck.iri import InvalidURL, to_uri
@@ -44,6 +45,8 @@ CONNECTIVITY = frozenset(
     }
 )
 _RETRIED = frozenset({Failure.RESET, Failure.CONNECT_TIMEOUT, Failure.READ_TIMEOUT})
+# Failures that count towards giving up on a host (check/hosts.py).
+_TIMEOUTS = frozenset({Failure.CONNECT_TIMEOUT, Failure.READ_TIMEOUT, Failure.TOTAL_TIMEOUT})
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,7 @@ class Outcome:
     tls_problem: str | None = None
     browser_headers: bool = False
     attempts: int = 0
+    ignored_refresh: str | None = None
 
 
 @dataclass
@@ -101,12 +105,17 @@ class _Chain:
     attempts: int = 0
     retry_after: float | None = None
     bodies: list[Spool] = field(default_factory=list)
+    ignored_refresh: str | None = None
+    asking: str | None = None  # the host a request is being sent to, if one is
 
-    def start(self, total: float) -> None:
-        """Start the deadline and the clock, once."""
+    def start(self, total: float, run_deadline: float | None) -> None:
+        """Start the deadline (``total`` from now, or the run's if that is sooner) and the
+        clock, once."""
         if self.deadline is not None:
             return
         self.deadline = asyncio.get_running_loop().time() + total
+        if run_deadline is not None:
+            self.deadline = min(self.deadline, run_deadline)
         if self.timer is not None:
             self.timer.reschedule(self.deadline)
         self.started_at = datetime.now(UTC)
@@ -149,6 +158,12 @@ class Fetcher:
         self._gates = HostGates(options.per_host)
         self._global = asyncio.Semaphore(options.concurrency)
         self._want_body = want_body
+        # The run's deadline, on the event loop's clock (the fetcher is made as the run starts).
+        self._run_deadline = (
+            None
+            if options.run_timeout is None
+            else asyncio.get_running_loop().time() + options.run_timeout
+        )
 
     async def fetch(self, url: str, *, want_body: bool | None = None) -> Outcome:
         """Fetch ``url``, following redirects and meta refreshes, within the total deadline.
@@ -173,11 +188,19 @@ class Fetcher:
                 chain.timer = timer
                 outcome = await self._fetch(url, queued_at, chain)
         except TimeoutError:
+            if chain.asking is not None:
+                self._gates.timed_out(chain.asking)
+            failure, detail = (
+                Failure.TOTAL_TIMEOUT,
+                (f"no answer within the total deadline of {self.options.total_timeout:g} s"),
+            )
+            if self._past_run_deadline():
+                failure, detail = Failure.RUN_DEADLINE, self._run_deadline_detail()
             outcome = Outcome(
                 url=url,
                 started_at=queued_at,
-                failure=Failure.TOTAL_TIMEOUT,
-                detail=f"no answer within the total deadline of {self.options.total_timeout:g} s",
+                failure=failure,
+                detail=detail,
                 hops=tuple(chain.hops),
                 attempts=chain.attempts,
             )
@@ -190,6 +213,7 @@ class Fetcher:
         client, browser, tls_problem = self._client, False, None
         while True:
             chain.hops.clear()
+            chain.ignored_refresh = None
             try:
                 answer = await self._follow(url, client, browser, chain)
             except _Stop as stop:
@@ -220,6 +244,7 @@ class Fetcher:
                 tls_problem=tls_problem,
                 browser_headers=browser,
                 attempts=chain.attempts,
+                ignored_refresh=chain.ignored_refresh,
             )
 
     async def _follow(
@@ -231,14 +256,21 @@ class Fetcher:
             if current in seen:
                 raise _Stop(Failure.REDIRECT_LOOP, f"the redirects come back to {current}")
             seen.add(current)
-            _check_scheme(current)
+            _check_scheme(current, redirected=bool(chain.hops))
             answer = await self._request(current, client, browser, chain)
             target = _redirect_target(answer)
             if target is None:
                 return answer
-            kind = "meta-refresh" if answer.status < 300 else "http"
-            chain.hops.append(Hop(url=current, status=answer.status, kind=kind))
-            current = _next_url(current, target)
+            if answer.status in REDIRECTS:
+                chain.hops.append(Hop(url=current, status=answer.status, kind="http"))
+                current = _next_url(current, target)
+                continue
+            refresh = _refresh_url(current, target)
+            if refresh is None:
+                chain.ignored_refresh = target
+                return answer
+            chain.hops.append(Hop(url=current, status=answer.status, kind="meta-refresh"))
+            current = refresh
         raise _Stop(
             Failure.TOO_MANY_REDIRECTS,
             f"more than {self.options.max_redirects} redirects",
@@ -255,10 +287,19 @@ class Fetcher:
             chain.attempts += 1
             try:
                 async with self._gates.slot(host), self._global:
-                    chain.start(self.options.total_timeout)
+                    self._refuse_unasked(host)
+                    chain.start(self.options.total_timeout, self._run_deadline)
+                    chain.asking = host
                     answer = await self._get(client, url, headers, chain)
+                    chain.asking = None
+                    self._gates.answered(host)
             except _Stop as stop:
-                if stop.failure in _RETRIED and attempt < self.options.retries:
+                chain.asking = None
+                if stop.failure in _TIMEOUTS:
+                    self._gates.timed_out(host)
+                retry = stop.failure in _RETRIED and attempt < self.options.retries
+                # A host given up on is not asked again, this URL's retries included.
+                if retry and not self._gates.unresponsive(host):
                     attempt += 1
                     await asyncio.sleep(self._backoff(attempt))
                     continue
@@ -294,6 +335,10 @@ class Fetcher:
             raise _Stop(Failure.INVALID_URL, str(error)) from None
         try:
             response = await client.send(request, stream=True)
+        except Redirected as redirected:
+            return Answer(
+                url=url, status=redirected.response.status_code, headers=redirected.response.headers
+            )
         except httpx.HTTPError as error:
             raise _stop_for(error) from None
         try:
@@ -344,15 +389,48 @@ class Fetcher:
             reason=response.reason_phrase,
         )
 
+    def _refuse_unasked(self, host: str) -> None:
+        """Raise _Stop rather than ask a host that keeps timing out, or past the run's deadline."""
+        if self._past_run_deadline():
+            raise _Stop(Failure.RUN_DEADLINE, self._run_deadline_detail())
+        if self._gates.unresponsive(host):
+            raise _Stop(
+                Failure.HOST_UNRESPONSIVE,
+                f"not asked: {UNRESPONSIVE_AFTER} requests in a row to {host} timed out",
+            )
+
+    def _past_run_deadline(self) -> bool:
+        deadline = self._run_deadline
+        return deadline is not None and asyncio.get_running_loop().time() >= deadline
+
+    def _run_deadline_detail(self) -> str:
+        return f"the run's deadline of {self.options.run_timeout:g} s (--run-timeout) passed"
+
     def _backoff(self, attempt: int) -> float:
         base: float = self.options.backoff * 2.0 ** (attempt - 1)
         return base * (0.5 + random.random())
 
 
-def _check_scheme(url: str) -> None:
+def _check_scheme(url: str, *, redirected: bool) -> None:
     scheme = urlsplit(url).scheme.lower()
-    if scheme not in {"http", "https"}:
-        raise _Stop(Failure.UNSUPPORTED_SCHEME, f"{scheme or 'no'} scheme: {url}")
+    if scheme in {"http", "https"}:
+        return
+    if redirected:
+        raise _Stop(
+            Failure.REDIRECT_UNSUPPORTED_SCHEME,
+            f"a redirect leads to a {scheme or 'schemeless'} address, not a web page: {url}",
+        )
+    raise _Stop(Failure.UNSUPPORTED_SCHEME, f"{scheme or 'no'} scheme: {url}")
+
+
+def _refresh_url(current: str, target: str) -> str | None:
+    """The web address a meta refresh on ``current`` leads to; None when there is none
+    (a malformed address, ``javascript:``), which a browser ignores and stays on the page."""
+    try:
+        url = to_uri(urljoin(current, target))
+    except ValueError:
+        return None
+    return url if urlsplit(url).scheme in {"http", "https"} else None
 
 
 def _next_url(current: str, target: str) -> str:

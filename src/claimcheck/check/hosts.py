@@ -1,18 +1,35 @@
-"""Politeness per host: at most N requests at once, and a shared pause after Retry-After."""
+"""Per host: N requests at once, a pause after Retry-After, giving up after timeouts in a row."""
 
 from __future__ import annotations
 
 import asyncio
 from types import TracebackType
 
+# Requests to one host that time out one after another before the host is given up on.
+UNRESPONSIVE_AFTER = 2
+
 
 class HostGates:
-    """One gate per host name: a semaphore, and the time before which nobody may ask it."""
+    """One gate per host name: a semaphore, the time before which nobody may ask it, and
+    how many of its requests in a row have timed out."""
 
     def __init__(self, per_host: int):
         self._per_host = per_host
         self._slots: dict[str, asyncio.Semaphore] = {}
         self._paused_until: dict[str, float] = {}
+        self._timeouts_in_a_row: dict[str, int] = {}
+
+    def timed_out(self, host: str) -> None:
+        """One more request to ``host`` timed out."""
+        self._timeouts_in_a_row[host] = self._timeouts_in_a_row.get(host, 0) + 1
+
+    def answered(self, host: str) -> None:
+        """``host`` answered a request: its run of timeouts is broken."""
+        self._timeouts_in_a_row.pop(host, None)
+
+    def unresponsive(self, host: str) -> bool:
+        """Whether ``host``'s last requests all timed out, enough of them to stop asking."""
+        return self._timeouts_in_a_row.get(host, 0) >= UNRESPONSIVE_AFTER
 
     def slot(self, host: str) -> _Slot:
         """Hold one of the host's slots, after any pause the host asked for has passed."""

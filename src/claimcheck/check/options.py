@@ -34,6 +34,7 @@ class CheckOptions:
     connect_timeout: float = 10.0
     read_timeout: float = 20.0
     total_timeout: float = 45.0
+    run_timeout: float | None = None
     retries: int = 2
     backoff: float = 0.5
     retry_after_cap: float = 60.0

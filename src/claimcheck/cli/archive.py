@@ -39,6 +39,7 @@ from claimcheck.cli.common import (
     PerHostOption,
     ProxyOption,
     RetriesOption,
+    RunTimeoutOption,
     TimeoutOption,
     UserAgentOption,
     colour,
@@ -53,6 +54,7 @@ from claimcheck.errors import ClaimcheckError
 from claimcheck.load.bib import load_bibliography
 from claimcheck.models import Source
 from claimcheck.progress import progress_bar
+from claimcheck.report.visible import visible
 from claimcheck.verify import collect_sources, open_archive
 
 archive_app = typer.Typer(
@@ -75,6 +77,7 @@ def save_command(
     concurrency: ConcurrencyOption = None,
     per_host: PerHostOption = None,
     timeout: TimeoutOption = None,
+    run_timeout: RunTimeoutOption = None,
     retries: RetriesOption = None,
     exclude: ExcludeOption = None,
     user_agent: UserAgentOption = None,
@@ -126,6 +129,7 @@ def save_command(
         concurrency=concurrency,
         per_host=per_host,
         timeout=timeout,
+        run_timeout=run_timeout,
         retries=retries,
         exclude=exclude,
         user_agent=user_agent,
@@ -166,7 +170,8 @@ def list_command(
     for source in sources:
         summary = summaries.get(source.url)
         known = mementos[source.url]
-        table.add_row(
+        _add_row(
+            table,
             ", ".join(source.keys),
             str(summary.snapshots) if summary else "0",
             _when(summary.newest) if summary else "-",
@@ -177,7 +182,7 @@ def list_command(
     for url, summary in summaries.items():
         if url not in cited:
             row = (str(summary.snapshots), _when(summary.newest), str(summary.newest_status))
-            table.add_row("(no longer cited)", *row, "-", url)
+            _add_row(table, "(no longer cited)", *row, "-", url)
     _print(table)
 
 
@@ -199,10 +204,12 @@ def show_command(
         fail_with(error)
     if not captures and not mementos:
         fail(f"no captures of {url}", hint="run 'claimcheck archive save' to capture it")
-    table = _table(f"Captures of {url}", "captured", "status", "stored", "type", "text", "digest")
+    title = f"Captures of {visible(url)}"
+    table = _table(title, "captured", "status", "stored", "type", "text", "digest")
     for capture in captures:
         text = chars.get(capture.payload_digest)
-        table.add_row(
+        _add_row(
+            table,
             _when(capture.captured_at),
             str(capture.http_status),
             "new" if capture.record_type == "response" else "same as before",
@@ -215,7 +222,7 @@ def show_command(
         table = _table("Wayback mementos", "captured", "via")
         table.add_column("memento", overflow="fold", ratio=1)
         for memento in mementos:
-            table.add_row(_when(memento.captured_at), memento.via, memento.url)
+            _add_row(table, _when(memento.captured_at), memento.via, memento.url)
         _print(table)
 
 
@@ -236,14 +243,14 @@ def verify_command(config: ConfigOption = None) -> None:
         f"{found.payloads} stored payloads"
     )
     for name, size in found.uncommitted.items():
-        _print(Text(f"note: {name} ends in {size:,} uncommitted bytes (an interrupted run)"))
+        _say(f"note: {name} ends in {size:,} uncommitted bytes (an interrupted run)")
     for name in found.unknown_files:
-        _print(Text(f"note: {name} is not in the index (an interrupted run)"))
+        _say(f"note: {name} is not in the index (an interrupted run)")
     if found.ok:
         _print(Text(f"{counts}: every digest matches and every index entry finds its record"))
         raise typer.Exit(EXIT_OK)
     for problem in found.problems:
-        _print(Text(f"{problem.where}: {problem.message}"))
+        _say(f"{problem.where}: {problem.message}")
     _print(Text(f"{counts}: {len(found.problems)} problems"))
     raise typer.Exit(EXIT_FINDINGS)
 
@@ -284,7 +291,7 @@ def export_command(
     except OSError as error:
         fail(f"cannot write into {to}: {error.strerror}", hint="check the folder is writable")
     for path in written:
-        typer.echo(str(path))
+        typer.echo(visible(str(path)))
 
 
 @archive_app.command("prune")
@@ -315,13 +322,13 @@ def _saved_table(saved: Saved) -> Table:
     table.add_column("wayback", overflow="fold", ratio=1)
     table.add_column("url", overflow="fold", ratio=1)
     for source in saved.sources:
-        table.add_row(
+        _add_row(
+            table,
             ", ".join(source.keys),
             source.status.value,
             _snapshot(source),
-            # Text, not markup: a URL or an archive's words may hold [brackets] (IPv6 hosts).
-            Text(_wayback(saved.captures.get(source.url) or saved.lookups.get(source.url))),
-            Text(source.url),
+            _wayback(saved.captures.get(source.url) or saved.lookups.get(source.url)),
+            source.url,
         )
     return table
 
@@ -357,17 +364,28 @@ def _saved_summary(saved: Saved, settings: Settings) -> Text:
     if saved.written is not None:
         entries = len({insertion.key for insertion in saved.written.insertions})
         fields = len(saved.written.insertions)
-        text.append(f"; {settings.bib}: {fields} fields added to {entries} entries")
+        text.append(f"; {visible(str(settings.bib))}: {fields} fields added to {entries} entries")
         if saved.written.skipped:
             text.append(f" ({len(saved.written.skipped)} already there or not addable)")
     return text
 
 
 def _table(title: str, *columns: str) -> Table:
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
+    table = Table(title=Text(title), title_justify="left", box=box.SIMPLE_HEAD)
     for column in columns:
         table.add_column(column, overflow="fold")
     return table
+
+
+def _add_row(table: Table, *cells: str) -> None:
+    """A row of ``cells`` as text, not markup, each with its control characters made visible
+    (a URL or a server's content type may hold [brackets] or escape codes)."""
+    table.add_row(*(Text(visible(cell)) for cell in cells))
+
+
+def _say(line: str) -> None:
+    """One line naming what the archive holds, its control characters made visible."""
+    _print(Text(visible(line)))
 
 
 def _when(moment: datetime) -> str:

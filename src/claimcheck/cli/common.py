@@ -19,6 +19,7 @@ from claimcheck.errors import ClaimcheckError, InputErrors
 from claimcheck.models import Report
 from claimcheck.progress import progress_bar
 from claimcheck.report import RenderOptions, formats
+from claimcheck.report.visible import visible
 from claimcheck.verify import run
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -145,6 +146,16 @@ TimeoutOption = Annotated[
         show_default=False,
     ),
 ]
+RunTimeoutOption = Annotated[
+    float | None,
+    typer.Option(
+        "--run-timeout",
+        metavar="SECONDS",
+        help="Deadline for all the link checks of a run; what is left then is reported as "
+        "'timeout (run-deadline)' [default: 1800].",
+        show_default=False,
+    ),
+]
 RetriesOption = Annotated[
     int | None,
     typer.Option(
@@ -229,6 +240,7 @@ def network_flags(
     concurrency: int | None,
     per_host: int | None,
     timeout: float | None,
+    run_timeout: float | None,
     retries: int | None,
     exclude: list[str] | None,
     user_agent: str | None,
@@ -244,6 +256,7 @@ def network_flags(
         "concurrency": concurrency,
         "per_host": per_host,
         "timeout": timeout,
+        "run_timeout": run_timeout,
         "retries": retries,
         "exclude": tuple(exclude) if exclude else None,
         "user_agent": user_agent,
@@ -314,9 +327,9 @@ def fail_with(error: ClaimcheckError) -> NoReturn:
     console = Console(stderr=True, highlight=False, no_color="NO_COLOR" in os.environ)
     for problem in problems:
         console.print("[bold red]error:[/] ", end="", markup=True)
-        console.print(str(problem), markup=False, soft_wrap=True)
+        console.print(visible(str(problem)), markup=False, soft_wrap=True)
         if problem.hint:
-            console.print(f"  hint: {problem.hint}", markup=False, soft_wrap=True)
+            console.print(f"  hint: {visible(problem.hint)}", markup=False, soft_wrap=True)
     raise typer.Exit(EXIT_USAGE)
 
 

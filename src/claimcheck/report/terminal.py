@@ -25,6 +25,7 @@ from claimcheck.models import (
 )
 from claimcheck.report import RenderOptions
 from claimcheck.report.rows import Row, line_of, table_text
+from claimcheck.report.visible import visible
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _HEADING = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings", Severity.INFO: "Info"}
@@ -150,7 +151,7 @@ def _findings(findings: tuple[Finding, ...]) -> list[RenderableType]:
 
 def _finding(finding: Finding, *, hint: bool) -> RenderableType:
     """A finding on one line; its hint below it, unless the same rule's same hint was shown."""
-    where = finding.file
+    where = visible(finding.file)
     if finding.line is not None:
         where += f":{finding.line}"
         if finding.column is not None:
@@ -158,21 +159,21 @@ def _finding(finding: Finding, *, hint: bool) -> RenderableType:
     line = Text("  ")
     line.append(where, style="bold")
     line.append(" ")
-    line.append(finding.code, style=_STYLE[finding.severity])
-    line.append(f" {finding.message}")
-    line.append(f" [{finding.name}]", style="dim")
+    line.append(visible(finding.code), style=_STYLE[finding.severity])
+    line.append(f" {visible(finding.message)}")
+    line.append(f" [{visible(finding.name)}]", style="dim")
     if not (hint and finding.hint):
         return line
-    return Group(line, Text(f"      hint: {finding.hint}", style="dim"))
+    return Group(line, Text(f"      hint: {visible(finding.hint)}", style="dim"))
 
 
 def _source_row(source: Source, now: datetime) -> Row:
-    """A source's cells in the sources table: keys, status (styled), why, URL."""
+    """A source's cells in the sources table: keys, status (styled), why, URL, all visible."""
     return (
-        (", ".join(source.keys), None),
+        (visible(", ".join(source.keys)), None),
         (source.status.value, _SOURCE_STYLE.get(source.status, "")),
-        (_why(source, now), None),
-        (source.url, None),
+        (visible(_why(source, now)), None),
+        (visible(source.url), None),
     )
 
 
@@ -185,7 +186,8 @@ def _sources_table(rows: Sequence[Row], total: int | None = None) -> Table:
     table.add_column("why", overflow="fold", ratio=1)
     table.add_column("url", overflow="fold", ratio=2)
     for row in rows:
-        table.add_row(*(text if style is None else Text(text, style=style) for text, style in row))
+        # Text, not markup: a URL or a title may hold [brackets].
+        table.add_row(*(Text(text, style=style or "") for text, style in row))
     return table
 
 
@@ -226,9 +228,9 @@ def _claims_table(claims: tuple[ClaimResult, ...]) -> Table:
     table.add_column("text", ratio=1, no_wrap=True, overflow="ellipsis")
     for claim in claims:
         table.add_row(
-            claim.id,
+            Text(visible(claim.id)),
             Text(claim.status.value, style=_CLAIM_STYLE.get(claim.status, "")),
-            ", ".join(claim.sources) or "-",
-            claim.text,
+            Text(visible(", ".join(claim.sources)) or "-"),
+            Text(visible(claim.text)),
         )
     return table
