@@ -1,4 +1,5 @@
-"""Benchmark: time and peak memory of reading hostile 16 MiB bibliographies; print the figures."""
+"""Benchmark: time and peak memory of reading hostile bibliographies (16 MiB, the most read)
+and claims ledgers (4 MiB); print the figures."""
 
 from __future__ import annotations
 
@@ -13,18 +14,21 @@ from collections.abc import Callable
 from pathlib import Path
 
 SIZE = 16 * 1024 * 1024
+LEDGER_SIZE = 4 * 1024 * 1024
 Builder = Callable[[], bytes]
 
 
-def _filled(unit: str, count: int | None = None, head: str = "", tail: str = "") -> Builder:
+def _filled(
+    unit: str, count: int | None = None, head: str = "", tail: str = "", size: int = SIZE
+) -> Builder:
     """``unit`` repeated ``count`` times (as often as fits, without a count) between ``head``
-    and ``tail``, then filler text without delimiters up to SIZE."""
+    and ``tail``, then filler text without delimiters up to ``size`` bytes."""
 
     def build() -> bytes:
-        room = SIZE - len(head) - len(tail)
+        room = size - len(head) - len(tail)
         times = room // len(unit) if count is None else count
         body = head + unit * times + tail
-        return (body + "x" * (SIZE - len(body))).encode()
+        return (body + "x" * (size - len(body))).encode()
 
     return build
 
@@ -81,6 +85,14 @@ CASES: dict[str, Builder] = {
     "wide macros": _filled("@string{x=s0#s0}\n", 49_000, "@string{s0={" + "a" * 40_000 + "}}\n"),
     "Latin-1 bytes, no '@'": _latin1,
     "UTF-8 with stray bytes": _utf8_with_strays,
+    # Claims ledgers of 4 MiB, the most the YAML reader reads.
+    "claims: one-line flow sequence (H2)": _filled("a, ", None, "[", "]", LEDGER_SIZE),
+    "claims: one-line flow of claims": _filled(
+        "{id: a, text: b}, ", None, "{claims: [", "]}", LEDGER_SIZE
+    ),
+    "claims: block sequence": _filled("- a\n", None, "", "", LEDGER_SIZE),
+    "claims: one long scalar": _filled("", 0, "version: 1\nclaims: ", "", LEDGER_SIZE),
+    "claims: one long comment": _filled("", 0, "version: 1\n# ", "", LEDGER_SIZE),
 }
 
 
@@ -88,15 +100,21 @@ def measure(name: str) -> dict[str, object]:
     """Load one case in this process; its time, peak memory and what was found."""
     from claimcheck.errors import ClaimcheckError
     from claimcheck.load.bib import load_bibliography
+    from claimcheck.load.claims import load_ledger
 
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "hostile.bib"
+        path = Path(folder) / ("claims.yaml" if name.startswith("claims:") else "hostile.bib")
         path.write_bytes(CASES[name]())
         size = path.stat().st_size
         start, cpu = time.perf_counter(), time.process_time()
         try:
-            bibliography = load_bibliography(path)
-            outcome = f"{len(bibliography.references)} refs, {len(bibliography.findings)} findings"
+            if name.startswith("claims:"):
+                outcome = f"{len(load_ledger(path).claims)} claims"
+            else:
+                bibliography = load_bibliography(path)
+                outcome = (
+                    f"{len(bibliography.references)} refs, {len(bibliography.findings)} findings"
+                )
         except ClaimcheckError as error:
             outcome = f"refused: {error.message[:48]}"
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
