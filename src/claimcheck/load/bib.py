@@ -33,8 +33,9 @@ _DELIMITERS = re.compile(r'[{}"#]')
 _MACRO_NAME = re.compile(r"[^\s\"#%'(),={}]+")
 
 # The shape a bibliography may have, checked before it is parsed: bibtexparser's time and
-# memory grow with the blocks, fields and delimiters it meets (real files of 16 MiB hold
-# about 20,000-60,000 blocks, 400,000 '=' and 2,700,000 delimiters).
+# memory grow with the blocks, fields and delimiters it meets. Real files hold 290 to 3,800
+# bytes a block, up to 0.023 '=' and 0.16 delimiters a byte: at 16 MiB, under 58,000 blocks,
+# 400,000 '=' and 2,700,000 delimiters. 50,000 entries take about 6 s of CPU and 330 MB.
 MAX_BLOCKS = 50_000
 MAX_FIELDS = 600_000
 MAX_DELIMITERS = 4_000_000
