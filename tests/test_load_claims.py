@@ -231,7 +231,7 @@ def test_an_alias_bomb_ends_in_an_error() -> None:
     error = _one("\n".join(lines) + "\n")
 
     assert "alias bomb" in error.message
-    assert _place(error)[1] == 6
+    assert _place(error)[1] == 5
 
 
 def test_a_self_referencing_alias_ends_in_an_error() -> None:
@@ -267,7 +267,7 @@ def test_a_file_over_the_size_limit_is_refused(tmp_path: Path) -> None:
     with path.open("wb") as handle:
         handle.truncate(50 * 1024 * 1024)
 
-    with pytest.raises(InputError, match="more than the 16,777,216 bytes"):
+    with pytest.raises(InputError, match="more than the 4,194,304 bytes"):
         load_ledger(path)
 
 

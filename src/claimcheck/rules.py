@@ -149,6 +149,20 @@ RULES: tuple[Rule, ...] = (
         "a field uses an @string macro that is not defined",
         "define the macro with @string, or brace the value",
     ),
+    Rule(
+        "CC210",
+        "macro-too-large",
+        _E,
+        "a value that @string macros would make too large to hold",
+        "macros nested this way are a macro bomb, no bibliography: remove them",
+    ),
+    Rule(
+        "CC211",
+        "invalid-byte",
+        _E,
+        "a byte that is not UTF-8 in a file that otherwise is",
+        "retype the character, or convert the file to UTF-8 (iconv -f latin1 for a few lines)",
+    ),
     # CC3xx: URLs
     Rule(
         "CC301",

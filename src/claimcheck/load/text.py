@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import codecs
+import os
 import re
+import stat
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -26,28 +28,59 @@ class DecodedText:
     encoding: str
     bom: bool
     newline: str
+    # Where a file read as UTF-8 holds bytes UTF-8 cannot decode (read as U+FFFD): the line
+    # and the first such byte, for the first few places; ``stray_count`` counts them all.
+    stray_bytes: tuple[tuple[int, int], ...] = ()
+    stray_count: int = 0
 
 
 def read_bytes(path: Path, max_bytes: int = MAX_INPUT_BYTES) -> bytes:
-    """Read a file whole, refusing anything larger than ``max_bytes``."""
+    """Read a regular file whole, refusing anything larger than ``max_bytes``.
+
+    FIFOs, devices, sockets and folders are refused without being read: the file is looked at
+    before it is opened, opened without blocking, and looked at again once open.
+    """
     where = Location(file=str(path))
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise _too_large(where, size, max_bytes)
-        with path.open("rb") as handle:
+        _refuse_special(path.stat().st_mode, where)
+        descriptor = os.open(path, os.O_RDONLY | _NONBLOCK | getattr(os, "O_BINARY", 0))
+        with os.fdopen(descriptor, "rb") as handle:
+            status = os.fstat(handle.fileno())
+            _refuse_special(status.st_mode, where)
+            if status.st_size > max_bytes:
+                raise _too_large(where, status.st_size, max_bytes)
             data = handle.read(max_bytes + 1)
     except FileNotFoundError:
         raise InputError(
             "file not found", where, hint="check the path, or set it with a flag or config"
         ) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, not a file", where) from None
     except OSError as error:
-        raise InputError(f"cannot read: {error.strerror}", where) from None
+        raise InputError(f"cannot read: {error.strerror or error}", where) from None
     if len(data) > max_bytes:
         raise _too_large(where, len(data), max_bytes)
     return data
+
+
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _refuse_special(mode: int, where: Location) -> None:
+    """Raise unless ``mode`` is a regular file's."""
+    if stat.S_ISREG(mode):
+        return
+    kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+    raise InputError(
+        f"is {kind}, not a regular file",
+        where,
+        hint="point claimcheck at a file on disk; pipes and devices are not read",
+    )
 
 
 def _too_large(where: Location, size: int, max_bytes: int) -> InputError:
@@ -80,12 +113,53 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> DecodedText:
             text = data.decode("utf-8-sig")
             used = "utf-8"
         except UnicodeDecodeError as error:
+            if not _DECLARED.search(data[:4096]) and (mostly := _mostly_utf8(data)):
+                return _with_bom_removed(mostly, bom)
             text, used = _detect(data, where, error)
+    return _with_bom_removed(DecodedText(text=text, encoding=used, bom=bom, newline=""), bom)
+
+
+def _with_bom_removed(decoded: DecodedText, bom: bool) -> DecodedText:
+    """``decoded`` without a leading U+FEFF (noted as a BOM), and with its newline found."""
+    text = decoded.text
     if text.startswith("\ufeff"):
         text = text[1:]
         bom = True
     newline = "\r\n" if "\r\n" in text else "\n"
-    return DecodedText(text=text, encoding=used, bom=bom, newline=newline)
+    return replace(decoded, text=text, bom=bom, newline=newline)
+
+
+_STRAY = re.compile("[\udc80-\udcff]+")
+_MAX_STRAY_PLACES = 100
+
+
+def _mostly_utf8(data: bytes) -> DecodedText | None:
+    """UTF-8 text with a few stray bytes (each run read as U+FFFD), when valid UTF-8
+    characters beyond ASCII outnumber the runs of bytes that are no UTF-8; else None.
+
+    A Latin-1 byte slipped into a UTF-8 file must not make the whole file another encoding.
+    """
+    escaped = data.decode("utf-8-sig", errors="surrogateescape")
+    places: list[tuple[int, int]] = []
+    line, scanned = 1, 0
+    for match in _STRAY.finditer(escaped):
+        if len(places) == _MAX_STRAY_PLACES:
+            break
+        line += escaped.count("\n", scanned, match.start())
+        scanned = match.start()
+        places.append((line, ord(match.group()[0]) - 0xDC00))
+    text, runs = _STRAY.subn("\ufffd", escaped)
+    beyond_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
+    if beyond_ascii - runs < runs:
+        return None
+    return DecodedText(
+        text=text,
+        encoding="utf-8",
+        bom=False,
+        newline="",
+        stray_bytes=tuple(places),
+        stray_count=runs,
+    )
 
 
 _WIDE_BOMS = (
