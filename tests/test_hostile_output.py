@@ -64,7 +64,7 @@ def test_the_terminal_report_shows_control_characters_from_the_bib_and_claims(
     env = {**os.environ, "COLUMNS": "200", "TERM": "xterm"}
     env.pop("NO_COLOR", None)
     coloured = run_on_terminal(["verify"], folder, env, stream="stdout")
-    assert "\x1b[32malive" in coloured  # coloured indeed, by claimcheck
+    assert "\x1b[1mclaimcheck" in coloured  # coloured indeed, by claimcheck
     assert CLEAR_SCREEN not in coloured
     assert SET_TITLE not in coloured
     assert RIGHT_TO_LEFT not in coloured
