@@ -248,7 +248,7 @@ def reindex(settings: Settings) -> Reindex:
 
 def _reindexed(settings: Settings, folder: Path, moved: Path | None) -> Reindex:
     dropped = 0
-    with closing(open_index(settings)) as index:
+    with closing(open_index(settings, recover=False)) as index:
         rebuilt = rebuild(folder, index)
         dropped += index.drop_damaged_mementos()
     with open_cache(settings) as cache:
@@ -273,6 +273,8 @@ def _move_aside(path: Path) -> Path:
 @contextmanager
 def reading_archive(settings: Settings) -> Iterator[tuple[Path, ArchiveIndex]]:
     """The archive folder and its index, for the commands that only read them."""
+    if os.path.lexists(settings.cache_dir):
+        real_folder(settings.cache_dir)
     recover_index(settings)
     if not database(settings).exists():
         raise InputError(

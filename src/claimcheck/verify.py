@@ -142,9 +142,11 @@ def open_cache(settings: Settings) -> Iterator[SqliteCache]:
         cache.close()
 
 
-def open_index(settings: Settings) -> ArchiveIndex:
-    """The archive's index in the project's database (rebuilt first if the database is lost)."""
-    recover_index(settings)
+def open_index(settings: Settings, *, recover: bool = True) -> ArchiveIndex:
+    """The archive's index in the project's database (rebuilt first if the database is lost,
+    unless ``recover`` is off)."""
+    if recover:
+        recover_index(settings)
     return _opened(ArchiveIndex, settings)
 
 

@@ -54,7 +54,8 @@ class ProjectLock:
             else:
                 self._shared(handle, self._waiting)
         except BaseException:
-            handle.close()
+            with suppress(OSError):
+                handle.close()
             raise
         self._handle = handle
         return self
@@ -79,11 +80,11 @@ class ProjectLock:
         except BlockingIOError:
             raise self._busy(_holder(handle)) from None
         started = datetime.now(UTC).replace(microsecond=0).isoformat()
+        holder = f"claimcheck {self._purpose} (pid {os.getpid()}, since {started})\n"
         try:
-            handle.seek(0)
-            handle.truncate()
-            handle.write(f"claimcheck {self._purpose} (pid {os.getpid()}, since {started})\n")
-            handle.flush()
+            # Straight to the file, unbuffered: a full disk fails here, not at close.
+            os.ftruncate(handle.fileno(), 0)
+            os.pwrite(handle.fileno(), holder.encode("utf-8"), 0)
         except OSError as error:
             raise unwritable(self.path, error) from None
 

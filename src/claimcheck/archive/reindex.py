@@ -71,11 +71,21 @@ def rebuild(folder: Path, index: ArchiveIndex) -> Reindexed:
     to report. A record already met (a prune's copy) is indexed once.
     """
     found = _Found()
-    for path in sorted(folder.glob(WARC_PATTERN)):
+    for path in sorted(folder.glob(WARC_PATTERN), key=_written_order):
         if WARC_NAME.fullmatch(path.name):
             _scan(path, found)
     index.replace_all(found.files, found.payloads.values(), found.captures)
     return Reindexed(len(found.files), len(found.captures), len(found.payloads), tuple(found.notes))
+
+
+def _written_order(path: Path) -> tuple[str, int]:
+    """Files in the order they were written: the time in the name (to the second), then the
+    time of the last write (the random part of the name says nothing)."""
+    try:
+        modified = path.lstat().st_mtime_ns
+    except OSError:
+        modified = 0
+    return path.name[: len("claimcheck-20260101T000000Z")], modified
 
 
 def _scan(path: Path, found: _Found) -> None:

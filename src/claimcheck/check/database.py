@@ -82,7 +82,8 @@ def database_error(path: Path, error: sqlite3.Error) -> StateError:
             Location(file=str(path)),
             hint="free some space on that disk, or set cache_dir to a folder on another one",
         )
-    if isinstance(error, sqlite3.DatabaseError) and not isinstance(error, sqlite3.OperationalError):
+    operational = isinstance(error, sqlite3.OperationalError)
+    if "decode" in lowered or (isinstance(error, sqlite3.DatabaseError) and not operational):
         return DamagedState(f"is damaged: {text}", Location(file=str(path)), hint=REINDEX_HINT)
     return StateError(
         f"cannot be used: {text}",
