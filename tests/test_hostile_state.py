@@ -432,7 +432,9 @@ def test_arbitrary_bytes_in_any_database_column_never_end_in_a_traceback(
     )
     @given(
         cell=st.sampled_from(cells),
-        value=st.one_of(st.binary(max_size=40), st.text(max_size=40), st.integers()),
+        value=st.one_of(
+            st.binary(max_size=40), st.text(max_size=40), st.integers(-(2**63), 2**63 - 1)
+        ),
     )
     def damaged(cell: tuple[str, str], value: bytes | str | int) -> None:
         folder = tmp_path / "trial"

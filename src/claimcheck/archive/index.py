@@ -440,6 +440,9 @@ class ArchiveIndex:
             self._db.executemany(
                 "INSERT INTO warc_files VALUES (?, datetime('now'), ?)", list(files.items())
             )
+            self._db.executemany(
+                "DELETE FROM retired_files WHERE name = ?", [(name,) for name in files]
+            )
 
     @_reading
     def retired(self) -> list[str]:
@@ -448,6 +451,13 @@ class ArchiveIndex:
             "SELECT name FROM retired_files WHERE name NOT IN (SELECT name FROM warc_files)"
         )
         return [warc_name(name) for (name,) in rows]
+
+    @_writing
+    def retire(self, name: str) -> None:
+        """Before a prune writes its new file: should it be killed before the file is indexed,
+        the next prune deletes the part it wrote."""
+        with self._db:
+            self._db.execute("INSERT OR IGNORE INTO retired_files VALUES (?)", (name,))
 
     @_writing
     def forget_retired(self, names: Iterable[str]) -> None:

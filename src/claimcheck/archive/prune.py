@@ -29,9 +29,10 @@ def prune(folder: Path, index: ArchiveIndex, keep: int, now: datetime) -> Pruned
     stored payloads that kept revisits point to; the index moves to it in one transaction
     and only then are the old files deleted. A run killed part-way leaves either the old
     files or the new one indexed, never a mix. Other runs leave a file the index does not
-    know alone; the next prune deletes the old files an interrupted one had retired (and
-    only those: their names were written by the prune, in the transaction that moved away
-    from them).
+    know alone; the next prune deletes the files an interrupted one had retired, and only
+    those: the new file it had not indexed yet, or the old ones it had moved away from
+    (their names written by the prune itself before it wrote the new file, or in the
+    transaction that moved away from the old ones).
     """
     if keep < 1:
         raise ValueError("keep at least one capture of each URL")
@@ -57,7 +58,9 @@ def prune(folder: Path, index: ArchiveIndex, keep: int, now: datetime) -> Pruned
     files: dict[str, int] = {}
     moved: dict[Place, Place] = {}
     if kept:
-        appender = WarcAppender(folder / new_file_name(now))
+        name = new_file_name(now)
+        index.retire(name)
+        appender = WarcAppender(folder / name)
         try:
             wanted = {c.place for c in kept} | {c.request for c in kept} | set(needed.values())
             for place in sorted(wanted, key=lambda p: (p.warc_file, p.offset)):
