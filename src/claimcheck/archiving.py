@@ -5,14 +5,16 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from claimcheck.archive.index import ArchiveIndex, CaptureRow
+from claimcheck.archive.lock import ProjectLock
 from claimcheck.archive.recall import with_archive
+from claimcheck.archive.reindex import Reindexed, rebuild
 from claimcheck.archive.store import ARCHIVE_FOLDER
 from claimcheck.archive.wayback import (
     Wayback,
@@ -26,13 +28,21 @@ from claimcheck.archive.writeback import WriteBackPlan, refuse_unwritable, write
 from claimcheck.check.cache import ResultCache
 from claimcheck.check.resolver import Resolver, RunResolver, SystemResolver
 from claimcheck.config import Settings
-from claimcheck.errors import InputError
+from claimcheck.errors import DamagedState, InputError
 from claimcheck.identifiers import unfetchable
 from claimcheck.load.bib import Bibliography, load_bibliography
 from claimcheck.load.text import read_bytes
 from claimcheck.models import Location, Memento, Source
 from claimcheck.pipeline import Listener, run_checks
-from claimcheck.verify import collect_sources, database, open_archive, open_cache, open_index
+from claimcheck.statefiles import real_folder, unwritable
+from claimcheck.verify import (
+    collect_sources,
+    database,
+    open_archive,
+    open_cache,
+    open_index,
+    recover_index,
+)
 
 _ISO_DATE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})")
 
@@ -213,9 +223,61 @@ def _cited_memento(
     return source.memento
 
 
+@dataclass(frozen=True)
+class Reindex:
+    """What `archive reindex` did: the rebuild, the rows it dropped, a damaged file moved."""
+
+    rebuilt: Reindexed
+    dropped_rows: int
+    moved_aside: Path | None
+
+
+def reindex(settings: Settings) -> Reindex:
+    """Rebuild the archive's index from the WARC files, with the project lock held.
+
+    A database that can be read keeps its check results and mementos (their damaged rows are
+    dropped); one that cannot is moved aside, never deleted, and a new one is made.
+    """
+    folder = real_folder(settings.cache_dir / ARCHIVE_FOLDER)
+    with ProjectLock(settings.cache_dir, "archive reindex"):
+        moved = None
+        try:
+            return _reindexed(settings, folder, moved)
+        except DamagedState:
+            moved = _move_aside(database(settings))
+        return _reindexed(settings, folder, moved)
+
+
+def _reindexed(settings: Settings, folder: Path, moved: Path | None) -> Reindex:
+    dropped = 0
+    with closing(open_index(settings, recover=False)) as index:
+        rebuilt = rebuild(folder, index)
+        dropped += index.drop_damaged_mementos()
+    with open_cache(settings) as cache:
+        dropped += cache.drop_damaged()
+    return Reindex(rebuilt, dropped, moved)
+
+
+def _move_aside(path: Path) -> Path:
+    """Rename a damaged database (and the files beside it) to a free name ending .damaged."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    aside = path.with_name(f"{path.name}.{stamp}.damaged")
+    try:
+        for suffix in ("", "-wal", "-shm"):
+            companion = path.with_name(path.name + suffix)
+            if companion.exists():
+                companion.rename(aside.with_name(aside.name + suffix))
+    except OSError as error:
+        raise unwritable(path, error) from None
+    return aside
+
+
 @contextmanager
 def reading_archive(settings: Settings) -> Iterator[tuple[Path, ArchiveIndex]]:
     """The archive folder and its index, for the commands that only read them."""
+    if os.path.lexists(settings.cache_dir):
+        real_folder(settings.cache_dir)
+    recover_index(settings)
     if not database(settings).exists():
         raise InputError(
             "there is no archive here yet",
@@ -224,6 +286,20 @@ def reading_archive(settings: Settings) -> Iterator[tuple[Path, ArchiveIndex]]:
         )
     with closing(open_index(settings)) as index:
         yield settings.cache_dir / ARCHIVE_FOLDER, index
+
+
+@contextmanager
+def verifying_archive(
+    settings: Settings, waiting: Callable[[str], None]
+) -> Iterator[tuple[Path, ArchiveIndex]]:
+    """The archive folder and its index, with no run writing them: a running writer is
+    waited for (``waiting`` says so), and other readers may read too."""
+    recover_index(settings)
+    with (
+        reading_archive(settings) as (folder, index),
+        ProjectLock(settings.cache_dir, "archive verify", waiting=waiting),
+    ):
+        yield folder, index
 
 
 def captures_of(

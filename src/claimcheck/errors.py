@@ -50,3 +50,11 @@ class BusyError(ClaimcheckError):
 
 class ArchiveError(ClaimcheckError):
     """The local archive is damaged where a command needs it."""
+
+
+class StateError(ClaimcheckError):
+    """The project's `.claimcheck` folder is damaged, unsafe or cannot be written."""
+
+
+class DamagedState(StateError):
+    """The project's database (or a row of it) is damaged: the archive's index can be rebuilt."""

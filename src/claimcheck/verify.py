@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -15,12 +16,14 @@ from claimcheck import identifiers as ids
 from claimcheck.archive.index import ArchiveIndex
 from claimcheck.archive.lock import ProjectLock
 from claimcheck.archive.recall import from_last_checks, with_archive
+from claimcheck.archive.reindex import rebuild
 from claimcheck.archive.store import ARCHIVE_FOLDER, LocalArchive
+from claimcheck.archive.warc import WARC_PATTERN
 from claimcheck.check.cache import SqliteCache
+from claimcheck.check.database import database_error
 from claimcheck.check.findings import source_findings
 from claimcheck.check.resolver import Resolver
 from claimcheck.config import FailOn, Settings
-from claimcheck.errors import ConfigError
 from claimcheck.lint import lint
 from claimcheck.load.bib import Bibliography, load_bibliography
 from claimcheck.load.claims import Ledger, load_ledger
@@ -29,7 +32,6 @@ from claimcheck.models import (
     ClaimStatus,
     Finding,
     Inputs,
-    Location,
     Report,
     Severity,
     Source,
@@ -37,8 +39,10 @@ from claimcheck.models import (
     Summary,
 )
 from claimcheck.pipeline import CheckRun, Listener, run_checks
+from claimcheck.statefiles import unwritable
 
 CACHE_FILE = "claimcheck.sqlite3"
+LOG = logging.getLogger(__name__)
 _Opened = TypeVar("_Opened", SqliteCache, ArchiveIndex)
 
 
@@ -96,6 +100,8 @@ def check(
         if settings.archive and not settings.offline:
             # The lock first: a second run is refused before it touches the database.
             local = stack.enter_context(open_archive(settings, "verify"))
+        else:
+            recover_index(settings)
         cache = None if settings.no_cache else stack.enter_context(open_cache(settings))
         if settings.offline:
             index = open_index(settings) if database(settings).exists() else None
@@ -136,32 +142,63 @@ def open_cache(settings: Settings) -> Iterator[SqliteCache]:
         cache.close()
 
 
-def open_index(settings: Settings) -> ArchiveIndex:
-    """The archive's index in the project's database."""
+def open_index(settings: Settings, *, recover: bool = True) -> ArchiveIndex:
+    """The archive's index in the project's database (rebuilt first if the database is lost,
+    unless ``recover`` is off)."""
+    if recover:
+        recover_index(settings)
     return _opened(ArchiveIndex, settings)
+
+
+def recover_index(settings: Settings, *, locked: bool = False) -> None:
+    """When the database is missing but WARC files are there, rebuild the index from them.
+
+    The project lock is taken for it, unless the caller holds it (``locked``).
+    """
+    if database(settings).exists() or not _has_warc_files(settings):
+        return
+    if not locked:
+        with ProjectLock(settings.cache_dir, "archive reindex"):
+            recover_index(settings, locked=True)
+        return
+    with closing(_opened(ArchiveIndex, settings)) as index:
+        rebuilt = rebuild(settings.cache_dir / ARCHIVE_FOLDER, index)
+    LOG.warning(
+        "%s was missing: the archive's index was rebuilt from %d WARC files (%d captures)",
+        database(settings),
+        rebuilt.files,
+        rebuilt.captures,
+    )
+    for note in rebuilt.notes:
+        LOG.warning("%s", note)
+
+
+def _has_warc_files(settings: Settings) -> bool:
+    folder = settings.cache_dir / ARCHIVE_FOLDER
+    return folder.is_dir() and any(folder.glob(WARC_PATTERN))
 
 
 @contextmanager
 def open_archive(settings: Settings, purpose: str) -> Iterator[LocalArchive]:
     """The local archive, with the project lock held; committed and closed afterwards."""
-    with ProjectLock(settings.cache_dir, purpose), closing(open_index(settings)) as index:
-        archive = LocalArchive(settings.cache_dir / ARCHIVE_FOLDER, index)
-        try:
-            yield archive
-        finally:
-            archive.close()
+    with ProjectLock(settings.cache_dir, purpose):
+        recover_index(settings, locked=True)
+        with closing(_opened(ArchiveIndex, settings)) as index:
+            archive = LocalArchive(settings.cache_dir / ARCHIVE_FOLDER, index)
+            try:
+                yield archive
+            finally:
+                archive.close()
 
 
 def _opened(kind: Callable[[Path], _Opened], settings: Settings) -> _Opened:
     path = database(settings)
     try:
         return kind(path)
-    except (OSError, sqlite3.Error) as error:
-        raise ConfigError(
-            f"cannot open the project database: {error}",
-            Location(file=str(path)),
-            hint="set cache_dir to a writable folder, or pass --no-cache --no-archive",
-        ) from None
+    except OSError as error:
+        raise unwritable(path, error) from None
+    except sqlite3.Error as error:
+        raise database_error(path, error) from None
 
 
 def collect_sources(bibliography: Bibliography) -> tuple[Source, ...]:

@@ -2,20 +2,37 @@
 
 from __future__ import annotations
 
+import functools
+import re
+import sqlite3
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 
-from claimcheck.check.database import connect
-from claimcheck.models import Memento, Snapshot
+from claimcheck.check.database import REINDEX_HINT, connect, database_error
+from claimcheck.errors import DamagedState
+from claimcheck.models import Location, Memento, Snapshot
+
+# The only WARC file names the index may hold: a bare name of claimcheck's own pattern. A name
+# read from the database is used to open, cut and delete files, so anything else is damage.
+WARC_NAME = re.compile(r"claimcheck-\d{8}T\d{6}Z-[0-9a-f]{8}\.warc\.gz")
+# What reading a damaged row raises: a bad time or number, bytes that are not UTF-8 or zlib.
+_DAMAGE = (ValueError, TypeError, UnicodeDecodeError, zlib.error, OverflowError)
+_Args = ParamSpec("_Args")
+_Result = TypeVar("_Result")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS warc_files (
     name TEXT PRIMARY KEY,
     created_at TEXT NOT NULL,
     committed INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS retired_files (
+    name TEXT PRIMARY KEY
 );
 CREATE TABLE IF NOT EXISTS payloads (
     digest TEXT PRIMARY KEY,
@@ -128,24 +145,113 @@ class UrlSummary:
     newest_status: int
 
 
+def _reading(
+    method: Callable[Concatenate[ArchiveIndex, _Args], _Result],
+) -> Callable[Concatenate[ArchiveIndex, _Args], _Result]:
+    """A reader whose damaged rows, or damaged database, end the command with a StateError."""
+
+    @functools.wraps(method)
+    def guarded(index: ArchiveIndex, /, *args: _Args.args, **kwargs: _Args.kwargs) -> _Result:
+        try:
+            return method(index, *args, **kwargs)
+        except sqlite3.Error as error:
+            raise database_error(index.path, error) from None
+        except _DAMAGE as error:
+            raise DamagedState(
+                f"the archive's index has a damaged row: {_plain(error)}",
+                Location(file=str(index.path)),
+                hint=REINDEX_HINT,
+            ) from None
+
+    return guarded
+
+
+def _writing(
+    method: Callable[Concatenate[ArchiveIndex, _Args], _Result],
+) -> Callable[Concatenate[ArchiveIndex, _Args], _Result]:
+    """A writer whose failure (a full disk, a read-only file) ends the command with a StateError."""
+
+    @functools.wraps(method)
+    def guarded(index: ArchiveIndex, /, *args: _Args.args, **kwargs: _Args.kwargs) -> _Result:
+        try:
+            return method(index, *args, **kwargs)
+        except sqlite3.Error as error:
+            raise database_error(index.path, error) from None
+
+    return guarded
+
+
 class ArchiveIndex:
     """The index tables in the project's database (``.claimcheck/claimcheck.sqlite3``)."""
 
     def __init__(self, path: Path):
+        self.path = path
         self._db = connect(path, _SCHEMA)
 
     def close(self) -> None:
         """Close the database."""
         self._db.close()
 
+    @_reading
     def integrity_check(self) -> str:
         """SQLite's own check of the database file: "ok" when sound."""
         return str(self._db.execute("PRAGMA integrity_check").fetchone()[0])
 
+    @_reading
     def files(self) -> dict[str, int]:
         """Every WARC file the index knows, with the length of its committed part."""
-        return dict(self._db.execute("SELECT name, committed FROM warc_files ORDER BY name"))
+        rows = self._db.execute("SELECT name, committed FROM warc_files ORDER BY name")
+        return {warc_name(name): _count(committed) for name, committed in rows}
 
+    @contextmanager
+    def consistent(self) -> Iterator[None]:
+        """Reads inside see one moment of the index, whatever other runs commit meanwhile."""
+        self._db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self._db.execute("ROLLBACK")
+
+    @_writing
+    def replace_all(
+        self,
+        files: dict[str, int],
+        payloads: Iterable[Payload],
+        captures: Iterable[CaptureRow],
+    ) -> None:
+        """Put a rebuilt index in place of the old one's files, payloads and captures at once."""
+        with self._db:
+            for table in ("warc_files", "payloads", "captures"):
+                self._db.execute(f"DELETE FROM {table}")
+            self._db.executemany(
+                "INSERT INTO warc_files VALUES (?, datetime('now'), ?)", list(files.items())
+            )
+            self._db.executemany(
+                "INSERT OR IGNORE INTO payloads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [_payload_values(payload) for payload in payloads],
+            )
+            self._db.executemany(
+                f"INSERT INTO captures ({_CAPTURE_COLUMNS}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [_capture_values(capture) for capture in captures],
+            )
+
+    @_writing
+    def drop_damaged_mementos(self) -> int:
+        """Delete the memento rows that cannot be read; how many there were."""
+        damaged = []
+        for rowid, *row in self._db.execute(
+            "SELECT rowid, memento_url, captured_at, original, http_status, via FROM mementos"
+        ).fetchall():
+            try:
+                _memento(row)
+            except _DAMAGE:
+                damaged.append((rowid,))
+        with self._db:
+            self._db.executemany("DELETE FROM mementos WHERE rowid = ?", damaged)
+        return len(damaged)
+
+    @_writing
     def add_file(self, name: str, created_at: datetime, committed: int) -> None:
         """Know a new WARC file whose first ``committed`` bytes are complete."""
         with self._db:
@@ -175,6 +281,7 @@ class ArchiveIndex:
                 "UPDATE warc_files SET committed = ? WHERE name = ?", (committed, warc_file)
             )
 
+    @_reading
     def payload(self, digest: str, *, with_text: bool = False) -> Payload | None:
         """The stored payload with this digest, and its text when asked."""
         row = self._db.execute(
@@ -184,27 +291,31 @@ class ArchiveIndex:
         ).fetchone()
         return _payload(row) if row else None
 
+    @_reading
     def origin(self, digest: str) -> tuple[str, datetime] | None:
         """The URL and time of the response record that holds this payload, if stored."""
         row = self._db.execute(
             "SELECT target, captured_at FROM payloads WHERE digest = ?", (digest,)
         ).fetchone()
-        return (row[0], datetime.fromisoformat(row[1])) if row else None
+        return (str(row[0]), _moment(row[1])) if row else None
 
+    @_reading
     def text_chars(self, digest: str) -> int | None:
         """How many characters of text the payload with this digest has, if any."""
         row = self._db.execute(
             "SELECT text_chars FROM payloads WHERE digest = ?", (digest,)
         ).fetchone()
-        return row[0] if row else None
+        return _count(row[0]) if row and row[0] is not None else None
 
+    @_reading
     def payloads(self) -> Iterator[Payload]:
         """Every stored payload, without its text."""
         rows = self._db.execute(
             f"SELECT {_PAYLOAD_COLUMNS}, NULL FROM payloads ORDER BY warc_file, offset"
         )
-        return (_payload(row) for row in rows.fetchall())
+        return iter([_payload(row) for row in rows.fetchall()])
 
+    @_reading
     def captures(self, url: str | None = None) -> list[CaptureRow]:
         """The captures of ``url`` (or of every URL), oldest first."""
         where, args = ("WHERE url = ?", (url,)) if url is not None else ("", ())
@@ -213,6 +324,7 @@ class ArchiveIndex:
         )
         return [_capture(row) for row in rows.fetchall()]
 
+    @_reading
     def snapshot(self, url: str, *, alive_only: bool = False) -> Snapshot | None:
         """The newest capture of ``url`` (only a 2xx one if ``alive_only``), as a Snapshot."""
         alive = "AND c.http_status BETWEEN 200 AND 299" if alive_only else ""
@@ -224,6 +336,7 @@ class ArchiveIndex:
         ).fetchone()
         return _snapshot(row) if row is not None else None
 
+    @_reading
     def snapshots(self, urls: Sequence[str]) -> dict[str, Snapshot]:
         """The newest capture of each of ``urls`` that has one: ``snapshot`` for many at once."""
         found: dict[str, Snapshot] = {}
@@ -241,6 +354,7 @@ class ArchiveIndex:
             found.update((row[0], _snapshot(row[1:])) for row in rows)
         return found
 
+    @_reading
     def summaries(self) -> dict[str, UrlSummary]:
         """Each archived URL with its number of captures and its newest one."""
         rows = self._db.execute(
@@ -249,10 +363,11 @@ class ArchiveIndex:
             "LIMIT 1) FROM captures c GROUP BY url ORDER BY url"
         ).fetchall()
         return {
-            url: UrlSummary(url, count, datetime.fromisoformat(newest), status)
+            url: UrlSummary(str(url), _count(count), _moment(newest), _count(status))
             for url, count, newest, status in rows
         }
 
+    @_writing
     def record_memento(self, url: str, memento: Memento, recorded_at: datetime) -> None:
         """Keep a Wayback memento of ``url`` (once per memento address)."""
         with self._db:
@@ -269,6 +384,7 @@ class ArchiveIndex:
                 ),
             )
 
+    @_reading
     def mementos(self, url: str) -> list[Memento]:
         """The known mementos of ``url``, oldest first."""
         rows = self._db.execute(
@@ -278,6 +394,7 @@ class ArchiveIndex:
         ).fetchall()
         return [_memento(row) for row in rows]
 
+    @_reading
     def mementos_of(self, urls: Sequence[str]) -> dict[str, list[Memento]]:
         """The known mementos of each of ``urls`` that has some, oldest first."""
         found: dict[str, list[Memento]] = {}
@@ -314,28 +431,59 @@ class ArchiveIndex:
                 "UPDATE payloads SET warc_file = ?, offset = ?, length = ? WHERE digest = ?",
                 [(p.warc_file, p.offset, p.length, d) for d, p in payload_places.items()],
             )
+            self._db.execute(
+                "INSERT OR IGNORE INTO retired_files SELECT name FROM warc_files "
+                f"WHERE name NOT IN ({', '.join('?' * len(files))})",
+                list(files),
+            )
             self._db.execute("DELETE FROM warc_files")
             self._db.executemany(
                 "INSERT INTO warc_files VALUES (?, datetime('now'), ?)", list(files.items())
+            )
+            self._db.executemany(
+                "DELETE FROM retired_files WHERE name = ?", [(name,) for name in files]
+            )
+
+    @_reading
+    def retired(self) -> list[str]:
+        """The files a prune moved away from and has not deleted yet (it was interrupted)."""
+        rows = self._db.execute(
+            "SELECT name FROM retired_files WHERE name NOT IN (SELECT name FROM warc_files)"
+        )
+        return [warc_name(name) for (name,) in rows]
+
+    @_writing
+    def retire(self, name: str) -> None:
+        """Before a prune writes its new file: should it be killed before the file is indexed,
+        the next prune deletes the part it wrote."""
+        with self._db:
+            self._db.execute("INSERT OR IGNORE INTO retired_files VALUES (?)", (name,))
+
+    @_writing
+    def forget_retired(self, names: Iterable[str]) -> None:
+        """The prune's old files are gone: forget them."""
+        with self._db:
+            self._db.executemany(
+                "DELETE FROM retired_files WHERE name = ?", [(name,) for name in names]
             )
 
 
 def _snapshot(row: Sequence[object]) -> Snapshot:
     return Snapshot(
-        captured_at=datetime.fromisoformat(str(row[0])),
+        captured_at=_moment(str(row[0])),
         url=str(row[1]),
         http_status=int(str(row[2])),
         content_type=row[3] if isinstance(row[3], str) else None,
         payload_digest=str(row[4]),
         truncated=bool(row[5]),
-        text_chars=row[6] if isinstance(row[6], int) else None,
+        text_chars=_count(row[6]) if row[6] is not None else None,
     )
 
 
 def _memento(row: Sequence[object]) -> Memento:
     return Memento(
         url=str(row[0]),
-        captured_at=datetime.fromisoformat(str(row[1])),
+        captured_at=_moment(str(row[1])),
         original=str(row[2]),
         http_status=row[3] if isinstance(row[3], int) else None,
         via=str(row[4]),
@@ -370,9 +518,9 @@ def _payload(row: tuple[object, ...]) -> Payload:
     text = zlib.decompress(blob).decode("utf-8") if isinstance(blob, bytes) else None
     return Payload(
         digest=str(row[0]),
-        place=Place(str(row[1]), int(str(row[2])), int(str(row[3]))),
+        place=_place(row[1], row[2], row[3]),
         target=str(row[4]),
-        captured_at=datetime.fromisoformat(str(row[5])),
+        captured_at=_moment(str(row[5])),
         size=int(str(row[6])),
         text_kind=str(row[7]),
         charset=row[8] if isinstance(row[8], str) else None,
@@ -406,13 +554,44 @@ def _capture(row: tuple[object, ...]) -> CaptureRow:
         id=int(str(row[0])),
         url=str(row[1]),
         target=str(row[2]),
-        captured_at=datetime.fromisoformat(str(row[3])),
+        captured_at=_moment(str(row[3])),
         http_status=int(str(row[4])),
         content_type=row[5] if isinstance(row[5], str) else None,
         payload_digest=str(row[6]),
         truncated=bool(row[7]),
         record_type=str(row[8]),
         record_id=str(row[9]),
-        place=Place(str(row[10]), int(str(row[11])), int(str(row[12]))),
-        request=Place(str(row[10]), int(str(row[13])), int(str(row[14]))),
+        place=_place(row[10], row[11], row[12]),
+        request=_place(row[10], row[13], row[14]),
     )
+
+
+def warc_name(value: object) -> str:
+    """A WARC file name read from the database, checked to be a bare name of our pattern."""
+    if not isinstance(value, str) or not WARC_NAME.fullmatch(value):
+        raise ValueError(f"{value!r} is not the name of a claimcheck WARC file")
+    return value
+
+
+def _place(name: object, offset: object, length: object) -> Place:
+    return Place(warc_name(name), _count(offset), _count(length))
+
+
+def _count(value: object) -> int:
+    """A non-negative whole number read from the database."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{value!r} is not a count")
+    return value
+
+
+def _moment(value: object) -> datetime:
+    """A time read from the database: ISO 8601 with a time zone."""
+    moment = datetime.fromisoformat(str(value))
+    if moment.tzinfo is None:
+        raise ValueError(f"{value!r} has no time zone")
+    return moment
+
+
+def _plain(error: Exception) -> str:
+    text = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return "".join(c if c.isprintable() else "?" for c in text)[:160]

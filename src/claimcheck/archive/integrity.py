@@ -40,12 +40,17 @@ def check_archive(folder: Path, index: ArchiveIndex) -> Integrity:
     """Read every committed record of every indexed WARC file, check digests and the index.
 
     Bytes after a file's committed length (a run killed while writing) and files the index
-    does not know are reported apart: the next archiving run removes them.
+    does not know are reported apart: the next archiving run cuts the former and leaves the
+    latter alone ('claimcheck archive reindex' indexes them). The index is read at one
+    moment, so a run committing meanwhile adds nothing half-seen.
     """
+    with index.consistent():
+        files = index.files()
+        captures = index.captures()
+        payloads = list(index.payloads())
     problems: list[Problem] = []
     records: dict[Place, ReadRecord] = {}
     uncommitted: dict[str, int] = {}
-    files = index.files()
     for name, committed in files.items():
         path = folder / name
         try:
@@ -58,8 +63,6 @@ def check_archive(folder: Path, index: ArchiveIndex) -> Integrity:
         elif size > committed:
             uncommitted[name] = size - committed
         problems += _read(path, min(size, committed), records)
-    captures = index.captures()
-    payloads = list(index.payloads())
     referenced: set[Place] = set()
     for capture in captures:
         where = f"{capture.place.warc_file}:{capture.place.offset}"

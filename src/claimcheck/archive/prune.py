@@ -9,6 +9,7 @@ from pathlib import Path
 from claimcheck.archive.index import ArchiveIndex, CaptureRow, Place
 from claimcheck.archive.warc import WarcAppender, new_file_name
 from claimcheck.errors import ArchiveError
+from claimcheck.statefiles import check_existing, unwritable
 
 
 @dataclass(frozen=True)
@@ -27,10 +28,16 @@ def prune(folder: Path, index: ArchiveIndex, keep: int, now: datetime) -> Pruned
     The kept records are copied byte for byte into one new WARC file, together with the
     stored payloads that kept revisits point to; the index moves to it in one transaction
     and only then are the old files deleted. A run killed part-way leaves either the old
-    files or the new one indexed, never a mix (the next run removes the other).
+    files or the new one indexed, never a mix. Other runs leave a file the index does not
+    know alone; the next prune deletes the files an interrupted one had retired, and only
+    those: the new file it had not indexed yet, or the old ones it had moved away from
+    (their names written by the prune itself before it wrote the new file, or in the
+    transaction that moved away from the old ones).
     """
     if keep < 1:
         raise ValueError("keep at least one capture of each URL")
+    _delete(folder, index.retired())
+    index.forget_retired(index.retired())
     by_url: dict[str, list[CaptureRow]] = {}
     for capture in index.captures():
         by_url.setdefault(capture.url, []).append(capture)
@@ -51,7 +58,9 @@ def prune(folder: Path, index: ArchiveIndex, keep: int, now: datetime) -> Pruned
     files: dict[str, int] = {}
     moved: dict[Place, Place] = {}
     if kept:
-        appender = WarcAppender(folder / new_file_name(now))
+        name = new_file_name(now)
+        index.retire(name)
+        appender = WarcAppender(folder / name)
         try:
             wanted = {c.place for c in kept} | {c.request for c in kept} | set(needed.values())
             for place in sorted(wanted, key=lambda p: (p.warc_file, p.offset)):
@@ -67,10 +76,21 @@ def prune(folder: Path, index: ArchiveIndex, keep: int, now: datetime) -> Pruned
         appender.close()
     relocated = [replace(c, place=moved[c.place], request=moved[c.request]) for c in kept]
     index.relocate(files, relocated, {d: moved[p] for d, p in needed.items()}, dropped)
-    for name in old_files:
-        (folder / name).unlink(missing_ok=True)
+    _delete(folder, list(old_files))
+    index.forget_retired(old_files)
     after = sum(_size(folder / name) for name in files)
     return Pruned(len(dropped), len(kept), before, after)
+
+
+def _delete(folder: Path, names: list[str]) -> None:
+    """Delete these WARC files (names checked by the index) if they are regular files."""
+    for name in names:
+        path = folder / name
+        try:
+            check_existing(path)
+            path.unlink(missing_ok=True)
+        except OSError as error:
+            raise unwritable(path, error) from None
 
 
 def _size(path: Path) -> int:

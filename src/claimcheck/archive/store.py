@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -23,8 +24,10 @@ from claimcheck.archive.warc import (
     new_file_name,
 )
 from claimcheck.archive.warc import payload_digest as digest_of
+from claimcheck.errors import StateError
 from claimcheck.models import Snapshot
 from claimcheck.spool import SPOOL_THRESHOLD, as_spool
+from claimcheck.statefiles import open_file, real_folder, unwritable
 
 ARCHIVE_FOLDER = "archive"
 # Captures written but not yet in the index are committed about once a second, or once this
@@ -46,15 +49,19 @@ class Repair:
     """What opening the archive put right after an interrupted run."""
 
     torn_bytes: dict[str, int] = field(default_factory=dict)
-    removed_files: tuple[str, ...] = ()
+    unknown_files: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.torn_bytes or self.removed_files)
+        return bool(self.torn_bytes or self.unknown_files)
 
     def describe(self) -> str:
         """In words, for a note on stderr."""
         parts = [f"cut {n:,} uncommitted bytes from {name}" for name, n in self.torn_bytes.items()]
-        parts += [f"removed {name}, which the index never knew" for name in self.removed_files]
+        if self.unknown_files:
+            parts.append(
+                f"left {', '.join(self.unknown_files)} alone, which the index does not know "
+                "('claimcheck archive reindex' indexes it)"
+            )
         return "an earlier run was interrupted: " + "; ".join(parts)
 
 
@@ -69,7 +76,9 @@ class LocalArchive:
     """Writes captures to a new WARC file under ``folder`` and indexes them in ``index``.
 
     The caller holds the project lock. Opening repairs what an interrupted run left: the
-    bytes after a file's committed length, and files the index never knew.
+    bytes after an indexed file's committed length. A file the index does not know is left
+    alone (WARC files are the record; the index is derived from them). A write that fails
+    (a full disk, say) ends the run with a StateError.
     """
 
     def __init__(self, folder: Path, index: ArchiveIndex):
@@ -80,7 +89,8 @@ class LocalArchive:
         self._large = asyncio.Semaphore(_LARGE_AT_ONCE)
         self._staged = _Staged()
         self._committed_at = time.monotonic()
-        folder.mkdir(parents=True, exist_ok=True)
+        self._failure: StateError | None = None
+        real_folder(folder)
         self.repair = repair(folder, index)
         if self.repair:
             logging.getLogger(__name__).warning("%s", self.repair.describe())
@@ -93,6 +103,8 @@ class LocalArchive:
         records and text are made in a worker thread, and bodies past the spool threshold take
         turns, a few at a time.
         """
+        if self._failure is not None:
+            raise self._failure
         size = as_spool(exchange.body).size
         if size <= _ON_THE_LOOP:
             return await self._keep(cited_url, exchange, _on_the_loop)
@@ -108,12 +120,12 @@ class LocalArchive:
         stored = self._stored_as(digest)
         if stored is not None:
             records = await run(capture_records, exchange, revisit_of=stored, digest=digest)
-            self._stage(cited_url, exchange, digest, self._file(exchange).append(records), None)
+            self._stage(cited_url, exchange, digest, self._append(exchange, records), None)
             return self._snapshot(exchange, digest)
         self._in_flight[digest] = asyncio.Event()
         try:
             records, extracted = await run(_prepare, exchange, digest)
-            written = self._file(exchange).append(records)
+            written = self._append(exchange, records)
             self._stage(cited_url, exchange, digest, written, extracted)
         finally:
             self._in_flight.pop(digest).set()
@@ -173,9 +185,14 @@ class LocalArchive:
 
     def commit(self) -> None:
         """Make the captures so far durable: sync the WARC file, then index them at once."""
+        if self._failure is not None:
+            raise self._failure
         if self._appender is None or not self._staged.captures:
             return
-        committed = self._appender.sync()
+        try:
+            committed = self._appender.sync()
+        except OSError as error:
+            raise self._failed(error) from None
         self.index.commit(
             self._appender.name, committed, self._staged.payloads.values(), self._staged.captures
         )
@@ -184,10 +201,31 @@ class LocalArchive:
 
     def close(self) -> None:
         """Commit what is staged and close the WARC file."""
-        self.commit()
-        if self._appender is not None:
-            self._appender.close()
-            self._appender = None
+        try:
+            self.commit()
+        finally:
+            if self._appender is not None:
+                appender, self._appender = self._appender, None
+                try:
+                    appender.close()
+                except OSError as error:
+                    if self._failure is None:
+                        raise self._failed(error) from None
+
+    def _append(self, exchange: Exchange, records: Records) -> Written:
+        try:
+            return self._file(exchange).append(records)
+        except OSError as error:
+            raise self._failed(error) from None
+        except StateError as error:
+            self._failure = error
+            raise
+
+    def _failed(self, error: OSError) -> StateError:
+        """Remember a failed write: every later capture and the commit fail with it."""
+        where = self._appender.path if self._appender is not None else self.folder
+        self._failure = unwritable(where, error)
+        return self._failure
 
     def _stored_as(self, digest: str) -> tuple[str, datetime] | None:
         """The URL and time of the capture whose record holds this payload, if stored."""
@@ -229,25 +267,32 @@ def _prepare(exchange: Exchange, digest: str) -> tuple[Records, ExtractedText]:
 
 
 def repair(folder: Path, index: ArchiveIndex) -> Repair:
-    """Cut each WARC file back to its committed length; remove files the index never knew."""
+    """Cut each indexed WARC file back to its committed length; leave files it does not know.
+
+    The names come from the index, checked to be bare names of claimcheck's WARC files; each
+    file is opened without following a symbolic link, and only a regular file with no other
+    hard link is cut.
+    """
     known = index.files()
     torn: dict[str, int] = {}
     for name, committed in known.items():
         path = folder / name
         try:
-            size = path.stat().st_size
+            fd = open_file(path, os.O_RDWR, writing=True)
         except FileNotFoundError:
             continue
-        if size > committed:
-            with path.open("r+b") as handle:
-                handle.truncate(committed)
-            torn[name] = size - committed
-    removed = []
-    for path in sorted(folder.glob(WARC_PATTERN)):
-        if path.name not in known:
-            path.unlink()
-            removed.append(path.name)
-    return Repair(torn, tuple(removed))
+        except OSError as error:
+            raise unwritable(path, error) from None
+        with os.fdopen(fd, "r+b") as handle:
+            size = os.fstat(fd).st_size
+            if size > committed:
+                try:
+                    handle.truncate(committed)
+                except OSError as error:
+                    raise unwritable(path, error) from None
+                torn[name] = size - committed
+    unknown = tuple(p.name for p in sorted(folder.glob(WARC_PATTERN)) if p.name not in known)
+    return Repair(torn, unknown)
 
 
 def _header(headers: Sequence[tuple[str, str]], name: str) -> str | None:

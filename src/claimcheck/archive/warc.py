@@ -23,6 +23,7 @@ from warcio.warcwriter import WARCWriter
 from claimcheck import __version__
 from claimcheck.archive.index import Place
 from claimcheck.spool import Spool, as_spool
+from claimcheck.statefiles import open_file
 
 WARC_PATTERN = "claimcheck-*.warc.gz"
 # Headers that describe the bytes on the wire, not the (decoded) body that is stored: kept
@@ -282,7 +283,9 @@ class WarcAppender:
     def __init__(self, path: Path):
         self.path = path
         self.name = path.name
-        self._handle: IO[bytes] = path.open("xb")
+        self._handle: IO[bytes] = os.fdopen(
+            open_file(path, os.O_WRONLY | os.O_EXCL, create=True, writing=True), "wb"
+        )
         writer = WARCWriter(None, gzip=False)
         info = {
             "software": f"claimcheck/{__version__} (warcio)",
@@ -309,7 +312,7 @@ class WarcAppender:
 
     def copy(self, source: Path, place: Place) -> Place:
         """Copy one record's bytes (a whole gzip member) from another WARC file, unchanged."""
-        with source.open("rb") as handle:
+        with _reading(source) as handle:
             handle.seek(place.offset)
             data = handle.read(place.length)
         if len(data) != place.length:
@@ -370,7 +373,7 @@ def read_records(path: Path, limit: int) -> Iterator[ReadRecord]:
 
     Raises OSError or warcio's errors when a record there cannot be read whole.
     """
-    with path.open("rb") as handle:
+    with _reading(path) as handle:
         stream = _Bounded(handle, limit)
         records = ArchiveIterator(stream, check_digests=True)
         for record in records:
@@ -394,13 +397,18 @@ def read_records(path: Path, limit: int) -> Iterator[ReadRecord]:
 
 def read_body(path: Path, place: Place) -> bytes:
     """The HTTP payload of the response record at ``place``."""
-    with path.open("rb") as handle:
+    with _reading(path) as handle:
         handle.seek(place.offset)
         stream = _Bounded(handle, place.offset + place.length)
         for record in ArchiveIterator(stream):
             data: bytes = record.content_stream().read()
             return data
     raise ValueError(f"no record at {place.warc_file}:{place.offset}")
+
+
+def _reading(path: Path) -> IO[bytes]:
+    """A WARC file opened to read: a regular file, never through a symbolic link."""
+    return os.fdopen(open_file(path, os.O_RDONLY), "rb")
 
 
 class _Bounded(io.RawIOBase):

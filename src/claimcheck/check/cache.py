@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
-from claimcheck.check.database import connect
+from pydantic import ValidationError
+
+from claimcheck.check.database import connect, database_error
 from claimcheck.models import Reason, Source, SourceStatus
+
+LOG = logging.getLogger(__name__)
+# A damaged row is skipped with a warning; past this many, one line at the end says how many.
+_WARNINGS = 3
+# What reading a damaged row raises: a bad time, bad JSON or fields, bytes that are not UTF-8.
+_DAMAGE = (ValueError, TypeError, ValidationError, UnicodeDecodeError)
 
 # Results that say something about the page itself; the others say only that it was not asked.
 RECORDED = frozenset(
@@ -79,13 +90,28 @@ class ResultCache(Protocol):
 
 
 class SqliteCache:
-    """The cache in ``.claimcheck/claimcheck.sqlite3``."""
+    """The cache in ``.claimcheck/claimcheck.sqlite3``.
+
+    The database may come from anywhere (a CI cache, a colleague): a row that cannot be read
+    is skipped with a warning, as if it were not there. A database that cannot be written
+    ends the run with a StateError.
+    """
 
     def __init__(self, path: Path):
+        self._path = path
         self._db = connect(path, _SCHEMA)
+        self._db.text_factory = bytes
+        self._damaged = 0
 
     def close(self) -> None:
-        """Close the database."""
+        """Close the database, saying how many damaged rows were skipped past the warnings."""
+        if self._damaged > _WARNINGS:
+            LOG.warning(
+                "%s: %d damaged check results skipped in all; "
+                "'claimcheck archive reindex' removes them",
+                self._path,
+                self._damaged,
+            )
         self._db.close()
 
     def __enter__(self) -> SqliteCache:
@@ -95,30 +121,40 @@ class SqliteCache:
         self.close()
 
     def fresh(self, url: str, max_age: timedelta, now: datetime) -> Source | None:
-        row = self._db.execute(
+        for status, checked_at, result in self._rows(
             "SELECT status, checked_at, result FROM checks WHERE url = ? "
-            "ORDER BY checked_at DESC, rowid DESC LIMIT 1",
-            (url,),
-        ).fetchone()
-        if row is None or row[0] != SourceStatus.ALIVE.value:
-            return None
-        if now - datetime.fromisoformat(row[1]) > max_age:
-            return None
-        return Source.model_validate_json(row[2])
+            "ORDER BY checked_at DESC, rowid DESC",
+            url,
+        ):
+            try:
+                if status != SourceStatus.ALIVE.value or now - _moment(checked_at) > max_age:
+                    return None
+                return Source.model_validate_json(result)
+            except _DAMAGE as error:
+                self._skip(url, error)
+        return None
 
     def latest(self, url: str) -> Source | None:
-        row = self._db.execute(
-            "SELECT result FROM checks WHERE url = ? ORDER BY checked_at DESC, rowid DESC LIMIT 1",
-            (url,),
-        ).fetchone()
-        return Source.model_validate_json(row[0]) if row else None
+        for (result,) in self._rows(
+            "SELECT result FROM checks WHERE url = ? ORDER BY checked_at DESC, rowid DESC", url
+        ):
+            try:
+                return Source.model_validate_json(result)
+            except _DAMAGE as error:
+                self._skip(url, error)
+        return None
 
     def first_alive(self, url: str) -> datetime | None:
-        row = self._db.execute(
-            "SELECT MIN(checked_at) FROM checks WHERE url = ? AND status = ?",
-            (url, SourceStatus.ALIVE.value),
-        ).fetchone()
-        return datetime.fromisoformat(row[0]) if row and row[0] else None
+        for (checked_at,) in self._rows(
+            "SELECT checked_at FROM checks WHERE url = ? AND status = ? ORDER BY checked_at",
+            url,
+            SourceStatus.ALIVE.value,
+        ):
+            try:
+                return _moment(checked_at)
+            except _DAMAGE as error:
+                self._skip(url, error)
+        return None
 
     def record(self, results: list[Source]) -> None:
         rows = [
@@ -134,21 +170,90 @@ class SqliteCache:
             and source.checked_at
             and not source.from_cache
         ]
-        with self._db:
-            self._db.executemany("INSERT INTO checks VALUES (?, ?, ?, ?)", rows)
+        try:
+            with self._db:
+                self._db.executemany("INSERT INTO checks VALUES (?, ?, ?, ?)", rows)
+        except sqlite3.Error as error:
+            raise database_error(self._path, error) from None
+
+    def drop_damaged(self) -> int:
+        """Delete the rows that cannot be read; how many there were."""
+        damaged = []
+        for rowid, *row in self._db.execute(
+            "SELECT rowid, url, checked_at, status, result FROM checks"
+        ).fetchall():
+            try:
+                _text(row[0]), _moment(_text(row[1])), _text(row[2])
+                Source.model_validate_json(_text(row[3]))
+            except _DAMAGE:
+                damaged.append((rowid,))
+        try:
+            with self._db:
+                self._db.executemany("DELETE FROM checks WHERE rowid = ?", damaged)
+        except sqlite3.Error as error:
+            raise database_error(self._path, error) from None
+        return len(damaged)
 
     def streak(self, url: str) -> Streak | None:
-        rows = self._db.execute(
+        first: str | None = None
+        since, count = datetime.min, 0
+        for status, checked_at in self._rows(
             "SELECT status, checked_at FROM checks WHERE url = ? "
             "ORDER BY checked_at DESC, rowid DESC",
-            (url,),
-        )
-        first = next(rows, None)
-        if first is None:
-            return None
-        since, count = first[1], 1
-        for status, checked_at in rows:
-            if status != first[0]:
+            url,
+        ):
+            try:
+                moment = _moment(checked_at)
+            except _DAMAGE as error:
+                self._skip(url, error)
+                continue
+            first = status if first is None else first
+            if status != first:
                 break
-            since, count = checked_at, count + 1
-        return Streak(since=datetime.fromisoformat(since), checks=count)
+            since, count = moment, count + 1
+        return Streak(since=since, checks=count) if count else None
+
+    def _rows(self, query: str, url: str, *more: str) -> Iterator[tuple[str, ...]]:
+        """The rows ``query`` finds for ``url``, as text; one that is not text is skipped."""
+        try:
+            rows = self._db.execute(query, (url, *more)).fetchall()
+        except sqlite3.DatabaseError as error:
+            self._skip(url, error)
+            return
+        for row in rows:
+            try:
+                text = tuple(_text(value) for value in row)
+            except _DAMAGE as error:
+                self._skip(url, error)
+                continue
+            yield text
+
+    def _skip(self, url: str, error: Exception) -> None:
+        self._damaged += 1
+        if self._damaged <= _WARNINGS:
+            LOG.warning(
+                "%s: a damaged check result of %s was skipped (%s)",
+                self._path,
+                url,
+                _problem(error),
+            )
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    if isinstance(value, str):
+        return value
+    raise TypeError(f"a {type(value).__name__} where text belongs")
+
+
+def _moment(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError(f"{text!r} has no time zone")
+    return moment
+
+
+def _problem(error: Exception) -> str:
+    first = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return "".join(c if c.isprintable() else "?" for c in first)[:120]

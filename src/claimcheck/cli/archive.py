@@ -22,7 +22,9 @@ from claimcheck.archiving import (
     WaybackRequest,
     captures_of,
     reading_archive,
+    reindex,
     save,
+    verifying_archive,
     wayback_options,
 )
 from claimcheck.cli.common import (
@@ -230,11 +232,12 @@ def show_command(
 def verify_command(config: ConfigOption = None) -> None:
     """Re-read every WARC record, check its digests, and compare it with the index.
 
-    Exit codes: 0 the archive and its index agree; 1 a mismatch (each one is listed).
+    A running save or prune is waited for. Exit codes: 0 the archive and its index agree;
+    1 a mismatch (each one is listed); 2 the archive or its database cannot be read.
     """
     settings = settings_from(None, None, config, None, None, None, {})
     try:
-        with reading_archive(settings) as (folder, index):
+        with verifying_archive(settings, _note) as (folder, index):
             found = check_archive(folder, index)
     except ClaimcheckError as error:
         fail_with(error)
@@ -245,7 +248,10 @@ def verify_command(config: ConfigOption = None) -> None:
     for name, size in found.uncommitted.items():
         _say(f"note: {name} ends in {size:,} uncommitted bytes (an interrupted run)")
     for name in found.unknown_files:
-        _say(f"note: {name} is not in the index (an interrupted run)")
+        _say(
+            f"note: {name} is not in the index (an interrupted run, or a lost database: "
+            "'claimcheck archive reindex' indexes it)"
+        )
     if found.ok:
         _print(Text(f"{counts}: every digest matches and every index entry finds its record"))
         raise typer.Exit(EXIT_OK)
@@ -253,6 +259,34 @@ def verify_command(config: ConfigOption = None) -> None:
         _say(f"{problem.where}: {problem.message}")
     _print(Text(f"{counts}: {len(found.problems)} problems"))
     raise typer.Exit(EXIT_FINDINGS)
+
+
+@archive_app.command("reindex")
+def reindex_command(config: ConfigOption = None) -> None:
+    """Rebuild the archive's index (and the text of each page) from the WARC files.
+
+    The WARC files are the record and the index is derived from them: run this when the
+    database was lost or is damaged. A database that cannot be read is moved aside (never
+    deleted); damaged rows of check results and mementos are dropped. No WARC file is
+    changed. Exit codes: 0 rebuilt; 2 the folder or the database cannot be used.
+    """
+    settings = settings_from(None, None, config, None, None, None, {})
+    try:
+        done = reindex(settings)
+    except ClaimcheckError as error:
+        fail_with(error)
+    if done.moved_aside is not None:
+        _print(Text(f"note: the damaged database was moved aside to {done.moved_aside}"))
+    for note in done.rebuilt.notes:
+        _print(Text(f"note: {note}"))
+    rebuilt = done.rebuilt
+    text = (
+        f"rebuilt the index from {rebuilt.files} WARC files: {rebuilt.captures} captures, "
+        f"{rebuilt.payloads} stored payloads"
+    )
+    if done.dropped_rows:
+        text += f"; dropped {done.dropped_rows} damaged rows of check results and mementos"
+    _print(Text(text))
 
 
 @archive_app.command("export")
@@ -315,6 +349,11 @@ def prune_command(
             f"{pruned.bytes_before:,} to {pruned.bytes_after:,} bytes"
         )
     )
+
+
+def _note(text: str) -> None:
+    sys.stderr.write(f"note: {text}\n")
+    sys.stderr.flush()
 
 
 def _saved_table(saved: Saved) -> Table:
