@@ -263,7 +263,9 @@ def ends_mid_escape(url: str) -> bool:
     return bool(re.search(r"%[0-9A-Fa-f]?$", url.strip()))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _split(url: str) -> SplitResult | None:
+    # Remembered per URL: every URL rule of lint asks for the same URL's parts.
     try:
         parts = urlsplit(url)
         _ = parts.port
