@@ -145,27 +145,6 @@ class UrlSummary:
     newest_status: int
 
 
-def _reading(
-    method: Callable[Concatenate[ArchiveIndex, _Args], _Result],
-) -> Callable[Concatenate[ArchiveIndex, _Args], _Result]:
-    """A reader whose damaged rows, or damaged database, end the command with a StateError."""
-
-    @functools.wraps(method)
-    def guarded(index: ArchiveIndex, /, *args: _Args.args, **kwargs: _Args.kwargs) -> _Result:
-        try:
-            return method(index, *args, **kwargs)
-        except sqlite3.Error as error:
-            raise database_error(index.path, error) from None
-        except _DAMAGE as error:
-            raise DamagedState(
-                f"the archive's index has a damaged row: {_plain(error)}",
-                Location(file=str(index.path)),
-                hint=REINDEX_HINT,
-            ) from None
-
-    return guarded
-
-
 def _writing(
     method: Callable[Concatenate[ArchiveIndex, _Args], _Result],
 ) -> Callable[Concatenate[ArchiveIndex, _Args], _Result]:
@@ -177,6 +156,26 @@ def _writing(
             return method(index, *args, **kwargs)
         except sqlite3.Error as error:
             raise database_error(index.path, error) from None
+
+    return guarded
+
+
+def _reading(
+    method: Callable[Concatenate[ArchiveIndex, _Args], _Result],
+) -> Callable[Concatenate[ArchiveIndex, _Args], _Result]:
+    """A reader whose damaged rows, or damaged database, end the command with a StateError."""
+    written = _writing(method)
+
+    @functools.wraps(method)
+    def guarded(index: ArchiveIndex, /, *args: _Args.args, **kwargs: _Args.kwargs) -> _Result:
+        try:
+            return written(index, *args, **kwargs)
+        except _DAMAGE as error:
+            raise DamagedState(
+                f"the archive's index has a damaged row: {_plain(error)}",
+                Location(file=str(index.path)),
+                hint=REINDEX_HINT,
+            ) from None
 
     return guarded
 
