@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from urllib.parse import unquote
@@ -99,8 +100,12 @@ def _userinfo(userinfo: str) -> str:
     return _encode(user, _USERINFO_SET) + colon + _encode(password, _USERINFO_SET)
 
 
+@functools.lru_cache(maxsize=4096)
 def _host(host: str) -> str:
-    """A host name in the ASCII form DNS knows: IDNA labels, lower case; an IPv6 address."""
+    """A host name in the ASCII form DNS knows: IDNA labels, lower case; an IPv6 address.
+
+    Remembered: a bibliography cites many pages of few hosts.
+    """
     if host.startswith("["):
         try:
             return f"[{ipaddress.IPv6Address(host[1:-1]).compressed}]"

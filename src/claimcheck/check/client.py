@@ -44,7 +44,9 @@ class GuardedConnector:
         self._resolver = resolver
         self._routes = options.proxies
         self._lookup_wait = options.dns_timeout
-        self._ssl = verifying_context(options.ca_bundle) if verify else unverified_context()
+        self._ca_bundle = options.ca_bundle
+        self._verify = verify
+        self._context: ssl.SSLContext | None = None
 
     async def open(
         self, scheme: str, host: str, port: int, timeout: float | None
@@ -88,6 +90,16 @@ class GuardedConnector:
         writer.close()
         with contextlib.suppress(OSError):
             await writer.wait_closed()
+
+    @property
+    def _ssl(self) -> ssl.SSLContext:
+        """The TLS context, made at the first https connection: loading the system's
+        certificates takes tens of milliseconds a run of plain-http links need not pay."""
+        if self._context is None:
+            self._context = (
+                verifying_context(self._ca_bundle) if self._verify else unverified_context()
+            )
+        return self._context
 
     def proxied(self, scheme: str, host: str, port: int) -> bool:
         """Whether requests to this origin go to an HTTP proxy in absolute form (plain http)."""
