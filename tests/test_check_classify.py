@@ -7,7 +7,7 @@ import time
 import pytest
 
 from claimcheck.models import Reason, SourceStatus
-from tests.checking import check, closed_port, full_backlog, run, source
+from tests.checking import CountingResolver, check, closed_port, full_backlog, run, source
 from tests.helpers import OfflineResolver
 from tests.servers import (
     BROWSER_MARKER,
@@ -73,6 +73,32 @@ def test_redirect_to_site_root_is_soft_404(hosts: HostFactory, home: str) -> Non
 
     assert (result.status, result.reason) == (SourceStatus.DEAD, Reason.SOFT_404_HOME_REDIRECT)
     assert result.final_url == host.url(home)
+
+
+def test_redirect_to_the_home_page_of_another_host_of_the_same_site_is_soft_404(
+    hosts: HostFactory,
+) -> None:
+    blog, www = hosts(2)
+    names = CountingResolver({"blog.example.de": blog.host, "www.example.de": www.host})
+    blog.route("/2023/05/new-catalyst", redirect(f"http://www.example.de:{www.port}/", 301))
+    www.route("/", html_page("Willkommen"))
+
+    result = check(f"http://blog.example.de:{blog.port}/2023/05/new-catalyst", names)
+
+    assert (result.status, result.reason) == (SourceStatus.DEAD, Reason.SOFT_404_HOME_REDIRECT)
+
+
+def test_redirect_to_the_home_page_of_another_site_is_not_a_home_redirect(
+    hosts: HostFactory,
+) -> None:
+    old, new = hosts(2)
+    names = CountingResolver({"old-journal.de": old.host, "new-publisher.de": new.host})
+    old.route("/2023/05/new-catalyst", redirect(f"http://new-publisher.de:{new.port}/", 301))
+    new.route("/", html_page("Willkommen"))
+
+    result = check(f"http://old-journal.de:{old.port}/2023/05/new-catalyst", names)
+
+    assert result.reason is not Reason.SOFT_404_HOME_REDIRECT
 
 
 def test_home_page_redirecting_to_home_page_is_alive(hosts: HostFactory) -> None:

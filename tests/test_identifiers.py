@@ -66,6 +66,7 @@ FUNCTIONS: list[Callable[[str], object]] = [
     ids.scheme,
     ids.host,
     ids.registrable_label,
+    ids.registrable_domain,
     ids.is_archive_or_resolver,
     ids.canonical_url,
     ids.truncated_slug,
@@ -190,6 +191,24 @@ def test_unescape_removes_markdown_latex_and_html_escapes(url: str, fixed: str) 
 )
 def test_registrable_label_skips_country_second_levels(host: str, label: str) -> None:
     assert ids.registrable_label(host) == label
+
+
+@pytest.mark.parametrize(
+    ("host", "domain"),
+    [
+        ("blog.example.de", "example.de"),
+        ("www.example.de", "example.de"),
+        ("WWW.BBC.CO.UK.", "bbc.co.uk"),
+        ("a.b.chinadaily.com.cn", "chinadaily.com.cn"),
+        ("alice.github.io", "alice.github.io"),
+        ("github.io", "github.io"),
+        ("localhost", "localhost"),
+        ("127.0.1.5", "127.0.1.5"),
+        ("[::1]", "[::1]"),
+    ],
+)
+def test_registrable_domain_follows_the_public_suffix_list(host: str, domain: str) -> None:
+    assert ids.registrable_domain(host) == domain
 
 
 def test_canonical_url_ignores_host_case_trailing_slash_and_fragment() -> None:

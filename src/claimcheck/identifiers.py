@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import functools
+import ipaddress
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 from claimcheck.iri import InvalidURL, to_uri
 from claimcheck.models import Reason, SourceStatus
+
+if TYPE_CHECKING:
+    from publicsuffixlist import PublicSuffixList
 
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/[-._;()/:A-Z0-9]+$", re.IGNORECASE | re.ASCII)
 # Older DOIs the main pattern misses, after Crossref's list: Wiley's, SICI-based, Erlbaum's.
@@ -36,10 +41,6 @@ _LETTER_NAMES = frozenset(
      "grade", "section", "appendix", "annex", "schedule", "phase", "tier", "model", "series"}
 )  # fmt: skip
 _TRAILING_SLASHES = re.compile(r"[/\s]+$")
-# Second-level labels under a country's domain: the registrable name stands before them.
-_SECOND_LEVEL = frozenset(
-    {"ac", "co", "com", "edu", "go", "gob", "gov", "mil", "ne", "net", "or", "org"}
-)
 _ARCHIVE_HOSTS = frozenset(
     {"web.archive.org", "archive.org", "archive.today", "archive.ph", "archive.is", "perma.cc"}
 )
@@ -215,12 +216,37 @@ def host(url: str) -> str | None:
     return parts.hostname if parts else None
 
 
+def registrable_domain(hostname: str) -> str:
+    """The domain a site registered, after the Public Suffix List: ``example.de`` of
+    blog.example.de and www.example.de, ``chinadaily.com.cn`` of www.chinadaily.com.cn,
+    ``user.github.io`` of user.github.io. An IP address, a public suffix and a single label
+    stand for themselves."""
+    name = hostname.lower().rstrip(".")
+    if not name or _is_ip_address(name):
+        return name
+    return _public_suffixes().privatesuffix(name) or name
+
+
 def registrable_label(hostname: str) -> str:
     """The label a site registered: ``bbc`` of www.bbc.com, ``chinadaily`` of chinadaily.com.cn."""
-    labels = hostname.lower().rstrip(".").split(".")
-    if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2:
-        return labels[-3]
-    return labels[-2] if len(labels) >= 2 else labels[0]
+    return registrable_domain(hostname).split(".", 1)[0]
+
+
+def _is_ip_address(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+@functools.cache
+def _public_suffixes() -> PublicSuffixList:
+    # The snapshot the library bundles (no request, ever); read at the first use, as parsing
+    # it takes some 50 ms that a run needing no site comparison should not pay.
+    from publicsuffixlist import PublicSuffixList
+
+    return PublicSuffixList()
 
 
 def is_archive_or_resolver(url: str) -> bool:

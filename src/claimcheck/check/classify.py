@@ -12,6 +12,7 @@ from claimcheck.check.fetch import PERMANENT, REFUSING, Answer, Outcome
 from claimcheck.check.html import is_challenge
 from claimcheck.check.likeness import same_page, url_words
 from claimcheck.check.notices import names_sign_in, removal_notice, sign_in_page
+from claimcheck.identifiers import registrable_domain
 from claimcheck.models import Note, NoteCode, Reason, SourceStatus
 
 _LANGUAGES = "en|de|fr|es|it|pt|nl|sv|da|no|fi|pl|cs|ru|uk|tr|ar|he|ja|jp|zh|cn|ko|kr|hi|id"
@@ -198,23 +199,17 @@ def against_baseline(outcome: Outcome, verdict: Verdict, baseline: Baseline | No
 
 
 def _home_redirect(original: str, final: str) -> bool:
-    """A deep URL whose redirects end at the home page of the same site."""
+    """A deep URL whose redirects end at the home page of the same site (same registrable
+    domain: blog.example.de and www.example.de are one site)."""
     before, after = urlsplit(original), urlsplit(final)
-    deep = _deep(before.path)
-    same_site = _site(before.hostname) == _site(after.hostname)
-    return deep and same_site and bool(_HOME_PATHS.match(after.path)) and not after.query
+    if not _deep(before.path) or not _HOME_PATHS.match(after.path) or after.query:
+        return False
+    return registrable_domain(before.hostname or "") == registrable_domain(after.hostname or "")
 
 
 def _deep(path: str) -> bool:
     """A path below the site's home page (not /, /index.html, /en/ and the like)."""
     return path.strip("/") != "" and not _HOME_PATHS.match(path)
-
-
-def _site(host: str | None) -> str:
-    labels = (host or "").lower().removeprefix("www.").split(".")
-    return (
-        ".".join(labels[-3:]) if len(labels[-1]) == 2 and len(labels) > 2 else ".".join(labels[-2:])
-    )
 
 
 def _names_error_page(original: str, final: str) -> bool:
