@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pty
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -74,3 +75,11 @@ def run_on_terminal(
     process.wait(timeout=60)
     os.close(leader)
     return b"".join(chunks).decode("utf-8", "replace")
+
+
+_PROGRESS_LINE = re.compile(r"^checked \d+/\d+ \(\d+%\).*\n?", re.MULTILINE)
+
+
+def without_progress(stderr: str) -> str:
+    """What a run wrote on stderr besides its progress lines (a log gets them now and then)."""
+    return _PROGRESS_LINE.sub("", stderr)

@@ -668,7 +668,7 @@ def test_a_failing_wayback_gives_a_per_source_status_not_a_traceback(
     (row,) = table(saved.stdout, "Sources (1)")
     assert squeezed(row["wayback"]).startswith(squeezed(expected))
     assert row["status"] == "alive"
-    assert saved.stderr == ""
+    assert saved.stderr == "checked 1/1 (100%)\n"
 
 
 # 9. writing back into the bibliography ----------------------------------------------------

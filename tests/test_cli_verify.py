@@ -173,14 +173,15 @@ def test_lint_fetches_nothing_and_writes_no_cache(hosts: HostFactory, tmp_path: 
     assert not (tmp_path / ".claimcheck").exists()
 
 
-def test_progress_goes_to_stderr_only_when_it_is_a_terminal(
+def test_progress_is_a_bar_on_a_terminal_and_lines_in_a_log(
     hosts: HostFactory, tmp_path: Path
 ) -> None:
     (host,) = hosts(1)
     host.route("/news", slow(html_page("China trials visa-free travel"), 0.3))
     folder = project(tmp_path, host.url("/news"))
     piped = claimcheck("verify", "--allow-private", "--no-cache", cwd=folder)
-    assert piped.stderr == ""
+    assert piped.stderr == "checked 1/1 (100%)\n"
+    assert "checked" not in piped.stdout
     seen = run_on_terminal(
         ["verify", "--allow-private", "--no-cache"],
         folder,

@@ -14,6 +14,7 @@ from claimcheck.archive.warc import Exchange
 from claimcheck.models import Reason, Snapshot, SourceStatus
 from claimcheck.pipeline import run_checks
 from tests.checking import options, source
+from tests.helpers import without_progress
 from tests.servers import HostFactory, html_page
 from tests.test_cli_verify import project
 
@@ -125,7 +126,7 @@ def test_a_bug_outside_any_source_exits_3_with_one_line_naming_the_log(
 
     assert result.returncode == 3
     assert "Traceback" not in result.stderr
-    (line,) = result.stderr.splitlines()
+    (line,) = without_progress(result.stderr).splitlines()
     assert "internal error" in line
     assert str(Path(".claimcheck") / "claimcheck.log") in line
     log = (folder / ".claimcheck" / "claimcheck.log").read_text(encoding="utf-8")

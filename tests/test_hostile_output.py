@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claimcheck.report.visible import visible
+from claimcheck.visible import visible
 from tests.helpers import run_on_terminal
 from tests.servers import HostFactory, html_page, page
 from tests.test_cli_archive import entry, project, run

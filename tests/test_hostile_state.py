@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from claimcheck.cli import app
+from tests.helpers import without_progress
 from tests.servers import HostFactory, html_document, page, slow
 from tests.test_cli import claimcheck
 from tests.test_cli_archive import entry, project, run, warc_files
@@ -66,7 +67,7 @@ def _fails(result: subprocess.CompletedProcess[str], *words: str) -> None:
     assert result.returncode == 2, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     assert "internal error" not in result.stderr
-    assert result.stderr.startswith("error: "), result.stderr
+    assert without_progress(result.stderr).startswith("error: "), result.stderr
     for word in words:
         assert word in result.stderr, result.stderr
 

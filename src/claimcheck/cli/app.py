@@ -42,6 +42,7 @@ from claimcheck.cli.common import (
     RunTimeoutOption,
     TimeoutOption,
     UserAgentOption,
+    VerboseOption,
     colour,
     emit,
     network_flags,
@@ -111,6 +112,7 @@ def verify(
     ca_bundle: CaBundleOption = None,
     archive: ArchiveOption = None,
     offline: OfflineOption = None,
+    verbose: VerboseOption = False,
 ) -> None:
     """Check the ledger and bibliography, fetch every cited URL and DOI, and report.
 
@@ -139,7 +141,7 @@ def verify(
     )
     flags |= {"archive": archive, "offline": offline}
     settings = settings_from(bib, claims, config, encoding, ignore, fail_on, flags)
-    report = run_report(settings)
+    report = run_report(settings, verbose=verbose)
     emit(report, output_format, output, claims_table=True)
     raise typer.Exit(EXIT_FINDINGS if failed(report, settings.fail_on) else EXIT_OK)
 

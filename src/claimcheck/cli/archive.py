@@ -55,9 +55,9 @@ from claimcheck.config import Settings
 from claimcheck.errors import ClaimcheckError
 from claimcheck.load.bib import load_bibliography
 from claimcheck.models import Source
-from claimcheck.progress import progress_bar
-from claimcheck.report.visible import visible
+from claimcheck.progress import progress_on_stderr
 from claimcheck.verify import collect_sources, open_archive
+from claimcheck.visible import visible
 
 archive_app = typer.Typer(
     help="Keep a copy of every cited source: WARC snapshots, their text, Wayback mementos.",
@@ -144,7 +144,7 @@ def save_command(
     if wayback or wayback_capture:
         request = WaybackRequest(capture=wayback_capture, options=wayback_options(settings))
     try:
-        with run_log(settings.cache_dir), progress_bar(enabled=sys.stderr.isatty()) as listener:
+        with run_log(settings.cache_dir), progress_on_stderr(checking=True) as listener:
             saved = save(settings, listener=listener, wayback=request, write_bib=write_bib)
     except ClaimcheckError as error:
         fail_with(error)

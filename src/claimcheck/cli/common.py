@@ -17,10 +17,10 @@ from claimcheck.cli.log import run_log
 from claimcheck.config import FailOn, Settings, load_settings
 from claimcheck.errors import ClaimcheckError, InputErrors
 from claimcheck.models import Report
-from claimcheck.progress import progress_bar
+from claimcheck.progress import progress_on_stderr
 from claimcheck.report import RenderOptions, formats
-from claimcheck.report.visible import visible
 from claimcheck.verify import run
+from claimcheck.visible import visible
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -222,6 +222,14 @@ ArchiveOption = Annotated[
         show_default=False,
     ),
 ]
+VerboseOption = Annotated[
+    bool,
+    typer.Option(
+        "--verbose",
+        "-v",
+        help="Print each source on stderr as its check ends (status, reason, key, URL).",
+    ),
+]
 OfflineOption = Annotated[
     bool | None,
     typer.Option(
@@ -290,12 +298,12 @@ def settings_from(
         fail_with(error)
 
 
-def run_report(settings: Settings) -> Report:
-    """Run verify (or lint) with a progress bar on a terminal; fatal errors exit 2."""
+def run_report(settings: Settings, *, verbose: bool = False) -> Report:
+    """Run verify (or lint) showing its progress on stderr; fatal errors exit 2."""
     try:
         with (
             run_log(settings.cache_dir),
-            progress_bar(enabled=settings.check_links and sys.stderr.isatty()) as listener,
+            progress_on_stderr(checking=settings.check_links, verbose=verbose) as listener,
         ):
             return run(settings, now=datetime.now(UTC).replace(microsecond=0), listener=listener)
     except ClaimcheckError as error:

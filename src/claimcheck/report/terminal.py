@@ -25,7 +25,7 @@ from claimcheck.models import (
 )
 from claimcheck.report import RenderOptions
 from claimcheck.report.rows import Row, line_of, table_text
-from claimcheck.report.visible import visible
+from claimcheck.visible import visible
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _HEADING = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings", Severity.INFO: "Info"}
