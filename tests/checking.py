@@ -28,7 +28,7 @@ FAST: dict[str, Any] = {
     "backoff": 0.01,
     "connect_timeout": 2,
     "read_timeout": 2,
-    "total_timeout": 5,
+    "timeout": 5,
     "probe_hosts": (),
 }
 

@@ -32,6 +32,7 @@ FORBIDDEN = {
     "rules": {"load", "lint", "check", "archive", "statefiles", *UPPER},
     "schemas": {"cli", "report", "verify", "archiving", "pipeline"},
     "statefiles": {"load", "lint", "check", "archive", *UPPER},
+    "setting": {"models", "load", "lint", "check", "archive", "statefiles", *UPPER},
     "visible": {"models", "load", "lint", "check", "archive", "statefiles", *UPPER},
 }
 # The command line and the package's own entry points may import anything.

@@ -46,19 +46,19 @@ OTHER = "https://example.org/other"
 URLDATE = date(2024, 3, 15)
 # Short waits throughout: the whole file runs in a few seconds, failing tests included.
 FAST: dict[str, Any] = {
-    "timeout": 1.0,
+    "wayback_timeout": 1.0,
     "retries": 3,
     "backoff": 0.01,
     "retry_after_cap": 1.0,
     "poll_interval": 0.02,
-    "poll_timeout": 1.0,
+    "wayback_poll_timeout": 1.0,
 }
 
 
 def options(archive: WaybackStandIn | str, **overrides: Any) -> WaybackOptions:
     """The fast options against `archive` (a stand-in or a base URL), with `overrides`."""
     base_url = archive if isinstance(archive, str) else archive.base_url
-    return WaybackOptions(base_url=base_url, **(FAST | overrides))
+    return WaybackOptions(wayback_url=base_url, **(FAST | overrides))
 
 
 def with_wayback(settings: WaybackOptions, action: Callable[[Wayback], Awaitable[T]]) -> T:
@@ -317,7 +317,7 @@ def test_job_pending_past_the_poll_deadline_times_out(wayback_stand_in: WaybackF
     archive = wayback_stand_in()
     archive.pending_polls = 1000
 
-    result, elapsed = timed(lambda: capture(options(archive, poll_timeout=0.2)))
+    result, elapsed = timed(lambda: capture(options(archive, wayback_poll_timeout=0.2)))
 
     assert (result.status, result.memento) == (WaybackStatus.TIMEOUT, None)
     assert "spn2-0001" in result.detail
@@ -495,7 +495,7 @@ def test_slow_answers_beyond_the_timeout_time_out(wayback_stand_in: WaybackFacto
     archive = wayback_stand_in()
     archive.delay = 0.6
 
-    result, elapsed = timed(lambda: closest(options(archive, timeout=0.2)))
+    result, elapsed = timed(lambda: closest(options(archive, wayback_timeout=0.2)))
 
     assert (result.status, result.memento) == (WaybackStatus.TIMEOUT, None)
     assert elapsed < 0.5

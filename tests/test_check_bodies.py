@@ -119,7 +119,7 @@ def test_a_body_cut_off_by_the_total_deadline_leaves_no_temporary_file(
         ),
     )
     before = temporary_files()
-    outcome = asyncio.run(fetched(host.url("/stalls"), total_timeout=1))
+    outcome = asyncio.run(fetched(host.url("/stalls"), timeout=1))
     assert outcome.failure is Failure.TOTAL_TIMEOUT
     assert temporary_files() == before
 
@@ -192,7 +192,7 @@ def test_a_large_body_cut_at_the_cap_is_archived_cut_from_its_temporary_file(
     body = large_page("A long report", size=3 * LARGE)
     host.route("/long", page(body))
     results = run_checks(
-        [source(host.url("/long"))], options(max_bytes=2 * LARGE), archive=archive
+        [source(host.url("/long"))], options(max_body=2 * LARGE), archive=archive
     ).sources
     archive.close()
     snapshot = results[0].snapshot

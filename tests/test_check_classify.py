@@ -299,7 +299,7 @@ def test_total_timeout_ends_a_slow_drip(hosts: HostFactory) -> None:
     host.route("/a", drip(interval=0.2))
     started = time.monotonic()
 
-    result = check(host.url("/a"), total_timeout=1, read_timeout=2)
+    result = check(host.url("/a"), timeout=1, read_timeout=2)
 
     assert (result.status, result.reason) == (SourceStatus.TIMEOUT, Reason.TOTAL_TIMEOUT)
     assert 0.9 <= time.monotonic() - started < 2

@@ -124,7 +124,7 @@ def test_total_deadline_starts_when_the_request_does_not_while_queued(
     result = run(
         [source(host.url(f"/q{index}"), f"k{index}") for index in range(6)],
         per_host=1,
-        total_timeout=1.0,
+        timeout=1.0,
     )
 
     assert [s.status for s in result.sources] == [SourceStatus.ALIVE] * 6
@@ -202,7 +202,7 @@ def test_endless_page_is_read_up_to_the_cap_only(hosts: HostFactory) -> None:
     host.route("/endless", endless())
     started = time.monotonic()
 
-    result = check(host.url("/endless"), max_bytes=512 * 1024)
+    result = check(host.url("/endless"), max_body=512 * 1024)
 
     assert (result.status, result.reason) == (SourceStatus.ALIVE, Reason.OK)
     assert note_codes(result) == [NoteCode.BODY_TRUNCATED]
@@ -234,7 +234,7 @@ def test_error_page_body_is_not_read(hosts: HostFactory) -> None:
     )
     started = time.monotonic()
 
-    result = check(host.url("/gone"), read_timeout=5, total_timeout=10)
+    result = check(host.url("/gone"), read_timeout=5, timeout=10)
 
     assert (result.status, result.reason) == (SourceStatus.DEAD, Reason.NOT_FOUND)
     assert time.monotonic() - started < 2
@@ -483,7 +483,7 @@ def test_retry_after_beyond_the_deadline_is_rate_limited_at_once(hosts: HostFact
     host.route("/a", retry_after(5))
     started = time.monotonic()
 
-    result = check(host.url("/a"), retry_after_cap=60, total_timeout=2)
+    result = check(host.url("/a"), retry_after_cap=60, timeout=2)
 
     assert (result.status, result.reason) == (SourceStatus.BLOCKED, Reason.RATE_LIMITED)
     assert time.monotonic() - started < 1

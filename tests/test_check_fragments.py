@@ -81,6 +81,6 @@ def test_fragment_beyond_the_cap_is_not_judged(hosts: HostFactory) -> None:
     filler = "<p>" + "x" * 4096 + "</p>"
     host.route("/long", html_page("Long", filler * 64 + '<h2 id="end">End</h2>'))
 
-    result = check(host.url("/long#end"), max_bytes=64 * 1024)
+    result = check(host.url("/long#end"), max_body=64 * 1024)
 
     assert note_codes(result) == [NoteCode.BODY_TRUNCATED]

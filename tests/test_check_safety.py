@@ -105,7 +105,7 @@ def test_decompression_bomb_is_read_no_further_than_the_cap(hosts: HostFactory) 
     results: list[Source] = []
     started = time.monotonic()
 
-    peak = _peak_during(lambda: results.append(check(host.url("/bomb"), max_bytes=MiB)))
+    peak = _peak_during(lambda: results.append(check(host.url("/bomb"), max_body=MiB)))
 
     (result,) = results
     assert result.status is SourceStatus.ALIVE
@@ -120,7 +120,7 @@ def test_endless_body_is_read_no_further_than_the_cap(hosts: HostFactory) -> Non
     host.route("/endless", endless())
     results: list[Source] = []
 
-    peak = _peak_during(lambda: results.append(check(host.url("/endless"), max_bytes=MiB)))
+    peak = _peak_during(lambda: results.append(check(host.url("/endless"), max_body=MiB)))
 
     assert results[0].status is SourceStatus.ALIVE
     assert note_codes(results[0]) == [NoteCode.BODY_TRUNCATED]
@@ -132,7 +132,7 @@ def test_slow_drip_ends_by_the_total_deadline(hosts: HostFactory) -> None:
     host.route("/drip", drip(interval=0.1))
     started = time.monotonic()
 
-    result = check(host.url("/drip"), total_timeout=1, read_timeout=1)
+    result = check(host.url("/drip"), timeout=1, read_timeout=1)
 
     assert (result.status, result.reason) == (SourceStatus.TIMEOUT, Reason.TOTAL_TIMEOUT)
     assert time.monotonic() - started < 2

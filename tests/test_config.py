@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from claimcheck.config import FailOn, load_settings
+from claimcheck.config import FailOn, load_settings, resolve_settings
 from claimcheck.errors import ConfigError
-from claimcheck.models import Severity
+from claimcheck.models import Location, Severity
 
 
 def test_defaults_name_the_files_in_the_current_folder(tmp_path: Path) -> None:
@@ -30,14 +30,87 @@ def test_pyproject_tool_section_is_read_with_paths_relative_to_it(tmp_path: Path
     assert settings.fail_on is FailOn.WARNING
 
 
-def test_claimcheck_toml_wins_over_pyproject(tmp_path: Path) -> None:
+def test_claimcheck_toml_beside_pyproject_is_the_one_settings_file(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(
-        '[tool.claimcheck]\nclaims = "a.yaml"\nencoding = "gbk"\n', encoding="utf-8"
+        '[tool.claimcheck]\nclaims = "a.yaml"\nencoding = "gbk"\nbad_key = 1\n',
+        encoding="utf-8",
     )
     (tmp_path / "claimcheck.toml").write_text('claims = "b.yaml"\n', encoding="utf-8")
-    settings = load_settings(tmp_path)
-    assert settings.claims == tmp_path / "b.yaml"
-    assert settings.encoding == "gbk"
+    loaded = resolve_settings(tmp_path)
+    assert loaded.settings.claims == tmp_path / "b.yaml"
+    assert loaded.settings.encoding is None
+    assert loaded.file == tmp_path / "claimcheck.toml"
+    assert loaded.passed_over == (tmp_path / "pyproject.toml",)
+
+
+def test_settings_and_inputs_are_found_from_a_subfolder(tmp_path: Path) -> None:
+    (tmp_path / "claimcheck.toml").write_text('fail_on = "warning"\n', encoding="utf-8")
+    inner = tmp_path / "chapters" / "two"
+    inner.mkdir(parents=True)
+    loaded = resolve_settings(inner)
+    assert loaded.file == tmp_path / "claimcheck.toml"
+    assert loaded.settings.fail_on is FailOn.WARNING
+    assert loaded.settings.bib == Path("../../references.bib")
+    assert (inner / loaded.settings.cache_dir).resolve() == (tmp_path / ".claimcheck").resolve()
+
+
+def test_without_settings_file_the_folder_of_the_bibliography_is_the_project(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "references.bib").write_text("", encoding="utf-8")
+    inner = tmp_path / "figures"
+    inner.mkdir()
+    assert load_settings(inner).bib == Path("../references.bib")
+
+
+def test_pyproject_without_a_claimcheck_table_is_passed_over(tmp_path: Path) -> None:
+    (tmp_path / "claimcheck.toml").write_text('fail_on = "info"\n', encoding="utf-8")
+    inner = tmp_path / "tool"
+    inner.mkdir()
+    (inner / "pyproject.toml").write_text('[project]\nname = "x"\n', encoding="utf-8")
+    assert resolve_settings(inner).file == tmp_path / "claimcheck.toml"
+
+
+def test_bad_key_in_pyproject_names_pyproject_and_its_line(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\nfail_on = 1\n\n'
+        '[tool.claimcheck]\nper_host = 4\nfail_on = "often"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_settings(tmp_path)
+    assert caught.value.location == Location(file=str(tmp_path / "pyproject.toml"), line=7)
+    assert "fail_on" in caught.value.message
+
+
+def test_misspelt_key_is_named_with_a_suggestion(tmp_path: Path) -> None:
+    (tmp_path / "claimcheck.toml").write_text("per_hosts = 2\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(tmp_path)
+    assert caught.value.location == Location(file=str(tmp_path / "claimcheck.toml"), line=1)
+    assert caught.value.hint == "did you mean 'per_host'?"
+
+
+def test_environment_sets_a_setting_between_the_file_and_the_flags(tmp_path: Path) -> None:
+    (tmp_path / "claimcheck.toml").write_text("per_host = 2\nretries = 5\n", encoding="utf-8")
+    environ = {"CLAIMCHECK_PER_HOST": "3", "CLAIMCHECK_EXCLUDE": '["^a", "^b"]'}
+    loaded = resolve_settings(tmp_path, flags={"retries": 1}, environ=environ)
+    assert (loaded.settings.per_host, loaded.settings.retries) == (3, 1)
+    assert loaded.settings.exclude == ("^a", "^b")
+    assert str(loaded.origins["per_host"]) == "CLAIMCHECK_PER_HOST"
+    assert str(loaded.origins["retries"]) == "--retries"
+    assert str(loaded.origins["timeout"]) == "default"
+
+
+def test_bad_environment_value_names_the_variable(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="CLAIMCHECK_PER_HOST"):
+        load_settings(tmp_path, environ={"CLAIMCHECK_PER_HOST": "many"})
+
+
+def test_internal_switches_are_no_settings_of_a_file(tmp_path: Path) -> None:
+    (tmp_path / "claimcheck.toml").write_text("check_links = false\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="unknown setting 'check_links'"):
+        load_settings(tmp_path)
 
 
 def test_flags_win_over_files(tmp_path: Path) -> None:

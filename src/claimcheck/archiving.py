@@ -69,12 +69,8 @@ class Saved:
 def wayback_options(settings: Settings, environ: Mapping[str, str] = os.environ) -> WaybackOptions:
     """The Wayback client's options: the configured archive, and keys from the environment."""
     keys = credentials_from_env(environ)
-    return WaybackOptions(
-        base_url=settings.wayback_url,
-        timeout=settings.wayback_timeout,
-        poll_timeout=settings.wayback_poll_timeout,
-        access_key=keys[0] if keys else None,
-        secret_key=keys[1] if keys else None,
+    return WaybackOptions.of(
+        settings, access_key=keys[0] if keys else None, secret_key=keys[1] if keys else None
     )
 
 

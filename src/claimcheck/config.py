@@ -2,39 +2,43 @@
 
 from __future__ import annotations
 
+import difflib
+import functools
+import json
+import os
 import re
-import stat
 import tomllib
+import typing
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
-import httpx
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import ConfigDict, Field, ValidationError, WithJsonSchema, field_validator
+from pydantic.fields import FieldInfo
 
 from claimcheck import rules
-from claimcheck.archive.wayback import check_archive_url
-from claimcheck.check.options import DEFAULT_PROBE_HOSTS, DEFAULT_USER_AGENT, CheckOptions
-from claimcheck.check.proxy import PROXY_FORM, ProxyConfigError, parse_proxy, proxy_routes
-from claimcheck.check.trust import check_bundle
+from claimcheck.archive.wayback import WaybackSettings
+from claimcheck.check.options import CheckOptions, CheckSettings
+from claimcheck.check.proxy import PROXY_FORM, ProxyConfigError, proxy_routes
 from claimcheck.errors import ConfigError, InputError
 from claimcheck.load.text import read_bytes
 from claimcheck.models import Location, Severity
+from claimcheck.setting import ALL, READS_BIB, VERIFY, Flag
 
 CONFIG_FILE = "claimcheck.toml"
 PYPROJECT = "pyproject.toml"
+ENVIRONMENT_PREFIX = "CLAIMCHECK_"
+_TABLE_HEADER = re.compile(r"^\s*\[+\s*([^\]]+?)\s*\]+")
+_TOOL_TABLE = re.compile(r"^\s*\[\s*tool\s*\.\s*claimcheck\s*\]", re.MULTILINE)
 _TOML_PLACE = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
 # A settings file is a few hundred bytes; anything near this is no settings file.
 MAX_SETTINGS_BYTES = 1024 * 1024
-# The longest wait or age a setting may name: beyond these a value is a typo (or an attack).
-_DAY = 86_400.0
+# The longest age a setting may name: beyond it a value is a typo (or an attack).
 MAX_AGE = timedelta(days=36_525)
-MAX_BODY = 1024 * 1024 * 1024
-MAX_BUNDLE_BYTES = 16 * 1024 * 1024
-# Characters a header value (or a URL put into a request) may not hold: C0 controls and DEL.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_DURATION_PATTERN = r"^\s*(\d+(?:\.\d+)?)\s*([smhdwSMHDW]?)\s*$"
 
 
 class FailOn(StrEnum):
@@ -52,97 +56,73 @@ class FailOn(StrEnum):
         return severity.rank <= Severity(self.value).rank
 
 
-class Settings(BaseModel):
-    """Everything a run needs to know, after flags and files are merged."""
+class Settings(CheckSettings, WaybackSettings):
+    """Everything a run needs to know, after the defaults, a file, the environment and flags.
+
+    Each setting is declared once, beside its type and default, in the layer that uses it:
+    the link check's in check/options.py, the Wayback client's in archive/wayback.py, the
+    run's here. The flags, the file keys, the README's table and the JSON Schema of the
+    settings file are all made from these declarations.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
-    bib: Path = Field(default=Path("references.bib"), description="The bibliography.")
-    claims: Path = Field(default=Path("claims.yaml"), description="The claims ledger.")
-    encoding: str | None = Field(
-        default=None, description="The bibliography's encoding (default: UTF-8, else detected)."
-    )
-    ignore: tuple[str, ...] = Field(
-        default=(), description="Finding codes or names to leave out of the report."
-    )
-    fail_on: FailOn = Field(
-        default=FailOn.ERROR, description="The mildest severity that fails the run."
-    )
-    check_links: bool = Field(default=True, description="Fetch every cited URL and DOI.")
-    concurrency: int = Field(
-        default=1024, ge=1, le=1024, description="Requests at once, in all (within ulimit -n)."
-    )
-    per_host: int = Field(default=4, ge=1, le=64, description="Requests at once to one host.")
-    max_body: int = Field(
-        default=10 * 1024 * 1024,
-        ge=1024,
-        le=MAX_BODY,
-        description="Bytes of a body read at most (decoded).",
-    )
-    connect_timeout: float = Field(default=10.0, gt=0, le=_DAY, description="Seconds to connect.")
-    read_timeout: float = Field(
-        default=20.0, gt=0, le=_DAY, description="Seconds of silence allowed."
-    )
-    timeout: float = Field(default=45.0, gt=0, le=_DAY, description="Seconds for one URL, in all.")
-    run_timeout: float = Field(
-        default=1800.0,
-        gt=0,
-        le=_DAY,
-        description="Seconds for all the link checks of a run, in all.",
-    )
-    retries: int = Field(default=2, ge=0, le=10, description="Retries of 5xx, 408, resets.")
-    backoff: float = Field(
-        default=0.5, ge=0, le=_DAY, description="Seconds before the first retry."
-    )
-    retry_after_cap: float = Field(
-        default=60.0, ge=0, le=_DAY, description="The longest Retry-After honoured, in seconds."
-    )
-    user_agent: str | None = Field(default=None, description="The User-Agent header.")
-    allow_private: bool = Field(default=False, description="Check loopback/private addresses.")
-    exclude: tuple[str, ...] = Field(default=(), description="Regexes of URLs not to fetch.")
-    probe_hosts: tuple[str, ...] = Field(
-        default=DEFAULT_PROBE_HOSTS,
-        description="host:port that answer on any working network (none: trust the network).",
-    )
-    dns_timeout: float = Field(
-        default=5.0, gt=0, le=_DAY, description="Seconds for one name lookup."
-    )
-    dns_attempts: int = Field(
-        default=3, ge=1, le=10, description="Tries of a lookup that timed out or failed."
-    )
-    dns_in_flight: int = Field(
-        default=16, ge=1, le=256, description="Name lookups at once, at most."
-    )
-    doi_resolver: str = Field(default="https://doi.org", description="The DOI resolver.")
-    ca_bundle: Path | None = Field(
-        default=None,
-        description="CA certificates (PEM) trusted besides the system's store.",
-    )
-    proxy: str | None = Field(
-        default=None,
-        description="An http:// proxy for every request, over HTTP_PROXY/HTTPS_PROXY/ALL_PROXY.",
-    )
-    cache_dir: Path = Field(default=Path(".claimcheck"), description="Cache and archive folder.")
-    max_age: timedelta = Field(
-        default=timedelta(hours=24), description="How long an alive result is reused."
-    )
-    no_cache: bool = Field(default=False, description="Neither read nor write the cache.")
-    archive: bool = Field(default=True, description="Keep a WARC snapshot of each page fetched.")
-    offline: bool = Field(
-        default=False, description="Make no request: statuses from the last checks."
-    )
-    wayback_url: str = Field(
-        default="https://web.archive.org", description="A Wayback-compatible archive's base URL."
-    )
-    wayback_timeout: float = Field(
-        default=30.0, gt=0, le=_DAY, description="Seconds for one request to the Wayback archive."
-    )
-    wayback_poll_timeout: float = Field(
-        default=300.0,
-        gt=0,
-        le=_DAY,
-        description="Seconds to wait for a Save Page Now capture to end.",
-    )
+    bib: Annotated[
+        Path,
+        Field(description="The bibliography."),
+        Flag("--bib", READS_BIB, metavar="FILE", path=True),
+    ] = Path("references.bib")
+    claims: Annotated[
+        Path,
+        Field(description="The claims ledger."),
+        Flag("--claims", frozenset({"verify", "lint", "config"}), metavar="FILE", path=True),
+    ] = Path("claims.yaml")
+    encoding: Annotated[
+        str | None,
+        Field(description="The bibliography's encoding, e.g. gbk (none: UTF-8, else detected)."),
+        Flag("--encoding", READS_BIB, metavar="NAME"),
+    ] = None
+    ignore: Annotated[
+        tuple[str, ...],
+        Field(description="Finding codes or names to leave out of the report (repeatable)."),
+        Flag("--ignore", frozenset({"verify", "lint", "config"}), metavar="CODE"),
+    ] = ()
+    fail_on: Annotated[
+        FailOn,
+        Field(description="The mildest finding severity that fails the run (exit 1)."),
+        Flag("--fail-on", frozenset({"verify", "lint", "config"}), metavar="SEVERITY"),
+    ] = FailOn.ERROR
+    cache_dir: Annotated[
+        Path,
+        Field(description="The folder of the cache and the archive."),
+        Flag("--cache-dir", ALL, metavar="DIR", path=True),
+    ] = Path(".claimcheck")
+    max_age: Annotated[
+        timedelta,
+        Field(description="How long an alive result is reused, e.g. 30m, 24h, 7d."),
+        WithJsonSchema({"type": "string", "pattern": _DURATION_PATTERN}),
+        Flag("--max-age", VERIFY | {"config"}, metavar="AGE"),
+    ] = timedelta(hours=24)
+    no_cache: Annotated[
+        bool,
+        Field(description="Neither read nor write the cache."),
+        Flag("--no-cache", VERIFY | {"config"}),
+    ] = False
+    archive: Annotated[
+        bool,
+        Field(description="Keep a snapshot (WARC and text) of each page fetched."),
+        Flag("--archive", VERIFY | {"config"}, negative="--no-archive"),
+    ] = True
+    offline: Annotated[
+        bool,
+        Field(
+            description="Make no request: statuses from the last checks, text from the "
+            "newest snapshots."
+        ),
+        Flag("--offline", VERIFY | {"config"}),
+    ] = False
+    # Not a setting: which command runs (lint checks no link).
+    check_links: bool = Field(default=True, exclude=True)
 
     @field_validator("ignore")
     @classmethod
@@ -154,47 +134,6 @@ class Settings(BaseModel):
                 raise ValueError(f"unknown finding code {name!r} (see 'claimcheck rules')")
             codes.append(found.code)
         return tuple(dict.fromkeys(codes))
-
-    @field_validator("exclude")
-    @classmethod
-    def _regexes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        for pattern in value:
-            try:
-                re.compile(pattern)
-            except re.error as error:
-                raise ValueError(f"exclude pattern {pattern!r} is not a regex: {error}") from None
-        return value
-
-    @field_validator("proxy")
-    @classmethod
-    def _proxy_url(cls, value: str | None) -> str | None:
-        if value is not None:
-            refuse_control_characters(value)
-            parse_proxy(value, "proxy")
-        return value
-
-    @field_validator("user_agent")
-    @classmethod
-    def _header_value(cls, value: str | None) -> str | None:
-        return None if value is None else header_value(value)
-
-    @field_validator("doi_resolver")
-    @classmethod
-    def _base_url(cls, value: str) -> str:
-        return base_url(value)
-
-    @field_validator("wayback_url")
-    @classmethod
-    def _archive_url(cls, value: str) -> str:
-        return check_archive_url(base_url(value))
-
-    @field_validator("ca_bundle")
-    @classmethod
-    def _bundle(cls, value: Path | None) -> Path | None:
-        if value is not None:
-            _regular_file(value)
-            check_bundle(value)
-        return value
 
     @field_validator("max_age", mode="before")
     @classmethod
@@ -209,7 +148,8 @@ class Settings(BaseModel):
         return value
 
     def check_options(self) -> CheckOptions:
-        """The link checker's options, with the proxies of ``proxy`` and the environment.
+        """The link checker's options: these settings, and the proxies of ``proxy`` and the
+        environment.
 
         Raises ConfigError for a proxy variable that is no usable proxy URL.
         """
@@ -220,31 +160,41 @@ class Settings(BaseModel):
                 f"{error}",
                 hint=f"set {error.source} to {PROXY_FORM}, or unset it",
             ) from None
-        return CheckOptions(
-            concurrency=self.concurrency,
-            per_host=self.per_host,
-            max_bytes=self.max_body,
-            connect_timeout=self.connect_timeout,
-            read_timeout=self.read_timeout,
-            total_timeout=self.timeout,
-            run_timeout=self.run_timeout,
-            retries=self.retries,
-            backoff=self.backoff,
-            retry_after_cap=self.retry_after_cap,
-            user_agent=self.user_agent or DEFAULT_USER_AGENT,
-            allow_private=self.allow_private,
-            exclude=self.exclude,
-            probe_hosts=self.probe_hosts,
-            dns_timeout=self.dns_timeout,
-            dns_attempts=self.dns_attempts,
-            dns_in_flight=self.dns_in_flight,
-            doi_resolver=self.doi_resolver,
-            ca_bundle=self.ca_bundle,
-            proxies=proxies,
-        )
+        return CheckOptions.of(self, proxies)
 
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$", re.IGNORECASE)
+def shown_default(name: str) -> str:
+    """A setting's default as a user writes it (``24h``, ``example.com:443, ...``); empty for
+    none."""
+    default = Settings.model_fields[name].get_default(call_default_factory=True)
+    if isinstance(default, timedelta):
+        return f"{default.total_seconds() / 3600:g}h"
+    if isinstance(default, tuple):
+        return ", ".join(str(item) for item in default)
+    if isinstance(default, bool):
+        return str(default).lower()
+    if isinstance(default, StrEnum):
+        return default.value
+    return "" if default is None else str(default)
+
+
+@functools.cache
+def declared() -> dict[str, tuple[FieldInfo, Flag]]:
+    """Every setting a user can set, with its declaration and its flag, in declaration order."""
+    found = {}
+    own = [name for name in Settings.model_fields if name not in _LAYERS_FIELDS]
+    for name in [*own, *CheckSettings.model_fields, *WaybackSettings.model_fields]:
+        field = Settings.model_fields[name]
+        flag = next((item for item in field.metadata if isinstance(item, Flag)), None)
+        if flag is not None:
+            found[name] = (field, flag)
+    return found
+
+
+_LAYERS_FIELDS = frozenset(CheckSettings.model_fields) | frozenset(WaybackSettings.model_fields)
+
+
+_DURATION = re.compile(_DURATION_PATTERN)
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
@@ -259,93 +209,212 @@ def parse_duration(text: str) -> timedelta:
     return timedelta(seconds=seconds)
 
 
-def refuse_control_characters(value: str) -> None:
-    """Raise ValueError for a value holding a line break or another control character."""
-    found = _CONTROL.search(value)
-    if found:
-        raise ValueError(
-            f"holds the control character U+{ord(found.group()):04X} at position "
-            f"{found.start() + 1}: line breaks and controls cannot go into a request"
-        )
+@dataclass(frozen=True)
+class Origin:
+    """Where a setting's value came from: its default, a file's line, a variable or a flag."""
+
+    kind: Literal["default", "file", "environment", "flag"]
+    where: str = ""
+
+    def __str__(self) -> str:
+        return self.where or self.kind
 
 
-def header_value(value: str) -> str:
-    """A header value from a flag or setting, stripped; ValueError unless printable ASCII."""
-    refuse_control_characters(value)
-    for position, character in enumerate(value, start=1):
-        if not character.isascii():
-            raise ValueError(
-                f"holds {character!r} (U+{ord(character):04X}) at position {position}: "
-                "a header value must be ASCII (percent-encode or transliterate it)"
-            )
-    stripped = value.strip()
-    if not stripped:
-        raise ValueError("is empty")
-    return stripped
+@dataclass(frozen=True)
+class Loaded:
+    """The settings of a run, where each came from, and which file was the settings file."""
 
-
-def base_url(value: str) -> str:
-    """An http(s) base URL from a flag or setting; ValueError for anything else."""
-    refuse_control_characters(value)
-    if any(character.isspace() for character in value):
-        raise ValueError(f"{value!r} holds whitespace: write a space in a URL as %20")
-    try:
-        url = httpx.URL(value)
-    except (httpx.InvalidURL, ValueError) as error:
-        raise ValueError(f"{value!r} is not a URL: {error}") from None
-    if url.scheme not in ("http", "https") or not url.host:
-        raise ValueError(f"{value!r} is not an http:// or https:// URL")
-    return value
-
-
-def _regular_file(path: Path) -> None:
-    """Raise ValueError unless ``path`` is a regular file (no pipe, device or folder) of at
-    most MAX_BUNDLE_BYTES."""
-    try:
-        status = path.stat()
-    except OSError as error:
-        raise ValueError(f"cannot read {path}: {error.strerror or error}") from None
-    if not stat.S_ISREG(status.st_mode):
-        raise ValueError(f"{path} is not a regular file")
-    if status.st_size > MAX_BUNDLE_BYTES:
-        raise ValueError(f"{path} is over {MAX_BUNDLE_BYTES // 2**20} MiB: no certificate bundle")
+    settings: Settings
+    origins: dict[str, Origin]
+    file: Path | None
+    root: Path
+    passed_over: tuple[Path, ...] = ()
 
 
 def load_settings(
-    folder: Path, *, config_file: Path | None = None, flags: Mapping[str, Any] | None = None
+    folder: Path,
+    *,
+    config_file: Path | None = None,
+    flags: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> Settings:
-    """Settings for a run in ``folder``: defaults, then config files, then ``flags``.
+    """Settings for a run in ``folder`` (see resolve_settings)."""
+    return resolve_settings(folder, config_file=config_file, flags=flags, environ=environ).settings
 
-    ``config_file`` names a file to read instead of looking for `claimcheck.toml` and
-    pyproject.toml. Paths in a file are relative to the file's folder.
+
+def resolve_settings(
+    folder: Path,
+    *,
+    config_file: Path | None = None,
+    flags: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Loaded:
+    """Settings for a run in ``folder``: defaults, then the settings file, then CLAIMCHECK_*
+    variables of ``environ`` (default: this process's), then ``flags`` (None: not given).
+
+    The settings file is ``config_file``, else the nearest `claimcheck.toml`, or
+    `pyproject.toml` with a ``[tool.claimcheck]`` table, in ``folder`` or above it (in one
+    folder, `claimcheck.toml` is the one); paths in it are relative to its folder. The
+    folder of the file found is the project's: the default bibliography, ledger and cache
+    folder are there (``config_file`` sets values, not the project). Without a settings
+    file, the project's folder is the nearest one holding references.bib or claims.yaml,
+    else ``folder``. Raises ConfigError naming the file and
+    line, the variable or the flag of a bad setting.
     """
-    values: dict[str, Any] = {}
-    origin: Path | None = None
-    text = ""
+    found_file, passed_over = find_settings_file(folder)
+    root = found_file.parent if found_file is not None else _marked_root(folder)
+    file = found_file if config_file is None else config_file
     if config_file is not None:
-        (values, text), origin = _read_file(config_file), config_file
-    else:
-        for candidate in (folder / PYPROJECT, folder / CONFIG_FILE):
-            if candidate.is_file():
-                found, read = _read_file(candidate)
-                if found:
-                    values, origin, text = {**values, **found}, candidate, read
-    if origin is not None:
-        values = _relative_paths(values, origin.parent)
-    values.update({name: value for name, value in (flags or {}).items() if value is not None})
+        passed_over = ()
+    values: dict[str, Any] = {}
+    origins = {name: Origin("default") for name in declared()}
+    for name in ("bib", "claims", "cache_dir"):
+        default = Settings.model_fields[name].get_default()
+        values[name] = _as_given(root / default, folder)
+    text = ""
+    if file is not None:
+        found, text = _read_file(file)
+        _refuse_unknown(found, file, text)
+        for name, value in found.items():
+            values[name] = _relative(file.parent, value) if _is_path(name) else value
+            origins[name] = Origin("file", str(_where(file, text, name)))
+    for name, value in _from_environment(os.environ if environ is None else environ).items():
+        values[name] = value
+        origins[name] = Origin("environment", _variable(name))
+    for name, value in (flags or {}).items():
+        if value is not None:
+            values[name] = value
+            origins[name] = Origin("flag", _flag_of(name))
     try:
-        return Settings.model_validate(values)
+        settings = Settings.model_validate(values)
     except ValidationError as error:
-        first = error.errors()[0]
-        name = str(first["loc"][0]) if first["loc"] else ""
-        from_flag = (flags or {}).get(name) is not None
-        where = _where(origin, text, name) if origin and not from_flag else None
-        message = str(first["msg"]).removeprefix("Value error, ")
+        raise _config_error(error, origins, file, text) from None
+    return Loaded(settings, origins, file, root, passed_over)
+
+
+def find_settings_file(start: Path) -> tuple[Path | None, tuple[Path, ...]]:
+    """The nearest settings file in ``start`` or above, as ruff finds its own, and a
+    pyproject.toml with a ``[tool.claimcheck]`` table passed over beside it, if any."""
+    for folder in (start, *start.parents):
+        own, pyproject = folder / CONFIG_FILE, folder / PYPROJECT
+        has_table = pyproject.is_file() and _has_tool_table(pyproject)
+        if own.is_file():
+            return own, (pyproject,) if has_table else ()
+        if has_table:
+            return pyproject, ()
+    return None, ()
+
+
+def _has_tool_table(pyproject: Path) -> bool:
+    try:
+        text = read_bytes(pyproject, MAX_SETTINGS_BYTES).decode("utf-8", "replace")
+    except InputError:
+        return False
+    if "tool" not in text:
+        return False
+    document, _ = _read_file(pyproject)  # a [tool] that is no table is refused, as ruff does
+    return bool(document) or bool(_TOOL_TABLE.search(text))
+
+
+def _marked_root(folder: Path) -> Path:
+    """The nearest folder holding a bibliography or ledger by their default names."""
+    for candidate in (folder, *folder.parents):
+        if (candidate / "references.bib").is_file() or (candidate / "claims.yaml").is_file():
+            return candidate
+    return folder
+
+
+def _as_given(path: Path, folder: Path) -> Path:
+    """``path`` as the user would type it in ``folder``: relative where it can be."""
+    try:
+        return Path(os.path.relpath(path, folder))
+    except ValueError:  # another drive, on Windows
+        return path
+
+
+def _is_path(name: str) -> bool:
+    entry = declared().get(name)
+    return entry is not None and entry[1].path
+
+
+def _relative(base: Path, value: Any) -> Any:
+    return base / value if isinstance(value, str) else value
+
+
+def _refuse_unknown(found: Mapping[str, Any], file: Path, text: str) -> None:
+    known = declared()
+    for name in found:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            raise ConfigError(
+                f"unknown setting {name!r}",
+                _where(file, text, name),
+                hint=f"did you mean {close[0]!r}?"
+                if close
+                else "see the Configuration section of the README for every setting",
+            )
+
+
+def _variable(name: str) -> str:
+    return ENVIRONMENT_PREFIX + name.upper()
+
+
+def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    """The settings CLAIMCHECK_<NAME> variables give: a list setting takes a JSON array or
+    one value; the others their value as text, read as the setting's type."""
+    values: dict[str, Any] = {}
+    for name, (field, _) in declared().items():
+        raw = environ.get(_variable(name))
+        if raw is None:
+            continue
+        if _is_list(field):
+            values[name] = _list_value(raw, name)
+        else:
+            values[name] = raw
+    return values
+
+
+def _is_list(field: FieldInfo) -> bool:
+    return typing.get_origin(field.annotation) is tuple
+
+
+def _list_value(raw: str, name: str) -> Any:
+    if not raw.lstrip().startswith("["):
+        return (raw,)
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as error:
         raise ConfigError(
-            f"setting {name!r}: {message}",
-            where,
-            hint="see the Configuration section of the README for every setting",
+            f"{_variable(name)} is not a JSON array: {error.msg}",
+            hint=f'write it as ["a", "b"], or as one value: {_variable(name)}=a',
         ) from None
+
+
+def _flag_of(name: str) -> str:
+    entry = declared().get(name)
+    return entry[1].name if entry is not None else name
+
+
+def _config_error(
+    error: ValidationError, origins: Mapping[str, Origin], file: Path | None, text: str
+) -> ConfigError:
+    first = error.errors()[0]
+    name = str(first["loc"][0]) if first["loc"] else ""
+    message = str(first["msg"]).removeprefix("Value error, ")
+    origin = origins.get(name, Origin("default"))
+    where = None
+    if origin.kind == "file" and file is not None:
+        where = _where(file, text, name)
+        said = f"setting {name!r}"
+    elif origin.kind in ("environment", "flag"):
+        said = f"setting {name!r} from {origin.where}"
+    else:
+        said = f"setting {name!r}"
+    return ConfigError(
+        f"{said}: {message}",
+        where,
+        hint="see the Configuration section of the README for every setting",
+    )
 
 
 def _read_file(path: Path) -> tuple[dict[str, Any], str]:
@@ -389,18 +458,16 @@ def _read_file(path: Path) -> tuple[dict[str, Any], str]:
     return {key.replace("-", "_"): value for key, value in section.items()}, text
 
 
-def _relative_paths(values: dict[str, Any], base: Path) -> dict[str, Any]:
-    result = dict(values)
-    for name in ("bib", "claims", "cache_dir", "ca_bundle"):
-        if isinstance(result.get(name), str):
-            result[name] = base / result[name]
-    return result
-
-
 def _where(path: Path, text: str, name: str) -> Location:
-    """Where in the settings file ``text`` (read from ``path``) the setting ``name`` is set."""
-    pattern = re.compile(rf"^\s*{re.escape(name).replace('_', '[_-]')}\s*=")
+    """Where in the settings file ``text`` (read from ``path``) the setting ``name`` is set:
+    in pyproject.toml, within the ``[tool.claimcheck]`` table only."""
+    pattern = re.compile(rf"^\s*[\"']?{re.escape(name).replace('_', '[_-]')}[\"']?\s*=")
+    wanted = "tool.claimcheck" if path.name == PYPROJECT else ""
+    table = ""
     for number, line in enumerate(text.splitlines(), start=1):
-        if pattern.match(line):
+        header = _TABLE_HEADER.match(line)
+        if header:
+            table = re.sub(r"\s+", "", header[1]).strip("\"'")
+        elif table == wanted and pattern.match(line):
             return Location(file=str(path), line=number)
     return Location(file=str(path))

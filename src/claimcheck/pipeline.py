@@ -8,7 +8,7 @@ import itertools
 import logging
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol, TypeGuard
 from urllib.parse import urlsplit
@@ -390,7 +390,7 @@ def _within_descriptors(options: CheckOptions, useful: int) -> CheckOptions:
             min(options.concurrency, useful),
             budget.soft_limit,
         )
-    return replace(options, concurrency=budget.requests)
+    return options.model_copy(update={"concurrency": budget.requests})
 
 
 def _by_host(indices: list[int], sources: Sequence[Source]) -> dict[str, list[int]]:

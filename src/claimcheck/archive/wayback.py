@@ -10,9 +10,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 import httpx
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from claimcheck.check.client import guarded_transport
 from claimcheck.check.faults import AddressRefused
@@ -21,6 +22,7 @@ from claimcheck.check.options import CheckOptions
 from claimcheck.check.resolver import Resolver
 from claimcheck.check.safety import AddressClass, classify_address, is_ip_literal
 from claimcheck.models import Memento
+from claimcheck.setting import DAY, WAYBACK, Flag, base_url
 
 _R = TypeVar("_R")
 
@@ -58,21 +60,52 @@ class WaybackResult:
     detail: str
 
 
-@dataclass(frozen=True)
-class WaybackOptions:
-    """Where the archive is, who asks it, and how patiently (seconds throughout)."""
+class WaybackSettings(BaseModel):
+    """Which Wayback-compatible archive to ask, and how patiently, as a user sets it."""
 
-    base_url: str = "https://web.archive.org"
-    access_key: str | None = None
-    secret_key: str | None = None
-    timeout: float = 30.0
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    wayback_url: Annotated[
+        str,
+        Field(description="A Wayback-compatible archive's base URL."),
+        Flag("--wayback-url", WAYBACK, metavar="URL"),
+    ] = "https://web.archive.org"
+    wayback_timeout: Annotated[
+        float,
+        Field(gt=0, le=DAY, description="Seconds for one request to the Wayback archive."),
+        Flag("--wayback-timeout", WAYBACK, metavar="SECONDS"),
+    ] = 30.0
+    wayback_poll_timeout: Annotated[
+        float,
+        Field(gt=0, le=DAY, description="Seconds to wait for a Save Page Now capture to end."),
+        Flag("--wayback-poll-timeout", WAYBACK, metavar="SECONDS"),
+    ] = 300.0
+
+    @field_validator("wayback_url")
+    @classmethod
+    def _archive_url(cls, value: str) -> str:
+        return check_archive_url(base_url(value))
+
+
+class WaybackOptions(WaybackSettings):
+    """The settings, the keys from the environment, and the client's own patience."""
+
+    access_key: str | None = Field(default=None, repr=False)
+    secret_key: str | None = Field(default=None, repr=False)
     retries: int = 3
     backoff: float = 1.0
     retry_after_cap: float = 120.0
     poll_interval: float = 5.0
-    poll_timeout: float = 300.0
     lookups_at_once: int = 4
     captures_at_once: int = 1
+
+    @classmethod
+    def of(
+        cls, settings: WaybackSettings, *, access_key: str | None, secret_key: str | None
+    ) -> WaybackOptions:
+        """The options of ``settings``, each under its own name, with the archive's keys."""
+        values = {name: getattr(settings, name) for name in WaybackSettings.model_fields}
+        return cls.model_validate({**values, "access_key": access_key, "secret_key": secret_key})
 
 
 def wayback_client(check: CheckOptions, resolver: Resolver) -> httpx.AsyncClient:
@@ -85,7 +118,7 @@ def wayback_client(check: CheckOptions, resolver: Resolver) -> httpx.AsyncClient
     """
     return httpx.AsyncClient(
         transport=guarded_transport(check, resolver),
-        headers={"User-Agent": check.user_agent},
+        headers={"User-Agent": check.agent},
         follow_redirects=False,
         trust_env=False,
     )
@@ -137,7 +170,7 @@ class Wayback:
     def __init__(self, client: httpx.AsyncClient, options: WaybackOptions) -> None:
         self._client = client
         self._options = options
-        self._base = options.base_url.rstrip("/")
+        self._base = options.wayback_url.rstrip("/")
         self._lookups = asyncio.Semaphore(options.lookups_at_once)
         self._captures = asyncio.Semaphore(options.captures_at_once)
         self._paused_until = 0.0
@@ -216,7 +249,7 @@ class Wayback:
 
     async def _follow_capture(self, url: str, job_id: str) -> WaybackResult:
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + self._options.poll_timeout
+        deadline = loop.time() + self._options.wayback_poll_timeout
         while loop.time() + self._options.poll_interval <= deadline:
             await asyncio.sleep(self._options.poll_interval)
             answer = await self._json("GET", f"/save/status/{job_id}", spn=True)
@@ -227,7 +260,7 @@ class Wayback:
                 raise _Failed(*_refusal(answer))
         raise _Failed(
             WaybackStatus.TIMEOUT,
-            f"capture job {job_id} still pending after {self._options.poll_timeout:g} s",
+            f"capture job {job_id} still pending after {self._options.wayback_poll_timeout:g} s",
         )
 
     def _captured(self, url: str, job_id: str, answer: Any) -> WaybackResult:
@@ -283,12 +316,12 @@ class Wayback:
         while True:
             await self._wait_for_the_service()
             try:
-                async with asyncio.timeout(self._options.timeout):
+                async with asyncio.timeout(self._options.wayback_timeout):
                     response, content = await self._exchange(method, url, params, data, spn)
             except (TimeoutError, httpx.TimeoutException):
                 raise _Failed(
                     WaybackStatus.TIMEOUT,
-                    f"no answer from {url} within {self._options.timeout:g} s",
+                    f"no answer from {url} within {self._options.wayback_timeout:g} s",
                 ) from None
             except (httpx.TransportError, httpx.InvalidURL, httpx.DecodingError) as error:
                 if isinstance(error, _RETRIED_ERRORS) and attempt < self._options.retries:
@@ -351,7 +384,7 @@ class Wayback:
             params=params,
             data=data,
             headers=headers,
-            timeout=self._options.timeout,
+            timeout=self._options.wayback_timeout,
         )
 
     def _redirected(

@@ -330,10 +330,10 @@ def make_client(
             connect=options.connect_timeout,
             read=options.read_timeout,
             write=options.read_timeout,
-            pool=options.total_timeout,
+            pool=options.timeout,
         ),
         headers={
-            "User-Agent": options.user_agent,
+            "User-Agent": options.agent,
             "Accept": "text/html,application/xhtml+xml,application/pdf;q=0.9,*/*;q=0.8",
             "Accept-Encoding": "gzip, deflate",
             **dict(options.extra_headers),

@@ -108,14 +108,12 @@ class _Chain:
     ignored_refresh: str | None = None
     asking: str | None = None  # the host a request is being sent to, if one is
 
-    def start(self, total: float, run_deadline: float | None) -> None:
+    def start(self, total: float, run_deadline: float) -> None:
         """Start the deadline (``total`` from now, or the run's if that is sooner) and the
         clock, once."""
         if self.deadline is not None:
             return
-        self.deadline = asyncio.get_running_loop().time() + total
-        if run_deadline is not None:
-            self.deadline = min(self.deadline, run_deadline)
+        self.deadline = min(asyncio.get_running_loop().time() + total, run_deadline)
         if self.timer is not None:
             self.timer.reschedule(self.deadline)
         self.started_at = datetime.now(UTC)
@@ -159,11 +157,7 @@ class Fetcher:
         self._global = asyncio.Semaphore(options.concurrency)
         self._want_body = want_body
         # The run's deadline, on the event loop's clock (the fetcher is made as the run starts).
-        self._run_deadline = (
-            None
-            if options.run_timeout is None
-            else asyncio.get_running_loop().time() + options.run_timeout
-        )
+        self._run_deadline = asyncio.get_running_loop().time() + options.run_timeout
 
     async def fetch(self, url: str, *, want_body: bool | None = None) -> Outcome:
         """Fetch ``url``, following redirects and meta refreshes, within the total deadline.
@@ -192,7 +186,7 @@ class Fetcher:
                 self._gates.timed_out(chain.asking)
             failure, detail = (
                 Failure.TOTAL_TIMEOUT,
-                (f"no answer within the total deadline of {self.options.total_timeout:g} s"),
+                (f"no answer within the total deadline of {self.options.timeout:g} s"),
             )
             if self._past_run_deadline():
                 failure, detail = Failure.RUN_DEADLINE, self._run_deadline_detail()
@@ -288,7 +282,7 @@ class Fetcher:
             try:
                 async with self._gates.slot(host), self._global:
                     self._refuse_unasked(host)
-                    chain.start(self.options.total_timeout, self._run_deadline)
+                    chain.start(self.options.timeout, self._run_deadline)
                     chain.asking = host
                     answer = await self._get(client, url, headers, chain)
                     chain.asking = None
@@ -355,7 +349,7 @@ class Fetcher:
         html = is_html(content_type) or (content_type is None and 200 <= status < 300)
         success = 200 <= status < 300
         if (want_body or html) and success:
-            limit = self.options.max_bytes
+            limit = self.options.max_body
         elif (want_body and status not in REDIRECTS) or (
             html and (status in REFUSING or status in RETRYABLE)
         ):
@@ -400,8 +394,7 @@ class Fetcher:
             )
 
     def _past_run_deadline(self) -> bool:
-        deadline = self._run_deadline
-        return deadline is not None and asyncio.get_running_loop().time() >= deadline
+        return asyncio.get_running_loop().time() >= self._run_deadline
 
     def _run_deadline_detail(self) -> str:
         return f"the run's deadline of {self.options.run_timeout:g} s (--run-timeout) passed"
