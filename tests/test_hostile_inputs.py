@@ -217,7 +217,7 @@ def test_a_ca_bundle_that_is_no_certificate_file_is_refused_without_blocking(
 def test_a_ca_file_setting_is_named_as_unknown(tmp_path: Path) -> None:
     make_project(tmp_path)
     (tmp_path / "claimcheck.toml").write_text('ca_file = "/etc/passwd"\n', encoding="utf-8")
-    assert_refused(verify_offline(tmp_path), "setting 'ca_file'", "Extra inputs")
+    assert_refused(verify_offline(tmp_path), "unknown setting 'ca_file'", "ca_bundle")
 
 
 # Pipes, devices and folders as inputs (H1, C1) --------------------------------------------
