@@ -128,7 +128,10 @@ def _reading(
 
 
 class ArchiveIndex:
-    """The index tables in the project's database (``.claimcheck/claimcheck.sqlite3``)."""
+    """The index tables in the project's database (``.claimcheck/claimcheck.sqlite3``).
+
+    ``upgrading`` is held while an older database is brought up to date (check/database.py).
+    """
 
     def __init__(self, path: Path, *, upgrading: Guard = nullcontext):
         self.path = path

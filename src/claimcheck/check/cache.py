@@ -86,7 +86,8 @@ class SqliteCache:
 
     The database may come from anywhere (a CI cache, a colleague): a row that cannot be read
     is skipped with a warning, as if it were not there. A database that cannot be written
-    ends the run with a StateError.
+    ends the run with a StateError. ``upgrading`` is held while an older database is brought
+    up to date (see check/database.py).
     """
 
     def __init__(self, path: Path, *, upgrading: Guard = nullcontext):
