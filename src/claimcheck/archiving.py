@@ -271,7 +271,7 @@ def _move_aside(path: Path) -> Path:
 @contextmanager
 def reading_archive(settings: Settings) -> Iterator[tuple[Path, ArchiveIndex]]:
     """The archive folder and its index, for the commands that only read them."""
-    if os.path.lexists(settings.cache_dir):
+    if settings.cache_dir.is_symlink() or settings.cache_dir.exists():
         real_folder(settings.cache_dir)
     recover_index(settings)
     if not database(settings).exists():

@@ -12,8 +12,16 @@ from claimcheck.models import Location
 
 # Every file claimcheck opens in the project's folder is opened with these: a symbolic link
 # in the last place fails (ELOOP), a FIFO does not block the open, the descriptor is not
-# inherited. The file is then checked to be a regular file.
-_NOFOLLOW = os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+# inherited, and (on Windows) bytes are not translated. The file is then checked to be a
+# regular file. Windows has no O_NOFOLLOW: there the link is refused by a look before opening.
+_NO_LINK = getattr(os, "O_NOFOLLOW", 0)
+_FLAGS = (
+    _NO_LINK
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_NOINHERIT", 0)
+    | getattr(os, "O_BINARY", 0)
+)
 _MOVE_ASIDE = "move it away (or delete it)"
 
 
@@ -54,7 +62,9 @@ def open_file(path: Path, flags: int, *, create: bool = False, writing: bool = F
     A file to be written (``writing``) must also have no other hard link: truncating or
     rewriting it would change another file's bytes.
     """
-    mode = flags | _NOFOLLOW | (os.O_CREAT if create else 0)
+    mode = flags | _FLAGS | (os.O_CREAT if create else 0)
+    if not _NO_LINK and path.is_symlink():
+        raise not_regular(path, "a symbolic link")
     try:
         fd = os.open(path, mode, 0o644)
     except OSError as error:

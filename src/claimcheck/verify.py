@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, closing, contextmanager
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, ExitStack, closing, contextmanager, nullcontext
 from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
@@ -93,14 +93,17 @@ def check(
     """Check ``sources``, archiving what is fetched, and recall what the archive knows.
 
     Offline, nothing is fetched: each source is as its last check found it. Either way each
-    source carries its newest snapshot and memento, and a dead one its best archived copy.
+    source carries its newest snapshot and memento, and a dead one its best archived copy;
+    without the cache and the archive (``no_cache``, ``archive`` off), the project's database
+    is not opened at all.
     """
+    uses_database = settings.archive or settings.offline or not settings.no_cache
     with ExitStack() as stack:
         local = None
         if settings.archive and not settings.offline:
             # The lock first: a second run is refused before it touches the database.
             local = stack.enter_context(open_archive(settings, "verify"))
-        else:
+        elif uses_database:
             recover_index(settings)
         cache = None if settings.no_cache else stack.enter_context(open_cache(settings))
         if settings.offline:
@@ -121,7 +124,7 @@ def check(
         if local is not None:
             local.commit()
             return CheckRun(with_archive(result.sources, local.index), result.network_unreachable)
-        if database(settings).exists():
+        if uses_database and database(settings).exists():
             index = stack.enter_context(closing(open_index(settings)))
             return CheckRun(with_archive(result.sources, index), result.network_unreachable)
         return result
@@ -191,10 +194,19 @@ def open_archive(settings: Settings, purpose: str) -> Iterator[LocalArchive]:
                 archive.close()
 
 
-def _opened(kind: Callable[[Path], _Opened], settings: Settings) -> _Opened:
+def _opened(kind: type[_Opened], settings: Settings) -> _Opened:
+    """The store ``kind`` in the project's database. A new or older database is brought up
+    to date first, with the project lock held: this run's, or taken for it once another
+    run (an older claimcheck, perhaps) lets go of it."""
     path = database(settings)
+
+    def upgrading() -> AbstractContextManager[object]:
+        if ProjectLock.held(settings.cache_dir):
+            return nullcontext()
+        return ProjectLock(settings.cache_dir, "database upgrade", LOG.warning, exclusive=True)
+
     try:
-        return kind(path)
+        return kind(path, upgrading=upgrading)
     except OSError as error:
         raise unwritable(path, error) from None
     except sqlite3.Error as error:

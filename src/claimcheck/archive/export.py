@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import json
-import mimetypes
-import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from claimcheck.archive.index import ArchiveIndex, CaptureRow
+from claimcheck.archive.names import body_extension, capture_stem
 from claimcheck.archive.warc import read_body
 from claimcheck.errors import ArchiveError
 
 _HINT = "run 'claimcheck archive verify' to see what is damaged"
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-_EXTENSIONS = {"text/html": ".html", "application/xhtml+xml": ".html", "text/plain": ".txt"}
 
 
 def export_capture(folder: Path, index: ArchiveIndex, capture: CaptureRow, to: Path) -> list[Path]:
@@ -31,8 +27,8 @@ def export_capture(folder: Path, index: ArchiveIndex, capture: CaptureRow, to: P
         where = f"{payload.place.warc_file}:{payload.place.offset}"
         raise ArchiveError(f"cannot read the record at {where}: {error}", hint=_HINT) from None
     to.mkdir(parents=True, exist_ok=True)
-    stem = f"{_slug(capture.target)}-{capture.captured_at:%Y%m%dT%H%M%SZ}"
-    written = [to / f"{stem}{_extension(capture.content_type)}"]
+    stem = capture_stem(capture.target, capture.captured_at)
+    written = [to / f"{stem}{body_extension(capture.content_type)}"]
     written[0].write_bytes(body)
     if payload.text is not None:
         written.append(to / f"{stem}.text.txt")
@@ -56,14 +52,3 @@ def export_capture(folder: Path, index: ArchiveIndex, capture: CaptureRow, to: P
     written.append(to / f"{stem}.json")
     written[-1].write_text(json.dumps(facts, indent=2, ensure_ascii=False) + "\n", "utf-8")
     return written
-
-
-def _slug(url: str) -> str:
-    parts = urlsplit(url)
-    raw = f"{parts.hostname or 'page'}{parts.path}".rstrip("/")
-    return _UNSAFE.sub("_", raw).strip("_")[:80] or "page"
-
-
-def _extension(content_type: str | None) -> str:
-    media = (content_type or "").split(";")[0].strip().lower()
-    return _EXTENSIONS.get(media) or mimetypes.guess_extension(media) or ".bin"

@@ -7,13 +7,13 @@ import re
 import sqlite3
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
-from claimcheck.check.database import REINDEX_HINT, connect, database_error
+from claimcheck.check.database import REINDEX_HINT, Guard, connect, database_error
 from claimcheck.errors import DamagedState
 from claimcheck.models import Location, Memento, Snapshot
 
@@ -25,59 +25,6 @@ _DAMAGE = (ValueError, TypeError, UnicodeDecodeError, zlib.error, OverflowError)
 _Args = ParamSpec("_Args")
 _Result = TypeVar("_Result")
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS warc_files (
-    name TEXT PRIMARY KEY,
-    created_at TEXT NOT NULL,
-    committed INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS retired_files (
-    name TEXT PRIMARY KEY
-);
-CREATE TABLE IF NOT EXISTS payloads (
-    digest TEXT PRIMARY KEY,
-    warc_file TEXT NOT NULL,
-    offset INTEGER NOT NULL,
-    length INTEGER NOT NULL,
-    target TEXT NOT NULL,
-    captured_at TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    text_kind TEXT NOT NULL,
-    charset TEXT,
-    problem TEXT,
-    text BLOB,
-    text_chars INTEGER
-);
-CREATE TABLE IF NOT EXISTS captures (
-    id INTEGER PRIMARY KEY,
-    url TEXT NOT NULL,
-    target TEXT NOT NULL,
-    captured_at TEXT NOT NULL,
-    http_status INTEGER NOT NULL,
-    content_type TEXT,
-    payload_digest TEXT NOT NULL,
-    truncated INTEGER NOT NULL,
-    record_type TEXT NOT NULL,
-    record_id TEXT NOT NULL,
-    warc_file TEXT NOT NULL,
-    offset INTEGER NOT NULL,
-    length INTEGER NOT NULL,
-    request_offset INTEGER NOT NULL,
-    request_length INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS captures_by_url ON captures (url, captured_at);
-CREATE INDEX IF NOT EXISTS captures_by_digest ON captures (payload_digest);
-CREATE TABLE IF NOT EXISTS mementos (
-    url TEXT NOT NULL,
-    memento_url TEXT NOT NULL,
-    captured_at TEXT NOT NULL,
-    original TEXT NOT NULL,
-    http_status INTEGER,
-    via TEXT NOT NULL,
-    recorded_at TEXT NOT NULL,
-    PRIMARY KEY (url, memento_url)
-);
-"""
 _PAYLOAD_COLUMNS = (
     "digest, warc_file, offset, length, target, captured_at, size, text_kind, charset, problem"
 )
@@ -181,11 +128,14 @@ def _reading(
 
 
 class ArchiveIndex:
-    """The index tables in the project's database (``.claimcheck/claimcheck.sqlite3``)."""
+    """The index tables in the project's database (``.claimcheck/claimcheck.sqlite3``).
 
-    def __init__(self, path: Path):
+    ``upgrading`` is held while an older database is brought up to date (check/database.py).
+    """
+
+    def __init__(self, path: Path, *, upgrading: Guard = nullcontext):
         self.path = path
-        self._db = connect(path, _SCHEMA)
+        self._db = connect(path, upgrading=upgrading)
 
     def close(self) -> None:
         """Close the database."""

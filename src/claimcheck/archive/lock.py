@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import errno
-import fcntl
 import os
+import sys
 import time
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Self
+from typing import IO, ClassVar, Self
 
 from claimcheck.errors import BusyError
 from claimcheck.models import Location
@@ -25,24 +25,80 @@ _HOLDER_WAIT = 0.02
 _POLL = 0.05
 WAIT_LIMIT = 600.0
 _READ_ONLY = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
+# Windows locks a byte range, and no other process may read a locked byte: the lock is taken
+# on one byte far past the holder's line, which stays readable for the message.
+_WINDOWS_REGION = 1 << 30
+
+
+if sys.platform == "win32":
+
+    def _try_lock(fd: int, *, shared: bool) -> bool:
+        """Take the lock without waiting; False when another process holds it.
+
+        Windows has no shared lock for a file descriptor: readers take it one at a time.
+        """
+        import msvcrt
+
+        os.lseek(fd, _WINDOWS_REGION, os.SEEK_SET)
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+
+    def _unlock(fd: int) -> None:
+        import msvcrt
+
+        os.lseek(fd, _WINDOWS_REGION, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+else:
+
+    def _try_lock(fd: int, *, shared: bool) -> bool:
+        """Take the lock (shared or exclusive) without waiting; False when another holds it."""
+        import fcntl
+
+        try:
+            fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    def _unlock(fd: int) -> None:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 class ProjectLock:
     """Held while a run writes the archive or the bibliography; a second run is refused.
 
-    The lock is the kernel's (flock), so it goes with the process: a run killed at any
-    moment leaves no stale lock behind. The file says who holds it, for the message. It is
-    opened without following a symbolic link and only as a regular file of its own, since
-    taking the lock rewrites it.
+    The lock is the kernel's (flock; on Windows, a locked byte of the file), so it goes with
+    the process: a run killed at any moment leaves no stale lock behind. The file says who
+    holds it, for the message. It is opened without following a symbolic link and only as a
+    regular file of its own, since taking the lock rewrites it.
 
     A reader (``waiting`` given) takes the lock shared: readers run together, and one waits
     for a writer to finish (up to WAIT_LIMIT seconds), saying so once through ``waiting``.
+    A short writer (``waiting`` given and ``exclusive``) waits the same way for the lock
+    to itself, instead of being refused.
     """
 
-    def __init__(self, folder: Path, purpose: str, waiting: Callable[[str], None] | None = None):
+    # The folders whose lock this process holds, for ``held``.
+    _held: ClassVar[set[Path]] = set()
+
+    def __init__(
+        self,
+        folder: Path,
+        purpose: str,
+        waiting: Callable[[str], None] | None = None,
+        *,
+        exclusive: bool = False,
+    ):
         self.path = folder / LOCK_FILE
         self._purpose = purpose
         self._waiting = waiting
+        self._shared = waiting is not None and not exclusive
         self._handle: IO[str] | None = None
 
     def __enter__(self) -> Self:
@@ -50,58 +106,61 @@ class ProjectLock:
         handle = self._open()
         try:
             if self._waiting is None:
-                self._exclusive(handle)
+                if not _try_lock(handle.fileno(), shared=False):
+                    raise self._busy(_holder(handle))
             else:
-                self._shared(handle, self._waiting)
+                self._wait(handle, self._waiting)
+            if not self._shared:
+                self._sign(handle)
         except BaseException:
             with suppress(OSError):
                 handle.close()
             raise
         self._handle = handle
+        ProjectLock._held.add(self.path.parent.absolute())
         return self
+
+    @classmethod
+    def held(cls, folder: Path) -> bool:
+        """Whether this process holds the lock of ``folder``."""
+        return folder.absolute() in cls._held
 
     def _open(self) -> IO[str]:
         try:
             fd = open_file(self.path, os.O_RDWR, create=True, writing=True)
         except OSError as error:
-            if self._waiting is None or error.errno not in _READ_ONLY:
+            if not self._shared or error.errno not in _READ_ONLY:
                 raise unwritable(self.path, error) from None
             try:
                 # A reader of a read-only project locks the file without writing it.
                 fd = open_file(self.path, os.O_RDONLY)
             except OSError as again:
                 raise unwritable(self.path, again) from None
-        writable = fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE == os.O_RDWR
-        return os.fdopen(fd, "r+" if writable else "r", encoding="utf-8", errors="replace")
+            return os.fdopen(fd, "r", encoding="utf-8", errors="replace")
+        return os.fdopen(fd, "r+", encoding="utf-8", errors="replace")
 
-    def _exclusive(self, handle: IO[str]) -> None:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise self._busy(_holder(handle)) from None
+    def _sign(self, handle: IO[str]) -> None:
+        """Write who holds the lock into its file, for the message of a refused run."""
         started = datetime.now(UTC).replace(microsecond=0).isoformat()
         holder = f"claimcheck {self._purpose} (pid {os.getpid()}, since {started})\n"
         try:
             # Straight to the file, unbuffered: a full disk fails here, not at close.
             os.ftruncate(handle.fileno(), 0)
-            os.pwrite(handle.fileno(), holder.encode("utf-8"), 0)
+            os.lseek(handle.fileno(), 0, os.SEEK_SET)
+            os.write(handle.fileno(), holder.encode("utf-8"))
         except OSError as error:
             raise unwritable(self.path, error) from None
 
-    def _shared(self, handle: IO[str], waiting: Callable[[str], None]) -> None:
+    def _wait(self, handle: IO[str], waiting: Callable[[str], None]) -> None:
         deadline = time.monotonic() + WAIT_LIMIT
         told = False
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
-                return
-            except BlockingIOError:
-                if not told:
-                    waiting(f"waiting for {_holder(handle)} to finish")
-                    told = True
-                if time.monotonic() > deadline:
-                    raise self._busy(_holder(handle)) from None
-                time.sleep(_POLL)
+        while not _try_lock(handle.fileno(), shared=self._shared):
+            if not told:
+                waiting(f"waiting for {_holder(handle)} to finish")
+                told = True
+            if time.monotonic() > deadline:
+                raise self._busy(_holder(handle))
+            time.sleep(_POLL)
 
     def _busy(self, holder: str) -> BusyError:
         return BusyError(
@@ -117,10 +176,11 @@ class ProjectLock:
         trace: TracebackType | None,
     ) -> None:
         if self._handle is not None:
-            if self._waiting is None:
+            if not self._shared:
                 with suppress(OSError):
                     self._handle.truncate(0)
-            fcntl.flock(self._handle, fcntl.LOCK_UN)
+            ProjectLock._held.discard(self.path.parent.absolute())
+            _unlock(self._handle.fileno())
             self._handle.close()
             self._handle = None
 

@@ -6,6 +6,7 @@ import codecs
 import os
 import re
 import stat
+import sys
 import tempfile
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -108,6 +109,7 @@ def refuse_unwritable(path: Path) -> None:
     so a read-only bibliography stays read-only to everyone. Run as anyone else, the file
     must be writable (``os.access``), and the owner and group must be ones this user can
     give the new file (its own uid; a group it belongs to), or the file would change hands.
+    Windows has no such owner and group: there only the write bits count.
     """
     where = Location(file=str(path))
     try:
@@ -117,7 +119,7 @@ def refuse_unwritable(path: Path) -> None:
     hint = "make it writable by its owner, or run without --write-bib"
     if not facts.st_mode & stat.S_IWUSR:
         raise InputError("the bibliography is read-only: its owner may not write it", where, hint)
-    if os.geteuid() == 0:
+    if sys.platform == "win32" or os.geteuid() == 0:
         return
     if not os.access(path, os.W_OK):
         raise InputError("the bibliography is not writable by this user", where, hint)
@@ -143,9 +145,10 @@ def _replace(path: Path, plan: WriteBackPlan) -> None:
         with os.fdopen(handle, "wb") as stream:
             stream.write(plan.updated)
             stream.flush()
-            # The owner first: a change of owner clears the set-user-ID and set-group-ID bits.
-            os.fchown(stream.fileno(), facts.st_uid, facts.st_gid)
-            os.fchmod(stream.fileno(), stat.S_IMODE(facts.st_mode))
+            if sys.platform != "win32":
+                # The owner first: a change of owner clears the set-user-ID and set-group-ID bits.
+                os.fchown(stream.fileno(), facts.st_uid, facts.st_gid)
+                os.fchmod(stream.fileno(), stat.S_IMODE(facts.st_mode))
             os.fsync(stream.fileno())
         if read_bytes(target) != plan.original:
             raise InputError(
@@ -168,7 +171,7 @@ def _replace(path: Path, plan: WriteBackPlan) -> None:
 
 def _sync_folder(folder: Path) -> None:
     """Make a rename in ``folder`` survive a crash by syncing the folder (POSIX only)."""
-    if os.name != "posix":
+    if sys.platform == "win32":
         return  # Windows cannot open a folder to sync it.
     handle = os.open(folder, os.O_RDONLY)
     try:

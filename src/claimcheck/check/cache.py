@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Protocol
 
 from pydantic import ValidationError
 
-from claimcheck.check.database import connect, database_error
+from claimcheck.check.database import Guard, connect, database_error
 from claimcheck.models import Reason, Source, SourceStatus
 
 LOG = logging.getLogger(__name__)
@@ -46,15 +47,6 @@ CHECK_FIELDS = (
     "elapsed_ms",
     "notes",
 )
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS checks (
-    url TEXT NOT NULL,
-    checked_at TEXT NOT NULL,
-    status TEXT NOT NULL,
-    result TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS checks_by_url ON checks (url, checked_at);
-"""
 
 
 @dataclass(frozen=True)
@@ -94,12 +86,13 @@ class SqliteCache:
 
     The database may come from anywhere (a CI cache, a colleague): a row that cannot be read
     is skipped with a warning, as if it were not there. A database that cannot be written
-    ends the run with a StateError.
+    ends the run with a StateError. ``upgrading`` is held while an older database is brought
+    up to date (see check/database.py).
     """
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, *, upgrading: Guard = nullcontext):
         self._path = path
-        self._db = connect(path, _SCHEMA)
+        self._db = connect(path, upgrading=upgrading)
         self._db.text_factory = bytes
         self._damaged = 0
 

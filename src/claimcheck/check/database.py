@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
+from claimcheck.check.schema import STEPS, Step
 from claimcheck.errors import DamagedState, StateError
 from claimcheck.models import Location
 from claimcheck.statefiles import check_existing, real_folder
 
 # Seconds a statement waits for another process's write to finish.
 BUSY_TIMEOUT = 30.0
-# The layout of the tables, in PRAGMA user_version: a database written by a newer claimcheck
-# (a higher number) is refused rather than misread. 0 is a database from before versions.
-SCHEMA_VERSION = 1
+# The layout of the tables, in PRAGMA user_version: the number of steps (check/schema.py) the
+# database has been through. One written by a newer claimcheck (a higher number) is refused
+# rather than misread; 0 is a new database, or one from before versions.
+SCHEMA_VERSION = len(STEPS)
 # Turning a new database to WAL mode can fail at once, busy timeout or not, while another
 # process creates it too: that step alone is tried again, for up to 5 s.
 _WAL_TRIES = 100
@@ -22,15 +26,25 @@ _WAL_WAIT = 0.05
 _BUSY = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
 # The files SQLite keeps beside the database: checked as the database is.
 _COMPANIONS = ("-wal", "-shm", "-journal")
-REINDEX_HINT = "run 'claimcheck archive reindex' to rebuild it from the WARC files"
+REINDEX_HINT = (
+    "run 'claimcheck archive reindex' to rebuild it from the WARC files, "
+    "or run with --no-cache --no-archive to check the links without it"
+)
+# What is held while an older database is brought up to date (the project lock, given by
+# the caller); nothing by default.
+Guard = Callable[[], AbstractContextManager[object]]
 
 
-def connect(path: Path, schema: str) -> sqlite3.Connection:
-    """A connection to the database at ``path`` (created if need be) in WAL mode with ``schema``.
+def connect(
+    path: Path, *, upgrading: Guard = nullcontext, steps: tuple[Step, ...] = STEPS
+) -> sqlite3.Connection:
+    """A connection to the database at ``path`` (created if need be) in WAL mode, at the
+    version of the last of ``steps``.
 
-    The database and the files beside it must be regular files of their own; one from a newer
-    claimcheck, one that is not a database, and one that cannot be written are refused with
-    a StateError.
+    A database of an earlier version is brought up to date in place, with ``upgrading()``
+    held, by the steps it has not been through, in one transaction. The database and the
+    files beside it must be regular files of their own; one from a newer claimcheck, one
+    that is not a database, and one that cannot be written are refused with a StateError.
     """
     real_folder(path.parent)
     for name in ("", *_COMPANIONS):
@@ -40,11 +54,11 @@ def connect(path: Path, schema: str) -> sqlite3.Connection:
     except sqlite3.Error as error:
         raise database_error(path, error) from None
     try:
-        _check_version(path, db)
+        _check_version(path, version(db), len(steps))
         _wal(db)
-        db.executescript(schema)
-        if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
-            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        if version(db) < len(steps):
+            with upgrading():
+                migrate(path, db, steps)
     except sqlite3.Error as error:
         db.close()
         raise database_error(path, error) from None
@@ -54,12 +68,45 @@ def connect(path: Path, schema: str) -> sqlite3.Connection:
     return db
 
 
-def _check_version(path: Path, db: sqlite3.Connection) -> None:
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    if version > SCHEMA_VERSION:
+def version(db: sqlite3.Connection) -> int:
+    """The layout's version the database says it has (its PRAGMA user_version)."""
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(path: Path, db: sqlite3.Connection, steps: tuple[Step, ...] = STEPS) -> int:
+    """Take the database through the ``steps`` it has not been through, in one transaction.
+
+    The version is read again inside the transaction, which holds SQLite's write lock: of
+    two runs upgrading at once, the second finds nothing left to do. On any failure nothing
+    changes. Returns the version the database had.
+    """
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        found = version(db)
+        _check_version(path, found, len(steps))
+        for step in steps[found:]:
+            for statement in step.statements:
+                db.execute(statement)
+        if found < len(steps):
+            db.execute(f"PRAGMA user_version = {len(steps)}")
+        db.commit()
+    except BaseException:
+        db.rollback()
+        raise
+    return found
+
+
+def _check_version(path: Path, found: int, known: int) -> None:
+    if found < 0:
+        raise DamagedState(
+            f"is damaged: its version ({found}) is not one claimcheck writes",
+            Location(file=str(path)),
+            hint=REINDEX_HINT,
+        )
+    if found > known:
         raise StateError(
-            f"was written by a newer claimcheck (database version {version}; this one reads "
-            f"up to {SCHEMA_VERSION})",
+            f"was written by a newer claimcheck (database version {found}; this one reads "
+            f"up to {known})",
             Location(file=str(path)),
             hint="upgrade claimcheck, or set cache_dir to another folder",
         )

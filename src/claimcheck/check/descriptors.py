@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 # Descriptors kept for everything but requests: standard streams, the database and its
@@ -43,10 +44,10 @@ def descriptor_budget(concurrency: int) -> Budget:
 
     Where there is no such limit (Windows) or it cannot be read, nothing is clamped.
     """
-    try:
-        import resource
-    except ImportError:
+    if sys.platform == "win32":
         return Budget(None, concurrency)
+    import resource
+
     infinite = resource.RLIM_INFINITY
     try:
         soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
