@@ -220,6 +220,39 @@ def test_same_url_under_two_keys_is_reported_at_the_second_url(tmp_path: Path) -
     assert "'bbc2023' (line 1)" in finding.message
 
 
+BOOK_URL = "http://books.google.com/books?id=s063rYEYNUIC&pgis=1"
+
+
+def book_part(key: str, kind: str = "incollection", **fields: str) -> str:
+    """An entry citing the book's page as its url."""
+    body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields.items())
+    return f"@{kind}{{{key},\n{body}  url = {{{BOOK_URL}}},\n}}\n"
+
+
+def test_chapters_of_one_book_sharing_its_url_are_no_duplicate(tmp_path: Path) -> None:
+    bib = (
+        book_part("law", kind="collection", title="Complexities: Social Studies")
+        + book_part("mol", title="An Introduction", booktitle="Complexities: {{Social Studies}}")
+        + book_part("barry", title="In the Middle", booktitle="complexities: social  studies")
+    )
+    assert "CC205" not in codes(bib_findings(tmp_path, bib))
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ({"kind": "book", "title": "Telemetry"}, {"kind": "book", "title": "Telemetry"}),
+        ({"title": "A", "booktitle": "One Book"}, {"title": "B", "booktitle": "Another Book"}),
+        ({"kind": "article", "title": "A"}, {"title": "B", "booktitle": "A"}),
+    ],
+)
+def test_same_url_of_two_books_or_of_parts_of_two_books_is_still_a_duplicate(
+    tmp_path: Path, first: dict[str, str], second: dict[str, str]
+) -> None:
+    bib = book_part("first", **first) + book_part("second", **second)
+    assert only(bib_findings(tmp_path, bib), "CC205").subject == "second"
+
+
 def test_same_doi_in_another_case_under_two_keys_is_a_duplicate_doi(tmp_path: Path) -> None:
     bib = web_page(doi="10.1000/abc") + web_page("copy", url="https://x.org/a", doi="10.1000/ABC")
     finding = only(bib_findings(tmp_path, bib), "CC206")

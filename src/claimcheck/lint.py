@@ -47,6 +47,10 @@ _NAME_PARTICLES = frozenset(
      "el", "ibn", "la", "le", "ten", "ter", "van", "von", "y", "zu"}
 )  # fmt: skip
 _NAME_PART_SEPARATORS = re.compile(r"[-.'\u2019]")
+# Entry types of a whole book, whose chapters name it in their booktitle.
+_BOOK_TYPES = frozenset(
+    {"book", "mvbook", "collection", "mvcollection", "proceedings", "mvproceedings", "reference"}
+)
 # Entry types for pages a site publishes itself; an article's url is its journal's, naturally.
 _WEB_PAGE_TYPES = frozenset({"online", "www", "electronic", "webpage", "misc"})
 
@@ -166,12 +170,35 @@ def _shared_identifiers(references: list[Reference]) -> Iterator[Finding]:
     for kind, groups in (("url", by_url), ("doi", by_doi)):
         for value, group in groups.items():
             for later in group[1:]:
+                if kind == "url" and _parts_of_one_book(later, group[0]):
+                    continue
                 yield rule(f"duplicate-{kind}").finding(
                     f"{kind} {value} of {later.key!r} is also that of {group[0].key!r} "
                     f"(line {group[0].location.line})",
                     _field(later, kind),
                     subject=later.key,
                 )
+
+
+def _parts_of_one_book(one: Reference, other: Reference) -> bool:
+    """Whether two references are chapters of one book, or a chapter and its book.
+
+    They may share a url, the book's page: that is no duplicate to merge.
+    """
+    books = (_book(one), _book(other))
+    is_part = ("booktitle" in one.fields, "booktitle" in other.fields)
+    return books[0] is not None and books[0] == books[1] and any(is_part)
+
+
+def _book(reference: Reference) -> str | None:
+    """The title of the book a reference is part of, or is, in a form for comparing."""
+    if "booktitle" in reference.fields:
+        title: str | None = reference.fields["booktitle"]
+    elif reference.entry_type in _BOOK_TYPES:
+        title = reference.title
+    else:
+        return None
+    return strip_braces(title or "").casefold() or None
 
 
 def _cut_lengths(references: list[Reference]) -> frozenset[int]:
