@@ -192,3 +192,38 @@ def test_piped_output_has_no_colour(repo: Path) -> None:
         check=False,
     )
     assert "\x1b[" not in result.stdout
+
+
+# As real exports write them: a DOI in braces (Web of Science) with an escaped underscore, a
+# person's name in double braces (BibDesk, Zotero), chapters citing their book's page.
+EXPORTED_BIB = r"""@article{wos,
+  title = {Libraries},
+  doi = {{10.1300/J010v41n03\_01}},
+}
+@online{vlaeminck,
+  author = {{Sven Vlaeminck}},
+  title = {Research data},
+  url = {https://openeconomics.net/resource/research-data},
+}
+@collection{complexities,
+  title = {Complexities},
+  url = {http://books.google.com/books?id=s063rYEYNUIC},
+}
+@incollection{mol,
+  title = {An Introduction},
+  booktitle = {{Complexities}},
+  url = {http://books.google.com/books?id=s063rYEYNUIC},
+}
+"""
+
+
+def test_lint_of_real_export_habits_finds_nothing_but_unused_references(tmp_path: Path) -> None:
+    make_project(tmp_path, bib=EXPORTED_BIB, claims="version: 1\nclaims: []\n")
+
+    result = claimcheck("lint", "--format", "json", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    findings = json.loads(result.stdout)["findings"]
+    assert {(f["code"], f["subject"]) for f in findings} == {
+        ("CC102", key) for key in ("wos", "vlaeminck", "complexities", "mol")
+    }

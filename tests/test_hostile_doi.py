@@ -17,7 +17,12 @@ import pytest
 from tests.servers import Host, HostFactory, Request, Response, html_page
 from tests.test_cli_archive import project, run
 
-REGISTERED = ("10.1234/alive", "10.5555/ABC-def(1)")
+REGISTERED = (
+    "10.1234/alive",
+    "10.5555/ABC-def(1)",
+    "10.1300/J010v41n03_01",
+    "10.1300/J010v41n03_03",
+)
 UNKNOWN = ("10.1234/gone",)
 
 
@@ -87,3 +92,31 @@ def test_a_resolver_that_cannot_be_reached_is_a_resolver_error_not_a_dead_doi(
     for source in json.loads(result.stdout)["sources"]:
         assert (source["status"], source["reason"]) == ("error", "doi-resolver-error")
         assert source["detail"].startswith("the DOI resolver could not be reached")
+
+
+# As the Web of Science exports them: braces around the DOI, LaTeX's escape of the underscore.
+ESCAPED_BIB = r"""@article{wos, title = {E}, doi = {{10.1300/J010v41n03\_01}}}
+@article{grouped, title = {F}, doi = {10.1300/J010v41n03{\_}03}}
+"""
+
+
+def test_latex_escaped_doi_in_braces_is_no_finding_and_is_asked_as_the_doi_it_escapes(
+    resolver_and_publisher: tuple[Host, Host], tmp_path: Path
+) -> None:
+    resolver, _ = resolver_and_publisher
+    folder = project(tmp_path, ESCAPED_BIB)
+
+    linted = run("lint", "--format", "json", cwd=folder)
+    verified = run("verify", "--format", "json", "--doi-resolver", resolver.base_url, cwd=folder)
+
+    # Evidence without a quote is all lint finds: the ledger cites each key without one.
+    assert {f["code"] for f in json.loads(linted.stdout)["findings"]} == {"CC105"}
+    sources = json.loads(verified.stdout)["sources"]
+    assert [(s["doi"], s["keys"], s["status"]) for s in sources] == [
+        ("10.1300/j010v41n03_01", ["wos"], "alive"),
+        ("10.1300/j010v41n03_03", ["grouped"], "alive"),
+    ]
+    assert sorted(request.path for request in resolver.requests) == [
+        "/api/handles/10.1300/j010v41n03_01",
+        "/api/handles/10.1300/j010v41n03_03",
+    ]

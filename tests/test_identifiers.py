@@ -40,6 +40,57 @@ def test_normalise_doi_is_idempotent_on_any_text(text: str) -> None:
     assert ids.normalise_doi(once) == once
 
 
+# A DOI of characters LaTeX reserves, and each of them as an export may escape it.
+LATEX_DOIS = st.from_regex(
+    re.compile(r"10\.[0-9]{4,9}/[-._;()/:A-Za-z0-9%&#]+", re.ASCII), fullmatch=True
+)
+LATEX_ESCAPES = st.sampled_from(["\\{}", "{{\\{}}}"])
+
+
+@given(doi=LATEX_DOIS, data=st.data(), braces=st.integers(0, 2))
+def test_latex_escaped_doi_reads_as_the_doi_it_escapes(
+    doi: str, data: st.DataObject, braces: int
+) -> None:
+    escaped = "".join(
+        data.draw(LATEX_ESCAPES).format(char) if char in "_%&#" else char for char in doi
+    )
+    written = "{" * braces + escaped + "}" * braces
+    assert ids.unescape_latex(escaped) == doi
+    assert ids.read_doi(written) == ids.bare_doi(written) == doi
+    assert ids.normalise_doi(written) == doi.lower()
+
+
+@given(text=st.text(alphabet=st.sampled_from("ab_%&#\\{} "), max_size=30) | st.text())
+@example(text="{\\{\\_}}")
+@example(text="\\{\\_}")
+def test_latex_unescaping_is_idempotent_and_keeps_text_without_backslashes(text: str) -> None:
+    once = ids.unescape_latex(text)
+    assert ids.unescape_latex(once) == once
+    assert ids.read_doi(ids.read_doi(text)) == ids.read_doi(text)
+    assert ids.bare_doi(ids.bare_doi(text)) == ids.bare_doi(text)
+    if "\\" not in text:
+        assert once == text
+
+
+@pytest.mark.parametrize(
+    ("raw", "read"),
+    [
+        (r"10.1300/J010v41n03\_01", "10.1300/J010v41n03_01"),
+        (r"{10.1300/J010v41n03{\_}01}", "10.1300/J010v41n03_01"),
+        (r"10.1000/50\%off", "10.1000/50%off"),
+        (r"10.1207/s15327906mbr3403\&4_04", "10.1207/s15327906mbr3403&4_04"),
+        (r"10.1000/a\\_b", r"10.1000/a\\_b"),
+        ("{{10.1016/j.rser.2015.12.080}}", "10.1016/j.rser.2015.12.080"),
+        ("{10.1000/a}{B}", "10.1000/aB"),
+        (r"10.1000/\{a\}", r"10.1000/\{a\}"),
+        (" { 10.1000/xyz } ", "10.1000/xyz"),
+        ("https://doi.org/10.1000/a", "https://doi.org/10.1000/a"),
+    ],
+)
+def test_doi_field_is_read_as_latex_reads_it_prefix_kept(raw: str, read: str) -> None:
+    assert ids.read_doi(raw) == read
+
+
 @given(url=URL_TEXT | st.text())
 @example(url=r"https://brill.com/article-p1\\_001.xml")
 def test_unescaped_url_holds_no_escape(url: str) -> None:
@@ -49,6 +100,7 @@ def test_unescaped_url_holds_no_escape(url: str) -> None:
 @given(url=URL_TEXT.map(lambda path: "https://Example.org/" + path) | st.text())
 @example(url="https://example.org/report /")
 @example(url="https://example.org/a?q= #top")
+@example(url="https://Example.org/? #")
 def test_canonical_url_is_idempotent(url: str) -> None:
     once = ids.canonical_url(url)
     assert ids.canonical_url(once) == once
@@ -57,6 +109,8 @@ def test_canonical_url_is_idempotent(url: str) -> None:
 FUNCTIONS: list[Callable[[str], object]] = [
     ids.normalise_doi,
     ids.bare_doi,
+    ids.read_doi,
+    ids.unescape_latex,
     ids.is_valid_doi,
     ids.doi_in_url,
     ids.markdown_escapes,
@@ -92,6 +146,7 @@ def test_identifier_function_does_not_raise_on_any_text(
         ("  DOI: 10.1000/xyz ", "10.1000/xyz"),
         ("{10.1145/1500774.1500840}", "10.1145/1500774.1500840"),
         ("https://doi.org/doi:10.1000/xyz", "10.1000/xyz"),
+        (r"{https://doi.org/10.1300/J010v41n03\_01}", "10.1300/J010v41n03_01"),
         ("http://doi.ieeecomputersociety.org/10.1109/MCG.1982.1674498", "10.1109/MCG.1982.1674498"),
     ],
 )

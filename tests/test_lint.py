@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from claimcheck.lint import lint, parse_iso_date, single_organisation
+from claimcheck.lint import lint, looks_like_person, parse_iso_date, single_organisation
 from claimcheck.load.bib import load_bibliography
 from claimcheck.load.claims import Ledger, load_ledger
 from claimcheck.models import Finding, Severity
@@ -220,6 +220,39 @@ def test_same_url_under_two_keys_is_reported_at_the_second_url(tmp_path: Path) -
     assert "'bbc2023' (line 1)" in finding.message
 
 
+BOOK_URL = "http://books.google.com/books?id=s063rYEYNUIC&pgis=1"
+
+
+def book_part(key: str, kind: str = "incollection", **fields: str) -> str:
+    """An entry citing the book's page as its url."""
+    body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields.items())
+    return f"@{kind}{{{key},\n{body}  url = {{{BOOK_URL}}},\n}}\n"
+
+
+def test_chapters_of_one_book_sharing_its_url_are_no_duplicate(tmp_path: Path) -> None:
+    bib = (
+        book_part("law", kind="collection", title="Complexities: Social Studies")
+        + book_part("mol", title="An Introduction", booktitle="Complexities: {{Social Studies}}")
+        + book_part("barry", title="In the Middle", booktitle="complexities: social  studies")
+    )
+    assert "CC205" not in codes(bib_findings(tmp_path, bib))
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ({"kind": "book", "title": "Telemetry"}, {"kind": "book", "title": "Telemetry"}),
+        ({"title": "A", "booktitle": "One Book"}, {"title": "B", "booktitle": "Another Book"}),
+        ({"kind": "article", "title": "A"}, {"title": "B", "booktitle": "A"}),
+    ],
+)
+def test_same_url_of_two_books_or_of_parts_of_two_books_is_still_a_duplicate(
+    tmp_path: Path, first: dict[str, str], second: dict[str, str]
+) -> None:
+    bib = book_part("first", **first) + book_part("second", **second)
+    assert only(bib_findings(tmp_path, bib), "CC205").subject == "second"
+
+
 def test_same_doi_in_another_case_under_two_keys_is_a_duplicate_doi(tmp_path: Path) -> None:
     bib = web_page(doi="10.1000/abc") + web_page("copy", url="https://x.org/a", doi="10.1000/ABC")
     finding = only(bib_findings(tmp_path, bib), "CC206")
@@ -400,10 +433,41 @@ def test_doi_without_its_prefix_is_invalid_at_the_doi_field(tmp_path: Path) -> N
     assert finding.hint == BY_CODE["CC401"].hint
 
 
-def test_doi_with_a_latex_escape_is_invalid_with_the_unescaped_doi_as_hint(
+def test_doi_with_a_doubled_backslash_escape_is_invalid_with_the_unescaped_doi_as_hint(
     tmp_path: Path,
 ) -> None:
-    finding = only(bib_findings(tmp_path, web_page(doi=r"{10.1300/J010v41n03\_01}")), "CC401")
+    finding = only(bib_findings(tmp_path, web_page(doi=r"{10.1300/J010v41n03\\_01}")), "CC401")
+    assert finding.hint == "write doi = {10.1300/J010v41n03_01}"
+
+
+@pytest.mark.parametrize(
+    "doi",
+    [
+        r"10.1300/J010v41n03\_01",
+        r"{10.1300/J010v41n03\_01}",
+        r"10.1300/J010v41n03{\_}01",
+        r"10.1207/s15327906mbr3403\&4_04",
+        r"10.1207/s15327906mbr3403{\&}4_04",
+    ],
+)
+def test_doi_with_latex_escapes_is_read_as_the_characters_escaped_and_is_fine(
+    tmp_path: Path, doi: str
+) -> None:
+    assert bib_findings(tmp_path, web_page(doi=doi)) == []
+
+
+@pytest.mark.parametrize(
+    "doi", ["{10.1145/1500774.1500840}", "{{10.1016/j.rser.2015.12.080}}", " {10.1000/xyz} "]
+)
+def test_doi_in_braces_is_not_a_finding(tmp_path: Path, doi: str) -> None:
+    assert bib_findings(tmp_path, web_page(doi=doi)) == []
+
+
+def test_escaped_doi_with_a_resolver_prefix_is_info_hinting_the_doi_unescaped(
+    tmp_path: Path,
+) -> None:
+    bib = web_page(doi=r"{https://doi.org/10.1300/J010v41n03\_01}")
+    finding = only(bib_findings(tmp_path, bib), "CC402")
     assert finding.hint == "write doi = {10.1300/J010v41n03_01}"
 
 
@@ -424,10 +488,10 @@ def test_doi_as_the_publisher_prints_it_is_fine(tmp_path: Path, doi: str) -> Non
     [
         ("https://doi.org/10.1177/0961463X13511579", "10.1177/0961463X13511579"),
         ("DOI: 10.1016/j.fusengdes.2011.01.128", "10.1016/j.fusengdes.2011.01.128"),
-        ("{10.1145/1500774.1500840}", "10.1145/1500774.1500840"),
+        ("{doi:10.1145/1500774.1500840}", "10.1145/1500774.1500840"),
     ],
 )
-def test_doi_with_a_prefix_or_braces_is_info_with_the_bare_doi_as_hint(
+def test_doi_with_a_resolver_prefix_is_info_with_the_bare_doi_as_hint(
     tmp_path: Path, doi: str, bare: str
 ) -> None:
     finding = only(bib_findings(tmp_path, web_page(doi=doi)), "CC402")
@@ -518,6 +582,55 @@ def test_organisation_page_on_its_own_site_or_not_an_organisation_is_fine(
     tmp_path: Path, author: str, url: str
 ) -> None:
     assert bib_findings(tmp_path, web_page(author=author, url=url)) == []
+
+
+@pytest.mark.parametrize(
+    "author",
+    [
+        "{Sven Vlaeminck}",
+        "{{Sven} {Vlaeminck}}",
+        "{Ludwig van Beethoven}",
+        "{J. R. R. Tolkien}",
+        "{Jean-Paul Sartre}",
+        "{Conan O'Brien}",
+        "{José Álvarez}",
+    ],
+)
+def test_double_braced_person_name_is_no_organisation_on_another_site(
+    tmp_path: Path, author: str
+) -> None:
+    bib = web_page(author=author, url="https://openeconomics.net/resource/research-data")
+    assert bib_findings(tmp_path, bib) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "person"),
+    [
+        ("Sven Vlaeminck", True),
+        ("Ronald McDonald", True),
+        ("Xinhua", False),
+        ("Human Rights Watch", False),
+        ("China Daily", False),
+        ("BBC News", False),
+        ("NASA Goddard", False),
+        ("Our World in Data", False),
+        ("ISIS-2 Collaborative Group", False),
+        ("Online Computer Library Center, Inc.", False),
+        ("Amnesty International", False),
+        ("de la", False),
+    ],
+)
+def test_person_name_has_a_given_and_family_name_and_no_organisation_word(
+    name: str, person: bool
+) -> None:
+    assert looks_like_person(name) is person
+
+
+def test_organisation_with_an_organisation_word_on_another_site_is_still_reported(
+    tmp_path: Path,
+) -> None:
+    bib = web_page(author="{Human Rights Watch}", url="https://www.theguardian.com/world/x")
+    assert codes(bib_findings(tmp_path, bib)) == ["CC406"]
 
 
 def test_organisation_article_on_its_journal_site_is_fine(tmp_path: Path) -> None:

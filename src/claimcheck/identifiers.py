@@ -25,10 +25,16 @@ _LEGACY_DOI_PATTERNS = tuple(
         r"^10\.1207/\w+&\d+_\d+$",
     )
 )
-_DOI_PREFIX = re.compile(
-    r"^(?:(?:https?://)?(?:dx\.)?doi\.org/|doi:|https?://doi\.[a-z.]+/)", re.IGNORECASE
+# Resolver prefixes, one or more, and the space after each: "https://doi.org/ doi:10.1/x".
+_DOI_PREFIXES = re.compile(
+    r"^(?:(?:(?:https?://)?(?:dx\.)?doi\.org/|doi:|https?://doi\.[a-z.]+/)\s*)+", re.IGNORECASE
 )
 _DOI_HOSTS = frozenset({"doi.org", "dx.doi.org", "www.doi.org"})
+# LaTeX's escapes of the characters a DOI may hold and LaTeX reserves: \_, {\_}, \%, \&, \#
+# (not after a backslash: \\ is a line break, and \\_ no escaped underscore).
+_LATEX_ESCAPE = re.compile(r"(?<!\\)(?:\{\\([_%&#])\}|\\([_%&#]))")
+# A brace that opens or closes a group; \{ and \} are the characters.
+_GROUP_BRACE = re.compile(r"(?<!\\)[{}]")
 _MARKDOWN_ESCAPE = re.compile(r"\\+([_*\[\]()~#&%$])")
 _BARE_HOST = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:[/:?#]|$)", re.IGNORECASE)
 # A bare "host" with nothing after it and one of these endings is a file name.
@@ -69,20 +75,27 @@ class Unfetchable:
 
 
 def normalise_doi(raw: str) -> str:
-    """A DOI without resolver prefix, braces or surrounding space, in lower case."""
+    """A DOI without resolver prefix, braces, LaTeX escapes or surrounding space, in lower case."""
     return bare_doi(raw.lower())
 
 
 def bare_doi(raw: str) -> str:
-    """A DOI as written, less its resolver prefixes, protective braces and surrounding space."""
-    previous = None
-    doi = raw
-    while doi != previous:
-        previous = doi
-        doi = _DOI_PREFIX.sub("", doi.strip())
-        if doi.startswith("{") and doi.endswith("}"):
-            doi = doi[1:-1]
-    return doi
+    """A DOI as LaTeX reads it (see ``read_doi``), less its resolver prefixes."""
+    return _DOI_PREFIXES.sub("", read_doi(raw))
+
+
+def read_doi(raw: str) -> str:
+    """A doi field as LaTeX reads it, a resolver prefix kept: escapes read as the character
+    they escape, braces (LaTeX's groups, no part of a DOI) and surrounding space dropped.
+
+    ``{10.1300/J010v41n03\\_01}`` is ``10.1300/J010v41n03_01``.
+    """
+    return _GROUP_BRACE.sub("", unescape_latex(raw)).strip()
+
+
+def unescape_latex(text: str) -> str:
+    """Text with LaTeX's escapes (``\\_``, ``{\\_}``, ``\\%``, ``\\&``, ``\\#``) read."""
+    return _LATEX_ESCAPE.sub(lambda match: match.group(1) or match.group(2), text)
 
 
 def is_valid_doi(doi: str) -> bool:
@@ -262,7 +275,8 @@ def canonical_url(url: str) -> str:
         return url.strip()
     path = _TRAILING_SLASHES.sub("", parts.path) or "/"
     netloc = parts.netloc.lower()
-    return urlunsplit((parts.scheme.lower(), netloc, path, parts.query, "")).strip()
+    query = parts.query.strip()  # a query of spaces only leaves no '?' behind
+    return urlunsplit((parts.scheme.lower(), netloc, path, query, "")).strip()
 
 
 def truncated_slug(url: str) -> bool:

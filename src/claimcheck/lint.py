@@ -25,6 +25,32 @@ _NOT_LETTERS = re.compile(r"[^a-z0-9]")
 _MINOR_WORDS = frozenset(
     {"the", "of", "and", "for", "on", "in", "de", "la", "des", "und", "inc", "ltd", "llc", "plc"}
 )
+# Words that make a braced author an organisation, not a person: Human Rights Watch, ISIS-2
+# Collaborative Group. A name without one reads as a person's where it looks like one.
+_ORGANISATION_WORDS = frozenset(
+    {"academy", "agency", "alliance", "association", "authority", "bank", "board", "broadcasting",
+     "bureau", "center", "centre", "channel", "coalition", "college", "collaboration",
+     "collaborative", "commission", "committee", "company", "consortium", "contributors",
+     "corp", "corporation", "council", "court", "daily", "department", "desk", "editors",
+     "federation", "forum", "foundation", "fund", "government", "group", "herald", "hospital",
+     "inc", "initiative", "institute", "institution", "international", "journal", "lab",
+     "laboratory", "labs", "league", "library", "limited", "llc", "ltd", "magazine", "media",
+     "ministry", "museum", "national", "network", "news", "office", "online", "organisation",
+     "organization", "parliament", "partners", "partnership", "party", "plc", "post", "press",
+     "program", "programme", "project", "radio", "research", "review", "school", "service",
+     "services", "society", "staff", "team", "television", "times", "tribune", "trust", "union",
+     "university", "watch", "wire"}
+)  # fmt: skip
+# Lower-case words a person's name may hold between given and family name: Ludwig van Beethoven.
+_NAME_PARTICLES = frozenset(
+    {"al", "bin", "da", "das", "de", "del", "della", "den", "der", "des", "di", "do", "dos", "du",
+     "el", "ibn", "la", "le", "ten", "ter", "van", "von", "y", "zu"}
+)  # fmt: skip
+_NAME_PART_SEPARATORS = re.compile(r"[-.'\u2019]")
+# Entry types of a whole book, whose chapters name it in their booktitle.
+_BOOK_TYPES = frozenset(
+    {"book", "mvbook", "collection", "mvcollection", "proceedings", "mvproceedings", "reference"}
+)
 # Entry types for pages a site publishes itself; an article's url is its journal's, naturally.
 _WEB_PAGE_TYPES = frozenset({"online", "www", "electronic", "webpage", "misc"})
 
@@ -144,12 +170,35 @@ def _shared_identifiers(references: list[Reference]) -> Iterator[Finding]:
     for kind, groups in (("url", by_url), ("doi", by_doi)):
         for value, group in groups.items():
             for later in group[1:]:
+                if kind == "url" and _parts_of_one_book(later, group[0]):
+                    continue
                 yield rule(f"duplicate-{kind}").finding(
                     f"{kind} {value} of {later.key!r} is also that of {group[0].key!r} "
                     f"(line {group[0].location.line})",
                     _field(later, kind),
                     subject=later.key,
                 )
+
+
+def _parts_of_one_book(one: Reference, other: Reference) -> bool:
+    """Whether two references are chapters of one book, or a chapter and its book.
+
+    They may share a url, the book's page: that is no duplicate to merge.
+    """
+    books = (_book(one), _book(other))
+    is_part = ("booktitle" in one.fields, "booktitle" in other.fields)
+    return books[0] is not None and books[0] == books[1] and any(is_part)
+
+
+def _book(reference: Reference) -> str | None:
+    """The title of the book a reference is part of, or is, in a form for comparing."""
+    if "booktitle" in reference.fields:
+        title: str | None = reference.fields["booktitle"]
+    elif reference.entry_type in _BOOK_TYPES:
+        title = reference.title
+    else:
+        return None
+    return strip_braces(title or "").casefold() or None
 
 
 def _cut_lengths(references: list[Reference]) -> frozenset[int]:
@@ -259,7 +308,7 @@ def check_doi(reference: Reference) -> Iterator[Finding]:
             subject=reference.key,
             hint=f"write doi = {{{unescaped}}}" if ids.is_valid_doi(unescaped) else None,
         )
-    elif raw != bare:
+    elif ids.read_doi(raw) != bare:
         yield rule("doi-not-normalised").finding(
             f"the doi of {reference.key!r} is written {raw!r}",
             where,
@@ -320,6 +369,8 @@ def check_organisation_host(reference: Reference) -> Iterator[Finding]:
     site = ids.host(url)
     if not organisation or not site or ids.is_archive_or_resolver(url):
         return
+    if looks_like_person(organisation):
+        return
     if not organisation_matches_host(organisation, site):
         yield rule("organisation-host-mismatch").finding(
             f"the url of {reference.key!r} is on {site}, not a site of its author {organisation}",
@@ -334,6 +385,31 @@ def single_organisation(author: str) -> str | None:
     if not text.startswith("{") or _group_end(text) != len(text) - 1:
         return None
     return strip_braces(text) or None
+
+
+def looks_like_person(name: str) -> bool:
+    """Whether a braced author (``{{Sven Vlaeminck}}``) reads as a person's name, not a body's.
+
+    It does with a given and a family name, separated by spaces, each a capitalised word or
+    initials (``J.``, ``Jean-Paul``, ``O'Brien``), perhaps particles between (``van``), and
+    no organisation word (Watch, Institute, News ...).
+    """
+    words = name.split()
+    named = [word for word in words if word not in _NAME_PARTICLES]
+    return (
+        2 <= len(named) <= 4
+        and all(_is_name_word(word) for word in named)
+        and not any(_letters(word) in _ORGANISATION_WORDS for word in words)
+    )
+
+
+def _is_name_word(word: str) -> bool:
+    """A capitalised word (Vlaeminck, McDonald, Jean-Paul) or initials (J., J.R.): no acronym."""
+    parts = [part for part in _NAME_PART_SEPARATORS.split(word) if part]
+    return bool(parts) and all(
+        part.isalpha() and part[0].isupper() and (len(part) == 1 or not part[1:].isupper())
+        for part in parts
+    )
 
 
 def _group_end(text: str) -> int | None:

@@ -232,7 +232,7 @@ RULES: tuple[Rule, ...] = (
         "CC402",
         "doi-not-normalised",
         _I,
-        "a DOI written with a resolver prefix, doi: or braces around it",
+        "a DOI written with a resolver prefix or doi: before it",
         "write the bare DOI, e.g. 10.1234/abc, in the doi field",
     ),
     Rule(
