@@ -11,26 +11,38 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "claimcheck"
 UI_LIBRARIES = {"typer", "rich", "click"}
 UI_MODULES = {"cli", "report", "progress"}
 # Each layer and the layers it must not import.
-UPPER = {"verify", "report", "cli", "config", "pipeline", "progress"}
+UPPER = {"verify", "linkcheck", "project", "report", "cli", "config", "pipeline", "progress"}
 FORBIDDEN = {
+    "severity": {"models", "load", "lint", "check", "archive", "statefiles", "rules", *UPPER},
     "models": {"load", "lint", "check", *UPPER},
     "check": UPPER | {"archive"},
     "archive": UPPER,
     "pipeline": UPPER - {"pipeline"},
-    "load": {"lint", "verify", "report", "cli", "config"},
-    "identifiers": {"load", "lint", "verify", "report", "cli", "config"},
+    "load": {"lint", "verify", "report", "cli", "config", "linkcheck", "project"},
+    "identifiers": {"load", "lint", "verify", "report", "cli", "config", "linkcheck", "project"},
     "charsets": {"load", "lint", "check", "archive", *UPPER},
     "iri": {"models", "identifiers", "charsets", "load", "lint", "check", "archive", *UPPER},
     "spool": {"load", "lint", "check", "archive", *UPPER},
-    "lint": {"verify", "report", "cli", "config"},
+    "lint": {"verify", "report", "cli", "config", "linkcheck", "project"},
     "verify": {"report", "cli", "archiving"},
+    "linkcheck": {"verify", "report", "cli", "archiving", "progress"},
+    "project": {"verify", "linkcheck", "report", "cli", "archiving", "pipeline", "progress"},
     "archiving": {"report", "cli"},
-    "report": {"cli", "verify", "load", "lint", "archiving"},
-    "config": {"verify", "report", "cli", "pipeline", "progress", "archiving"},
-    "progress": {"cli", "report", "verify", "archiving"},
+    "report": {"cli", "verify", "load", "lint", "archiving", "linkcheck", "project"},
+    "config": {
+        "verify",
+        "linkcheck",
+        "project",
+        "report",
+        "cli",
+        "pipeline",
+        "progress",
+        "archiving",
+    },
+    "progress": {"cli", "report", "verify", "archiving", "linkcheck", "project"},
     "errors": {"load", "lint", "check", "archive", "statefiles", *UPPER},
     "rules": {"load", "lint", "check", "archive", "statefiles", *UPPER},
-    "schemas": {"cli", "report", "verify", "archiving", "pipeline"},
+    "schemas": {"cli", "report", "verify", "archiving", "pipeline", "linkcheck", "project"},
     "statefiles": {"load", "lint", "check", "archive", *UPPER},
 }
 # The command line and the package's own entry points may import anything.

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from claimcheck.config import FailOn, load_settings
+from claimcheck.config import load_settings
 from claimcheck.errors import ConfigError
-from claimcheck.models import Severity
+from claimcheck.severity import FailOn, Severity
 
 
 def test_defaults_name_the_files_in_the_current_folder(tmp_path: Path) -> None:

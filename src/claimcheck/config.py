@@ -7,21 +7,21 @@ import stat
 import tomllib
 from collections.abc import Mapping
 from datetime import timedelta
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from claimcheck import rules
-from claimcheck.archive.wayback import check_archive_url
 from claimcheck.check.options import DEFAULT_PROBE_HOSTS, DEFAULT_USER_AGENT, CheckOptions
 from claimcheck.check.proxy import PROXY_FORM, ProxyConfigError, parse_proxy, proxy_routes
-from claimcheck.check.trust import check_bundle
 from claimcheck.errors import ConfigError, InputError
 from claimcheck.load.text import read_bytes
-from claimcheck.models import Location, Severity
+from claimcheck.models import Location
+from claimcheck.severity import FailOn
+
+# The validators of network settings import what they need (httpx, ssl, the Wayback client)
+# only when such a setting is given: a command that fetches nothing starts without them.
 
 CONFIG_FILE = "claimcheck.toml"
 PYPROJECT = "pyproject.toml"
@@ -35,21 +35,6 @@ MAX_BODY = 1024 * 1024 * 1024
 MAX_BUNDLE_BYTES = 16 * 1024 * 1024
 # Characters a header value (or a URL put into a request) may not hold: C0 controls and DEL.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-class FailOn(StrEnum):
-    """The mildest finding severity that makes a run fail (exit code 1)."""
-
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-    NEVER = "never"
-
-    def fails(self, severity: Severity) -> bool:
-        """Whether a finding of ``severity`` fails the run under this policy."""
-        if self is FailOn.NEVER:
-            return False
-        return severity.rank <= Severity(self.value).rank
 
 
 class Settings(BaseModel):
@@ -186,12 +171,16 @@ class Settings(BaseModel):
     @field_validator("wayback_url")
     @classmethod
     def _archive_url(cls, value: str) -> str:
+        from claimcheck.archive.wayback import check_archive_url
+
         return check_archive_url(base_url(value))
 
     @field_validator("ca_bundle")
     @classmethod
     def _bundle(cls, value: Path | None) -> Path | None:
         if value is not None:
+            from claimcheck.check.trust import check_bundle
+
             _regular_file(value)
             check_bundle(value)
         return value
@@ -289,6 +278,8 @@ def base_url(value: str) -> str:
     refuse_control_characters(value)
     if any(character.isspace() for character in value):
         raise ValueError(f"{value!r} holds whitespace: write a space in a URL as %20")
+    import httpx
+
     try:
         url = httpx.URL(value)
     except (httpx.InvalidURL, ValueError) as error:

@@ -9,15 +9,12 @@ from enum import StrEnum
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from claimcheck import __version__, rules
+from claimcheck import __version__
 from claimcheck.cli.archive import archive_app
-from claimcheck.cli.common import (
-    EXIT_FINDINGS,
+from claimcheck.cli.log import record_crash
+from claimcheck.cli.options import (
     EXIT_INTERNAL,
-    EXIT_OK,
     AllowPrivateOption,
     ArchiveOption,
     BibOption,
@@ -42,16 +39,11 @@ from claimcheck.cli.common import (
     RunTimeoutOption,
     TimeoutOption,
     UserAgentOption,
-    colour,
-    emit,
     network_flags,
-    run_report,
-    settings_from,
 )
-from claimcheck.cli.log import record_crash
-from claimcheck.schemas import SCHEMAS
-from claimcheck.verify import failed
 
+# Each command imports what it runs in its body: `claimcheck --help` loads typer and the
+# option types only, and `claimcheck lint` neither httpx nor warcio (tests/test_startup.py).
 app = typer.Typer(
     name="claimcheck",
     help="Keep a paper's claims tied to evidence that still exists.",
@@ -122,6 +114,8 @@ def verify(
     Exit codes: 0 nothing fails the policy; 1 findings fail the policy (a dead source is an
     error); 2 usage, input or configuration error; 3 an internal error (see the log).
     """
+    from claimcheck.cli.common import report_and_exit, settings_from
+
     flags = network_flags(
         allow_private=allow_private,
         max_age=max_age,
@@ -139,9 +133,7 @@ def verify(
     )
     flags |= {"archive": archive, "offline": offline}
     settings = settings_from(bib, claims, config, encoding, ignore, fail_on, flags)
-    report = run_report(settings)
-    emit(report, output_format, output, claims_table=True)
-    raise typer.Exit(EXIT_FINDINGS if failed(report, settings.fail_on) else EXIT_OK)
+    report_and_exit(settings, output_format, output, claims_table=True)
 
 
 @app.command()
@@ -159,15 +151,21 @@ def lint(
 
     Exit codes as for verify.
     """
+    from claimcheck.cli.common import report_and_exit, settings_from
+
     settings = settings_from(bib, claims, config, encoding, ignore, fail_on, {"check_links": False})
-    report = run_report(settings)
-    emit(report, output_format, output, claims_table=False)
-    raise typer.Exit(EXIT_FINDINGS if failed(report, settings.fail_on) else EXIT_OK)
+    report_and_exit(settings, output_format, output, claims_table=False)
 
 
 @app.command("rules")
 def list_rules(output_format: FormatOption = OutputFormat.TERMINAL) -> None:
     """List every finding code with its severity and what it checks."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from claimcheck import rules
+    from claimcheck.cli.common import colour
+
     if output_format is OutputFormat.JSON:
         rows = [
             {"code": r.code, "name": r.name, "severity": r.severity.value, "summary": r.summary}
@@ -195,6 +193,8 @@ def schema(
     ],
 ) -> None:
     """Print the JSON Schema of claims.yaml or of the JSON report."""
+    from claimcheck.schemas import SCHEMAS
+
     typer.echo(json.dumps(SCHEMAS[which.value](), indent=2))
 
 
@@ -211,8 +211,6 @@ def main() -> None:
     with its traceback, and the terminal gets one line saying where.
     """
     gc.set_threshold(_GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
-    # What the imports made lives as long as the process: no collection need walk it again.
-    gc.freeze()
     try:
         app()
     except Exception as error:

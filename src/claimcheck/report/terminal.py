@@ -19,13 +19,13 @@ from claimcheck.models import (
     Finding,
     Reason,
     Report,
-    Severity,
     Source,
     SourceStatus,
 )
 from claimcheck.report import RenderOptions
 from claimcheck.report.rows import Row, line_of, table_text
 from claimcheck.report.visible import visible
+from claimcheck.severity import Severity
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _HEADING = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings", Severity.INFO: "Info"}
