@@ -166,7 +166,9 @@ def main() -> int:
         measured = commands(Path(tiny))
         for command in measured:
             run_once(command, env)  # compiles what the command imports, untimed
+        load = os.getloadavg()[0]
         print(f"claimcheck start-up, median of {args.runs} runs (with bytecode), {args.src}")
+        print(f"load average {load:.1f} on {os.cpu_count()} cores: wall time grows with it")
         print(f"{'command':18s} {'wall ms':>8s} {'range':>13s} {'CPU ms':>7s}  target")
         for command in measured:
             took = timing(command, env, args.runs)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import json
 import sys
 from enum import StrEnum
 from typing import Annotated
@@ -12,7 +11,6 @@ import typer
 
 from claimcheck import __version__
 from claimcheck.cli.archive import archive_app
-from claimcheck.cli.log import record_crash
 from claimcheck.cli.options import (
     EXIT_INTERNAL,
     AllowPrivateOption,
@@ -160,6 +158,8 @@ def lint(
 @app.command("rules")
 def list_rules(output_format: FormatOption = OutputFormat.TERMINAL) -> None:
     """List every finding code with its severity and what it checks."""
+    import json
+
     from rich.console import Console
     from rich.table import Table
 
@@ -193,6 +193,8 @@ def schema(
     ],
 ) -> None:
     """Print the JSON Schema of claims.yaml or of the JSON report."""
+    import json
+
     from claimcheck.schemas import SCHEMAS
 
     typer.echo(json.dumps(SCHEMAS[which.value](), indent=2))
@@ -214,6 +216,8 @@ def main() -> None:
     try:
         app()
     except Exception as error:
+        from claimcheck.cli.log import record_crash
+
         where = record_crash(error)
         told = f"see {where}" if where else "and the log could not be written"
         sys.stderr.write(
