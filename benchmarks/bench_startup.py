@@ -162,13 +162,17 @@ def main() -> int:
     args = parser.parse_args()
     missed = []
     with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as tiny:
-        env = child_environment(args.src.resolve(), Path(cache))
+        src = args.src.resolve()
+        env = child_environment(src, Path(cache))
         measured = commands(Path(tiny))
         for command in measured:
             run_once(command, env)  # compiles what the command imports, untimed
         load = os.getloadavg()[0]
-        print(f"claimcheck start-up, median of {args.runs} runs (with bytecode), {args.src}")
-        print(f"load average {load:.1f} on {os.cpu_count()} cores: wall time grows with it")
+        shown = src.relative_to(REPO) if src.is_relative_to(REPO) else src
+        print(f"claimcheck start-up, median of {args.runs} runs (with bytecode), {shown}")
+        cores = os.cpu_count() or 1
+        busy = "; the machine is busy, so read CPU time" if load > cores else ""
+        print(f"load average {load:.1f} on {cores} cores{busy}")
         print(f"{'command':18s} {'wall ms':>8s} {'range':>13s} {'CPU ms':>7s}  target")
         for command in measured:
             took = timing(command, env, args.runs)
