@@ -30,7 +30,7 @@ from claimcheck.archive.lock import LOCK_FILE, ProjectLock
 from claimcheck.archive.prune import prune
 from claimcheck.archive.store import ARCHIVE_FOLDER, LocalArchive
 from claimcheck.archive.warc import Exchange
-from claimcheck.verify import CACHE_FILE
+from claimcheck.project import CACHE_FILE
 from tests.helpers import make_project
 from tests.servers import (
     HTML,

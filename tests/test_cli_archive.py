@@ -19,7 +19,7 @@ from warcio.archiveiterator import ArchiveIterator
 from claimcheck.archive.index import ArchiveIndex
 from claimcheck.archiving import WaybackRequest, save, wayback_options
 from claimcheck.config import load_settings
-from claimcheck.verify import CACHE_FILE
+from claimcheck.project import CACHE_FILE
 from tests.servers import HTML, HostFactory, html_document, html_page, page
 from tests.test_cli import claimcheck
 from tests.wayback_server import CDX, SAVE, WaybackFactory, WaybackStandIn, wayback_stand_in

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from claimcheck.config import FailOn, load_settings, resolve_settings
+from claimcheck.config import load_settings, resolve_settings
 from claimcheck.errors import ConfigError
-from claimcheck.models import Location, Severity
+from claimcheck.models import Location
+from claimcheck.severity import FailOn, Severity
+from tests.test_cli import claimcheck
 
 
 def test_defaults_name_the_files_in_the_current_folder(tmp_path: Path) -> None:
@@ -183,3 +186,38 @@ def test_missing_config_file_is_a_config_error(tmp_path: Path) -> None:
 )
 def test_policy_fails_on_its_severity_and_worse(policy: FailOn, failing: set[Severity]) -> None:
     assert {severity for severity in Severity if policy.fails(severity)} == failing
+
+
+def test_config_command_shows_each_value_with_its_origin_and_hides_a_proxy_password(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "claimcheck.toml").write_text(
+        'per_host = 2\nproxy = "http://me:secret@127.0.0.1:3128"\n', encoding="utf-8"
+    )
+    inner = tmp_path / "chapters"
+    inner.mkdir()
+
+    shown = claimcheck(
+        "config", "--timeout", "9", "--format", "json", cwd=inner, env={"CLAIMCHECK_RETRIES": "4"}
+    )
+
+    assert shown.returncode == 0, shown.stderr
+    document = json.loads(shown.stdout)
+    assert document["settings_file"] == str(tmp_path / "claimcheck.toml")
+    settings = document["settings"]
+    assert settings["per_host"] == {"value": "2", "from": "../claimcheck.toml:1"}
+    assert settings["retries"] == {"value": "4", "from": "CLAIMCHECK_RETRIES"}
+    assert settings["timeout"] == {"value": "9.0", "from": "--timeout"}
+    assert settings["bib"] == {"value": "../references.bib", "from": "default"}
+    assert "secret" not in shown.stdout
+    assert settings["proxy"]["value"] == "http://me:***@127.0.0.1:3128"
+
+
+def test_flags_are_made_from_the_declarations(tmp_path: Path) -> None:
+    (tmp_path / "claimcheck.toml").write_text("per_host = 2\n", encoding="utf-8")
+
+    shown = claimcheck("config", "--per-host", "3", "--no-archive", cwd=tmp_path)
+
+    rows = {line.split()[0]: line.split()[1:] for line in shown.stdout.splitlines()[3:]}
+    assert rows["per_host"] == ["3", "--per-host"]
+    assert rows["archive"] == ["false", "--no-archive"]

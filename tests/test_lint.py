@@ -10,8 +10,9 @@ import pytest
 from claimcheck.lint import lint, looks_like_person, parse_iso_date, single_organisation
 from claimcheck.load.bib import load_bibliography
 from claimcheck.load.claims import Ledger, load_ledger
-from claimcheck.models import Finding, Severity
+from claimcheck.models import Finding
 from claimcheck.rules import BY_CODE, RULES
+from claimcheck.severity import Severity
 
 TODAY = date(2026, 11, 29)
 CLEAN_FIELDS = {

@@ -8,12 +8,13 @@ import pytest
 from cogapp import Cog
 
 
-def test_generated_blocks_of_the_readme_are_up_to_date(
-    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize("generated", ["README.md", "src/claimcheck/cli/flag_table.py"])
+def test_generated_blocks_are_up_to_date(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], generated: str
 ) -> None:
     monkeypatch.chdir(repo)
-    status = Cog().main(["cog", "--check", "README.md"])
-    assert status == 0, "README.md is out of date: run `cog -r README.md`\n" + str(
+    status = Cog().main(["cog", "--check", generated])
+    assert status == 0, f"{generated} is out of date: run `cog -r {generated}`\n" + str(
         capsys.readouterr()
     )
 

@@ -34,15 +34,9 @@ from claimcheck.load.bib import Bibliography, load_bibliography
 from claimcheck.load.text import read_bytes
 from claimcheck.models import Location, Memento, Source
 from claimcheck.pipeline import Listener, run_checks
+from claimcheck.project import database, open_archive, open_cache, open_index, recover_index
 from claimcheck.statefiles import real_folder, unwritable
-from claimcheck.verify import (
-    collect_sources,
-    database,
-    open_archive,
-    open_cache,
-    open_index,
-    recover_index,
-)
+from claimcheck.verify import collect_sources
 
 _ISO_DATE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})")
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import codecs
 import re
 
-from charset_normalizer import from_bytes
-
 # The WHATWG Encoding Standard's labels, by the Python codec that decodes them the way browsers
 # do. Its "replacement" and "x-user-defined" encodings are left out: their labels fall through.
 _LABELS = {
@@ -140,6 +138,9 @@ def _detected_charset(body: bytes) -> str | None:
     try:
         body.decode("utf-8")
     except UnicodeDecodeError:
+        # charset_normalizer is imported only for a body that is not UTF-8 (most are).
+        from charset_normalizer import from_bytes
+
         best = from_bytes(_detection_sample(body)).best()
         return _codec_for_detected(best.encoding) if best else None
     return "utf-8"

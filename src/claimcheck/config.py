@@ -8,6 +8,7 @@ import json
 import os
 import re
 import tomllib
+import types
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,40 +21,27 @@ from pydantic import ConfigDict, Field, ValidationError, WithJsonSchema, field_v
 from pydantic.fields import FieldInfo
 
 from claimcheck import rules
-from claimcheck.archive.wayback import WaybackSettings
+from claimcheck.archive.settings import WaybackSettings
 from claimcheck.check.options import CheckOptions, CheckSettings
 from claimcheck.check.proxy import PROXY_FORM, ProxyConfigError, proxy_routes
 from claimcheck.errors import ConfigError, InputError
 from claimcheck.load.text import read_bytes
-from claimcheck.models import Location, Severity
+from claimcheck.models import Location
 from claimcheck.setting import ALL, READS_BIB, VERIFY, Flag
+from claimcheck.severity import FailOn
 
 CONFIG_FILE = "claimcheck.toml"
 PYPROJECT = "pyproject.toml"
 ENVIRONMENT_PREFIX = "CLAIMCHECK_"
 _TABLE_HEADER = re.compile(r"^\s*\[+\s*([^\]]+?)\s*\]+")
 _TOOL_TABLE = re.compile(r"^\s*\[\s*tool\s*\.\s*claimcheck\s*\]", re.MULTILINE)
+_PASSWORD = re.compile(r"^([^:/]+://[^:@/]*:)[^@/]*@")
 _TOML_PLACE = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
 # A settings file is a few hundred bytes; anything near this is no settings file.
 MAX_SETTINGS_BYTES = 1024 * 1024
 # The longest age a setting may name: beyond it a value is a typo (or an attack).
 MAX_AGE = timedelta(days=36_525)
 _DURATION_PATTERN = r"^\s*(\d+(?:\.\d+)?)\s*([smhdwSMHDW]?)\s*$"
-
-
-class FailOn(StrEnum):
-    """The mildest finding severity that makes a run fail (exit code 1)."""
-
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-    NEVER = "never"
-
-    def fails(self, severity: Severity) -> bool:
-        """Whether a finding of ``severity`` fails the run under this policy."""
-        if self is FailOn.NEVER:
-            return False
-        return severity.rank <= Severity(self.value).rank
 
 
 class Settings(CheckSettings, WaybackSettings):
@@ -89,7 +77,10 @@ class Settings(CheckSettings, WaybackSettings):
     ] = ()
     fail_on: Annotated[
         FailOn,
-        Field(description="The mildest finding severity that fails the run (exit 1)."),
+        Field(
+            description="The mildest finding severity that fails the run (exit 1): error, "
+            "warning, info or never."
+        ),
         Flag("--fail-on", frozenset({"verify", "lint", "config"}), metavar="SEVERITY"),
     ] = FailOn.ERROR
     cache_dir: Annotated[
@@ -163,19 +154,40 @@ class Settings(CheckSettings, WaybackSettings):
         return CheckOptions.of(self, proxies)
 
 
+def flag_kind(field: FieldInfo) -> str:
+    """How a setting's flag is read: ``int``, ``float``, ``str``, ``path``, ``bool``, ``list``
+    (repeated), ``duration`` (text such as 24h) or ``severity``."""
+    annotation = field.annotation
+    if typing.get_origin(annotation) in (types.UnionType, typing.Union):
+        (annotation,) = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+    if typing.get_origin(annotation) is tuple:
+        return "list"
+    kinds: dict[Any, str] = {
+        int: "int", float: "float", str: "str", Path: "path", bool: "bool",
+        timedelta: "duration", FailOn: "severity",
+    }  # fmt: skip
+    return kinds[annotation]
+
+
 def shown_default(name: str) -> str:
     """A setting's default as a user writes it (``24h``, ``example.com:443, ...``); empty for
     none."""
-    default = Settings.model_fields[name].get_default(call_default_factory=True)
-    if isinstance(default, timedelta):
-        return f"{default.total_seconds() / 3600:g}h"
-    if isinstance(default, tuple):
-        return ", ".join(str(item) for item in default)
-    if isinstance(default, bool):
-        return str(default).lower()
-    if isinstance(default, StrEnum):
-        return default.value
-    return "" if default is None else str(default)
+    return shown(name, Settings.model_fields[name].get_default(call_default_factory=True))
+
+
+def shown(name: str, value: object) -> str:
+    """A setting's value as a user writes it; a proxy's password hidden; empty for none."""
+    if isinstance(value, timedelta):
+        return f"{value.total_seconds() / 3600:g}h"
+    if isinstance(value, tuple):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, StrEnum):
+        return value.value
+    if name == "proxy" and isinstance(value, str):
+        return _PASSWORD.sub(r"\1***@", value)
+    return "" if value is None else str(value)
 
 
 @functools.cache
@@ -277,14 +289,16 @@ def resolve_settings(
         _refuse_unknown(found, file, text)
         for name, value in found.items():
             values[name] = _relative(file.parent, value) if _is_path(name) else value
-            origins[name] = Origin("file", str(_where(file, text, name)))
+            line = _where(file, text, name).line
+            shown_file = _as_given(file, folder)
+            origins[name] = Origin("file", f"{shown_file}:{line}" if line else str(shown_file))
     for name, value in _from_environment(os.environ if environ is None else environ).items():
         values[name] = value
         origins[name] = Origin("environment", _variable(name))
     for name, value in (flags or {}).items():
         if value is not None:
             values[name] = value
-            origins[name] = Origin("flag", _flag_of(name))
+            origins[name] = Origin("flag", _flag_of(name, value))
     try:
         settings = Settings.model_validate(values)
     except ValidationError as error:
@@ -390,9 +404,12 @@ def _list_value(raw: str, name: str) -> Any:
         ) from None
 
 
-def _flag_of(name: str) -> str:
+def _flag_of(name: str, value: object) -> str:
     entry = declared().get(name)
-    return entry[1].name if entry is not None else name
+    if entry is None:
+        return name
+    flag = entry[1]
+    return flag.negative if flag.negative and value is False else flag.name
 
 
 def _config_error(

@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from claimcheck.severity import Severity
+
 REPORT_SCHEMA_VERSION: Literal["1"] = "1"
 
 
@@ -15,19 +17,6 @@ class Frozen(BaseModel):
     """Base for every model: immutable, and strict about unknown keys."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Severity(StrEnum):
-    """How much a finding matters, most severe first."""
-
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-
-    @property
-    def rank(self) -> int:
-        """0 for the most severe, larger for milder."""
-        return list(Severity).index(self)
 
 
 class Stance(StrEnum):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from claimcheck.models import Finding, Location, Severity
+from claimcheck.models import Finding, Location
+from claimcheck.severity import Severity
 
 
 @dataclass(frozen=True)

@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-import logging
-import sqlite3
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, ExitStack, closing, contextmanager, nullcontext
 from datetime import datetime
-from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING
 
 from claimcheck import __version__
 from claimcheck import identifiers as ids
-from claimcheck.archive.index import ArchiveIndex
-from claimcheck.archive.lock import ProjectLock
-from claimcheck.archive.recall import from_last_checks, with_archive
-from claimcheck.archive.reindex import rebuild
-from claimcheck.archive.store import ARCHIVE_FOLDER, LocalArchive
-from claimcheck.archive.warc import WARC_PATTERN
-from claimcheck.check.cache import SqliteCache
-from claimcheck.check.database import database_error
 from claimcheck.check.findings import source_findings
-from claimcheck.check.resolver import Resolver
-from claimcheck.config import FailOn, Settings
+from claimcheck.config import Settings
 from claimcheck.lint import lint
 from claimcheck.load.bib import Bibliography, load_bibliography
 from claimcheck.load.claims import Ledger, load_ledger
@@ -33,17 +19,15 @@ from claimcheck.models import (
     Finding,
     Inputs,
     Report,
-    Severity,
     Source,
     SourceStatus,
     Summary,
 )
-from claimcheck.pipeline import CheckRun, Listener, run_checks
-from claimcheck.statefiles import unwritable
+from claimcheck.severity import FailOn, Severity
 
-CACHE_FILE = "claimcheck.sqlite3"
-LOG = logging.getLogger(__name__)
-_Opened = TypeVar("_Opened", SqliteCache, ArchiveIndex)
+if TYPE_CHECKING:
+    from claimcheck.check.resolver import Resolver
+    from claimcheck.pipeline import Listener
 
 
 def run(
@@ -66,6 +50,9 @@ def run(
     sources = collect_sources(bibliography)
     unreachable = False
     if (settings.check_links or settings.offline) and sources:
+        # Only a run that checks links imports the checker and the archive.
+        from claimcheck.linkcheck import check
+
         checked = check(sources, settings, now=now, listener=listener, resolver=resolver)
         sources, unreachable = checked.sources, checked.network_unreachable
         everything += source_findings(sources, bibliography)
@@ -80,137 +67,6 @@ def run(
         claims=claim_results(ledger, bibliography),
         sources=sources,
     )
-
-
-def check(
-    sources: tuple[Source, ...],
-    settings: Settings,
-    *,
-    now: datetime,
-    listener: Listener | None = None,
-    resolver: Resolver | None = None,
-) -> CheckRun:
-    """Check ``sources``, archiving what is fetched, and recall what the archive knows.
-
-    Offline, nothing is fetched: each source is as its last check found it. Either way each
-    source carries its newest snapshot and memento, and a dead one its best archived copy;
-    without the cache and the archive (``no_cache``, ``archive`` off), the project's database
-    is not opened at all.
-    """
-    uses_database = settings.archive or settings.offline or not settings.no_cache
-    with ExitStack() as stack:
-        local = None
-        if settings.archive and not settings.offline:
-            # The lock first: a second run is refused before it touches the database.
-            local = stack.enter_context(open_archive(settings, "verify"))
-        elif uses_database:
-            recover_index(settings)
-        cache = None if settings.no_cache else stack.enter_context(open_cache(settings))
-        if settings.offline:
-            index = open_index(settings) if database(settings).exists() else None
-            if index is not None:
-                stack.callback(index.close)
-            recalled = from_last_checks(sources, cache, now) if cache else sources
-            return CheckRun(with_archive(recalled, index) if index else recalled, False)
-        result = run_checks(
-            sources,
-            settings.check_options(),
-            cache=cache,
-            max_age=settings.max_age,
-            listener=listener,
-            resolver=resolver,
-            archive=local,
-        )
-        if local is not None:
-            local.commit()
-            return CheckRun(with_archive(result.sources, local.index), result.network_unreachable)
-        if uses_database and database(settings).exists():
-            index = stack.enter_context(closing(open_index(settings)))
-            return CheckRun(with_archive(result.sources, index), result.network_unreachable)
-        return result
-
-
-def database(settings: Settings) -> Path:
-    """The project's database: check results and the archive's index."""
-    return settings.cache_dir / CACHE_FILE
-
-
-@contextmanager
-def open_cache(settings: Settings) -> Iterator[SqliteCache]:
-    """The check-result cache, closed afterwards."""
-    cache = _opened(SqliteCache, settings)
-    try:
-        yield cache
-    finally:
-        cache.close()
-
-
-def open_index(settings: Settings, *, recover: bool = True) -> ArchiveIndex:
-    """The archive's index in the project's database (rebuilt first if the database is lost,
-    unless ``recover`` is off)."""
-    if recover:
-        recover_index(settings)
-    return _opened(ArchiveIndex, settings)
-
-
-def recover_index(settings: Settings, *, locked: bool = False) -> None:
-    """When the database is missing but WARC files are there, rebuild the index from them.
-
-    The project lock is taken for it, unless the caller holds it (``locked``).
-    """
-    if database(settings).exists() or not _has_warc_files(settings):
-        return
-    if not locked:
-        with ProjectLock(settings.cache_dir, "archive reindex"):
-            recover_index(settings, locked=True)
-        return
-    with closing(_opened(ArchiveIndex, settings)) as index:
-        rebuilt = rebuild(settings.cache_dir / ARCHIVE_FOLDER, index)
-    LOG.warning(
-        "%s was missing: the archive's index was rebuilt from %d WARC files (%d captures)",
-        database(settings),
-        rebuilt.files,
-        rebuilt.captures,
-    )
-    for note in rebuilt.notes:
-        LOG.warning("%s", note)
-
-
-def _has_warc_files(settings: Settings) -> bool:
-    folder = settings.cache_dir / ARCHIVE_FOLDER
-    return folder.is_dir() and any(folder.glob(WARC_PATTERN))
-
-
-@contextmanager
-def open_archive(settings: Settings, purpose: str) -> Iterator[LocalArchive]:
-    """The local archive, with the project lock held; committed and closed afterwards."""
-    with ProjectLock(settings.cache_dir, purpose):
-        recover_index(settings, locked=True)
-        with closing(_opened(ArchiveIndex, settings)) as index:
-            archive = LocalArchive(settings.cache_dir / ARCHIVE_FOLDER, index)
-            try:
-                yield archive
-            finally:
-                archive.close()
-
-
-def _opened(kind: type[_Opened], settings: Settings) -> _Opened:
-    """The store ``kind`` in the project's database. A new or older database is brought up
-    to date first, with the project lock held: this run's, or taken for it once another
-    run (an older claimcheck, perhaps) lets go of it."""
-    path = database(settings)
-
-    def upgrading() -> AbstractContextManager[object]:
-        if ProjectLock.held(settings.cache_dir):
-            return nullcontext()
-        return ProjectLock(settings.cache_dir, "database upgrade", LOG.warning, exclusive=True)
-
-    try:
-        return kind(path, upgrading=upgrading)
-    except OSError as error:
-        raise unwritable(path, error) from None
-    except sqlite3.Error as error:
-        raise database_error(path, error) from None
 
 
 def collect_sources(bibliography: Bibliography) -> tuple[Source, ...]:

@@ -10,11 +10,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 import httpx
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field
 
+from claimcheck.archive.settings import WaybackSettings
 from claimcheck.check.client import guarded_transport
 from claimcheck.check.faults import AddressRefused
 from claimcheck.check.fetch import retry_after_seconds
@@ -22,7 +23,6 @@ from claimcheck.check.options import CheckOptions
 from claimcheck.check.resolver import Resolver
 from claimcheck.check.safety import AddressClass, classify_address, is_ip_literal
 from claimcheck.models import Memento
-from claimcheck.setting import DAY, WAYBACK, Flag, base_url
 
 _R = TypeVar("_R")
 
@@ -58,33 +58,6 @@ class WaybackResult:
     status: WaybackStatus
     memento: Memento | None
     detail: str
-
-
-class WaybackSettings(BaseModel):
-    """Which Wayback-compatible archive to ask, and how patiently, as a user sets it."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
-
-    wayback_url: Annotated[
-        str,
-        Field(description="A Wayback-compatible archive's base URL."),
-        Flag("--wayback-url", WAYBACK, metavar="URL"),
-    ] = "https://web.archive.org"
-    wayback_timeout: Annotated[
-        float,
-        Field(gt=0, le=DAY, description="Seconds for one request to the Wayback archive."),
-        Flag("--wayback-timeout", WAYBACK, metavar="SECONDS"),
-    ] = 30.0
-    wayback_poll_timeout: Annotated[
-        float,
-        Field(gt=0, le=DAY, description="Seconds to wait for a Save Page Now capture to end."),
-        Flag("--wayback-poll-timeout", WAYBACK, metavar="SECONDS"),
-    ] = 300.0
-
-    @field_validator("wayback_url")
-    @classmethod
-    def _archive_url(cls, value: str) -> str:
-        return check_archive_url(base_url(value))
 
 
 class WaybackOptions(WaybackSettings):

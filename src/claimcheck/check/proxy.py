@@ -7,8 +7,6 @@ import logging
 import os
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
-from urllib.request import getproxies_environment
-from urllib.request import proxy_bypass_environment as _bypass  # type: ignore[attr-defined]
 
 LOG = logging.getLogger("claimcheck")
 PROXY_FORM = "http://[user:password@]host[:port]"
@@ -60,9 +58,16 @@ class ProxyRoutes:
         """Whether NO_PROXY names the host (exactly, as a domain suffix, as host:port, or *)."""
         if not self.no_proxy:
             return False
+        # urllib.request (and http.client, email with it) is imported only when needed: the
+        # commands that make no request start faster without it.
+        from urllib.request import proxy_bypass_environment  # type: ignore[attr-defined]
+
         bare = host.strip("[]")
         rules = {"no": self.no_proxy}
-        return bool(_bypass(bare, rules) or _bypass(f"{bare}:{port}", rules))
+        found = proxy_bypass_environment(bare, rules) or proxy_bypass_environment(
+            f"{bare}:{port}", rules
+        )
+        return bool(found)
 
 
 def parse_proxy(url: str, source: str) -> Proxy:
@@ -99,6 +104,8 @@ def proxy_routes(setting: str | None) -> ProxyRoutes:
     (say a socks5:// ALL_PROXY kept for other tools) is ignored with a warning, and those
     requests go direct; a variable that is no URL at all is a ProxyConfigError.
     """
+    from urllib.request import getproxies_environment
+
     variables = getproxies_environment()
     no_proxy = variables.get("no", "")
     if setting is not None:

@@ -3,56 +3,28 @@
 from __future__ import annotations
 
 import gc
-import json
 import sys
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from claimcheck import __version__, rules
+from claimcheck import __version__
 from claimcheck.cli.archive import archive_app
-from claimcheck.cli.common import (
-    EXIT_FINDINGS,
+from claimcheck.cli.flags import checking, not_checking, with_origins, with_settings
+from claimcheck.cli.options import (
     EXIT_INTERNAL,
-    EXIT_OK,
-    AllowPrivateOption,
-    ArchiveOption,
-    BibOption,
-    CaBundleOption,
-    ClaimsOption,
-    ConcurrencyOption,
-    ConfigOption,
-    DoiResolverOption,
-    EncodingOption,
-    ExcludeOption,
-    FailOnOption,
     FormatOption,
-    IgnoreOption,
-    MaxAgeOption,
-    NoCacheOption,
-    OfflineOption,
     OutputFormat,
     OutputOption,
-    PerHostOption,
-    ProxyOption,
-    RetriesOption,
-    RunTimeoutOption,
-    TimeoutOption,
-    UserAgentOption,
     VerboseOption,
-    colour,
-    emit,
-    network_flags,
-    run_report,
-    settings_from,
 )
-from claimcheck.cli.log import record_crash
-from claimcheck.schemas import SCHEMAS
-from claimcheck.verify import failed
 
+if TYPE_CHECKING:
+    from claimcheck.config import Loaded, Settings
+
+# Each command imports what it runs in its body: `claimcheck --help` loads typer and the
+# option types only, and `claimcheck lint` neither httpx nor warcio (tests/test_startup.py).
 app = typer.Typer(
     name="claimcheck",
     help="Keep a paper's claims tied to evidence that still exists.",
@@ -88,30 +60,11 @@ def _main(
 
 
 @app.command()
+@with_settings("verify", checking)
 def verify(
-    bib: BibOption = None,
-    claims: ClaimsOption = None,
-    config: ConfigOption = None,
-    encoding: EncodingOption = None,
-    ignore: IgnoreOption = None,
-    fail_on: FailOnOption = None,
+    settings: Settings,
     output_format: FormatOption = OutputFormat.TERMINAL,
     output: OutputOption = None,
-    allow_private: AllowPrivateOption = None,
-    max_age: MaxAgeOption = None,
-    no_cache: NoCacheOption = None,
-    concurrency: ConcurrencyOption = None,
-    per_host: PerHostOption = None,
-    timeout: TimeoutOption = None,
-    run_timeout: RunTimeoutOption = None,
-    retries: RetriesOption = None,
-    exclude: ExcludeOption = None,
-    user_agent: UserAgentOption = None,
-    doi_resolver: DoiResolverOption = None,
-    proxy: ProxyOption = None,
-    ca_bundle: CaBundleOption = None,
-    archive: ArchiveOption = None,
-    offline: OfflineOption = None,
     verbose: VerboseOption = False,
 ) -> None:
     """Check the ledger and bibliography, fetch every cited URL and DOI, and report.
@@ -124,36 +77,15 @@ def verify(
     Exit codes: 0 nothing fails the policy; 1 findings fail the policy (a dead source is an
     error); 2 usage, input or configuration error; 3 an internal error (see the log).
     """
-    flags = network_flags(
-        allow_private=allow_private,
-        max_age=max_age,
-        no_cache=no_cache,
-        concurrency=concurrency,
-        per_host=per_host,
-        timeout=timeout,
-        run_timeout=run_timeout,
-        retries=retries,
-        exclude=exclude,
-        user_agent=user_agent,
-        doi_resolver=doi_resolver,
-        proxy=proxy,
-        ca_bundle=ca_bundle,
-    )
-    flags |= {"archive": archive, "offline": offline}
-    settings = settings_from(bib, claims, config, encoding, ignore, fail_on, flags)
-    report = run_report(settings, verbose=verbose)
-    emit(report, output_format, output, claims_table=True)
-    raise typer.Exit(EXIT_FINDINGS if failed(report, settings.fail_on) else EXIT_OK)
+    from claimcheck.cli.common import report_and_exit
+
+    report_and_exit(settings, output_format, output, claims_table=True, verbose=verbose)
 
 
 @app.command()
+@with_settings("lint", not_checking)
 def lint(
-    bib: BibOption = None,
-    claims: ClaimsOption = None,
-    config: ConfigOption = None,
-    encoding: EncodingOption = None,
-    ignore: IgnoreOption = None,
-    fail_on: FailOnOption = None,
+    settings: Settings,
     output_format: FormatOption = OutputFormat.TERMINAL,
     output: OutputOption = None,
 ) -> None:
@@ -161,15 +93,36 @@ def lint(
 
     Exit codes as for verify.
     """
-    settings = settings_from(bib, claims, config, encoding, ignore, fail_on, {"check_links": False})
-    report = run_report(settings)
-    emit(report, output_format, output, claims_table=False)
-    raise typer.Exit(EXIT_FINDINGS if failed(report, settings.fail_on) else EXIT_OK)
+    from claimcheck.cli.common import report_and_exit
+
+    report_and_exit(settings, output_format, output, claims_table=False)
+
+
+@app.command("config")
+@with_settings("config", with_origins)
+def show_config(settings: Loaded, output_format: FormatOption = OutputFormat.TERMINAL) -> None:
+    """Print the effective settings and where each came from.
+
+    Each value comes from its default, the settings file (with its line), a CLAIMCHECK_*
+    variable, or a flag given here. The settings file is the nearest claimcheck.toml, or
+    pyproject.toml with a [tool.claimcheck] table, from the current folder up (or --config).
+    """
+    from claimcheck.cli.settings_view import print_settings
+
+    print_settings(settings, json_output=output_format is OutputFormat.JSON)
 
 
 @app.command("rules")
 def list_rules(output_format: FormatOption = OutputFormat.TERMINAL) -> None:
     """List every finding code with its severity and what it checks."""
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from claimcheck import rules
+    from claimcheck.cli.common import colour
+
     if output_format is OutputFormat.JSON:
         rows = [
             {"code": r.code, "name": r.name, "severity": r.severity.value, "summary": r.summary}
@@ -197,6 +150,10 @@ def schema(
     ],
 ) -> None:
     """Print the JSON Schema of claims.yaml or of the JSON report."""
+    import json
+
+    from claimcheck.schemas import SCHEMAS
+
     typer.echo(json.dumps(SCHEMAS[which.value](), indent=2))
 
 
@@ -213,11 +170,11 @@ def main() -> None:
     with its traceback, and the terminal gets one line saying where.
     """
     gc.set_threshold(_GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
-    # What the imports made lives as long as the process: no collection need walk it again.
-    gc.freeze()
     try:
         app()
     except Exception as error:
+        from claimcheck.cli.log import record_crash
+
         where = record_crash(error)
         told = f"see {where}" if where else "and the log could not be written"
         sys.stderr.write(

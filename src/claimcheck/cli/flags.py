@@ -1,35 +1,39 @@
-"""The command-line options of the settings, made from their declarations: nothing typed twice."""
+"""A flag for each setting, made from its declaration: nothing about a setting is typed twice.
+
+The flags' names, types and help come from `flag_table.py`, which cog writes from the
+settings' declarations (``cog -r src/claimcheck/cli/flag_table.py``; a test fails when it is
+stale): a command's --help then needs typer alone, not the settings' models.
+"""
 
 from __future__ import annotations
 
 import functools
 import inspect
-import types
-import typing
+import textwrap
 from collections.abc import Callable
-from datetime import timedelta
-from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from pydantic.fields import FieldInfo
 
-from claimcheck.config import declared, shown_default
-from claimcheck.setting import Flag
+from claimcheck.cli.flag_table import FLAGS, Declared
+from claimcheck.cli.options import ConfigOption
+from claimcheck.severity import FailOn
+
+if TYPE_CHECKING:
+    from claimcheck.config import Loaded, Settings
 
 R = TypeVar("R")
-
-ConfigOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--config",
-        metavar="FILE",
-        help="Read settings from this TOML file instead of the nearest claimcheck.toml or "
-        "pyproject.toml.",
-        show_default=False,
-    ),
-]
+_TYPES: dict[str, Any] = {
+    "int": int,
+    "float": float,
+    "str": str,
+    "path": Path,
+    "bool": bool,
+    "list": list[str],
+    "duration": str,
+    "severity": FailOn,
+}
 
 
 def with_settings(
@@ -37,33 +41,34 @@ def with_settings(
 ) -> Callable[[Callable[..., R]], Callable[..., R]]:
     """Give the decorated command a flag for each setting ``command`` takes, and --config.
 
-    The command itself takes ``settings`` instead: what ``load`` makes of the flags given
-    (None where a flag is not given) and the --config file.
+    The command itself takes ``settings`` instead of those: what ``load`` makes of the flags
+    given (None where a flag is left out) and the --config file.
     """
 
     def decorate(function: Callable[..., R]) -> Callable[..., R]:
+        # ``settings`` is annotated for mypy alone (its type is not imported at run time).
         own = [
-            parameter
-            for parameter in inspect.signature(function, eval_str=True).parameters.values()
+            parameter.replace(annotation=_evaluated(parameter.annotation, function))
+            for parameter in inspect.signature(function).parameters.values()
             if parameter.name != "settings"
         ]
-        settings = [
-            _parameter(name, field, flag)
-            for name, (field, flag) in declared().items()
-            if command in flag.commands
+        flags = [
+            _parameter(name, declared)
+            for name, declared in FLAGS.items()
+            if command in declared.commands
         ]
         config = inspect.Parameter(
             "config", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=ConfigOption
         )
-        names = [parameter.name for parameter in settings]
+        names = [parameter.name for parameter in flags]
 
         @functools.wraps(function)
         def run(**given: Any) -> R:
-            flags = {name: _as_setting(given.pop(name)) for name in names}
-            return function(settings=load(flags, given.pop("config")), **given)
+            values = {name: _as_setting(given.pop(name)) for name in names}
+            return function(settings=load(values, given.pop("config")), **given)
 
-        parameters = [*own, *settings, config]
-        run.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+        parameters = [*own, *flags, config]
+        setattr(run, "__signature__", inspect.Signature(parameters))  # noqa: B010
         run.__annotations__ = {parameter.name: parameter.annotation for parameter in parameters}
         del run.__wrapped__
         return run
@@ -71,43 +76,78 @@ def with_settings(
     return decorate
 
 
-def _parameter(name: str, field: FieldInfo, flag: Flag) -> inspect.Parameter:
+def _evaluated(annotation: Any, function: Callable[..., Any]) -> Any:
+    """An annotation as a type: ``from __future__ import annotations`` keeps them as text."""
+    if isinstance(annotation, str):
+        return eval(annotation, function.__globals__)
+    return annotation
+
+
+def checking(flags: dict[str, object], config: Path | None) -> Settings:
+    """The settings of a command that may check links (the flags given over the rest)."""
+    from claimcheck.cli.common import settings_from
+
+    return settings_from(flags, config)
+
+
+def not_checking(flags: dict[str, object], config: Path | None) -> Settings:
+    """The settings of a command that checks no link."""
+    from claimcheck.cli.common import lint_settings
+
+    return lint_settings(flags, config)
+
+
+def with_origins(flags: dict[str, object], config: Path | None) -> Loaded:
+    """The settings with where each came from, and the settings file."""
+    from claimcheck.cli.common import resolved
+
+    return resolved(flags, config)
+
+
+def _parameter(name: str, declared: Declared) -> inspect.Parameter:
     option = typer.Option(
-        f"{flag.name}/{flag.negative}" if flag.negative else flag.name,
-        metavar=flag.metavar,
-        help=_help(name, field),
+        f"{declared.flag}/{declared.negative}" if declared.negative else declared.flag,
+        metavar=declared.metavar,
+        help=declared.help,
         show_default=False,
     )
     return inspect.Parameter(
         name,
         inspect.Parameter.KEYWORD_ONLY,
         default=None,
-        annotation=Annotated[_option_type(field.annotation) | None, option],
+        annotation=Annotated[_TYPES[declared.kind] | None, option],
     )
-
-
-def _help(name: str, field: FieldInfo) -> str:
-    default = shown_default(name)
-    text = field.description or ""
-    return f"{text} [default: {default}]" if default else text
-
-
-def _option_type(annotation: Any) -> Any:
-    """The type typer parses a setting's flag as: a list for a list setting, text for a
-    duration, the type itself otherwise (without None: every flag may be left out)."""
-    if typing.get_origin(annotation) in (types.UnionType, typing.Union):
-        (annotation,) = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
-    if typing.get_origin(annotation) is tuple:
-        return list[str]
-    if annotation is timedelta:
-        return str
-    if annotation in (bool, int, float, str, Path) or (
-        isinstance(annotation, type) and issubclass(annotation, Enum)
-    ):
-        return annotation
-    raise TypeError(f"no flag type for a setting of type {annotation!r}")
 
 
 def _as_setting(value: object) -> object:
     """A flag's value as its setting takes it: a repeated flag's list as a tuple."""
     return tuple(value) if isinstance(value, list) else value
+
+
+def flag_table_source() -> str:
+    """The Python source of FLAGS, from the settings' declarations (for cog)."""
+    from claimcheck.config import declared, flag_kind, shown_default
+
+    lines = ["FLAGS: dict[str, Declared] = {"]
+    for name, (field, flag) in declared().items():
+        # A lone switch (--offline) says what it does; its default is that it is left out.
+        lone_switch = flag_kind(field) == "bool" and flag.negative is None
+        default = "" if lone_switch else shown_default(name)
+        text = (field.description or "") + (f" [default: {default}]" if default else "")
+        pieces = textwrap.wrap(text, 78, drop_whitespace=False) or [""]
+        lines += [
+            f"    {name!r}: Declared(",
+            f"        flag={flag.name!r},",
+            f"        negative={flag.negative!r},",
+            f"        metavar={flag.metavar!r},",
+            f"        kind={flag_kind(field)!r},",
+            "        help=(",
+            *(f"            {piece!r}" for piece in pieces),
+            "        ),",
+            "        commands=(",
+            *(f"            {command!r}," for command in sorted(flag.commands)),
+            "        ),",
+            "    ),",
+        ]
+    lines.append("}")
+    return "\n".join(lines) + "\n"

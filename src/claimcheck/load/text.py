@@ -10,8 +10,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from charset_normalizer import from_bytes
-
 from claimcheck.errors import InputError
 from claimcheck.models import Location
 
@@ -230,6 +228,9 @@ def _detect(data: bytes, where: Location, error: UnicodeDecodeError) -> tuple[st
             return data.decode(name), name.lower()
         except (LookupError, UnicodeDecodeError):
             pass
+    # charset_normalizer is imported only for a file that is not UTF-8 (most are).
+    from charset_normalizer import from_bytes
+
     matches = {match.encoding: match for match in from_bytes(data)}
     matches.pop("utf_8", None)
     matches.pop("ascii", None)

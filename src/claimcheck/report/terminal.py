@@ -19,12 +19,12 @@ from claimcheck.models import (
     Finding,
     Reason,
     Report,
-    Severity,
     Source,
     SourceStatus,
 )
 from claimcheck.report import RenderOptions
 from claimcheck.report.rows import Row, line_of, table_text
+from claimcheck.severity import Severity
 from claimcheck.visible import visible
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}

@@ -1,0 +1,123 @@
+"""How the archive commands show what they found: tables and lines on stdout."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from claimcheck.archive.wayback import WaybackResult, WaybackStatus
+from claimcheck.archiving import Saved
+from claimcheck.cli.common import colour, fail
+from claimcheck.config import Settings
+from claimcheck.models import Source
+from claimcheck.visible import visible
+
+
+def note(text: str) -> None:
+    sys.stderr.write(f"note: {text}\n")
+    sys.stderr.flush()
+
+
+def saved_table(saved: Saved) -> Table:
+    table = titled_table(f"Sources ({len(saved.sources)})", "reference", "status", "snapshot")
+    table.add_column("wayback", overflow="fold", ratio=1)
+    table.add_column("url", overflow="fold", ratio=1)
+    for source in saved.sources:
+        add_row(
+            table,
+            ", ".join(source.keys),
+            source.status.value,
+            _snapshot(source),
+            _wayback(saved.captures.get(source.url) or saved.lookups.get(source.url)),
+            source.url,
+        )
+    return table
+
+
+def _snapshot(source: Source) -> str:
+    snapshot = source.snapshot
+    if snapshot is None:
+        return "-"
+    fresh = source.checked_at is not None and snapshot.captured_at == source.checked_at
+    text = f"{snapshot.text_chars:,} chars" if snapshot.text_chars is not None else "no text"
+    return f"{'now' if fresh else when(snapshot.captured_at)}, HTTP {snapshot.http_status}, {text}"
+
+
+def _wayback(result: WaybackResult | None) -> str:
+    if result is None:
+        return "-"
+    if result.status is WaybackStatus.FOUND and result.memento is not None:
+        return f"{when(result.memento.captured_at)}: {result.memento.url}"
+    return f"{result.status.value}: {result.detail}"
+
+
+def saved_summary(saved: Saved, settings: Settings) -> Text:
+    captured = sum(
+        1 for s in saved.sources if s.snapshot and s.snapshot.captured_at == s.checked_at
+    )
+    text = Text(f"captured {captured} of {len(saved.sources)} sources")
+    if saved.network_unreachable:
+        text.append("; network unreachable: nothing could be captured")
+    for label, results in (("wayback lookups", saved.lookups), ("new captures", saved.captures)):
+        if results:
+            found = sum(1 for r in results.values() if r.status is WaybackStatus.FOUND)
+            text.append(f"; {label}: {found} of {len(results)} found")
+    if saved.written is not None:
+        entries = len({insertion.key for insertion in saved.written.insertions})
+        fields = len(saved.written.insertions)
+        text.append(f"; {visible(str(settings.bib))}: {fields} fields added to {entries} entries")
+        if saved.written.skipped:
+            text.append(f" ({len(saved.written.skipped)} already there or not addable)")
+    return text
+
+
+def titled_table(title: str, *columns: str) -> Table:
+    table = Table(title=Text(title), title_justify="left", box=box.SIMPLE_HEAD)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    return table
+
+
+def add_row(table: Table, *cells: str) -> None:
+    """A row of ``cells`` as text, not markup, each with its control characters made visible
+    (a URL or a server's content type may hold [brackets] or escape codes)."""
+    table.add_row(*(Text(visible(cell)) for cell in cells))
+
+
+def say(line: str) -> None:
+    """One line naming what the archive holds, its control characters made visible."""
+    show(Text(visible(line)))
+
+
+def when(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+
+
+def moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        fail(
+            f"--at {text!r} is not a date or time",
+            hint="write it as 2024-11-22 or 2024-11-22T09:30",
+        )
+    if len(text.strip()) == 10:
+        moment = moment.replace(hour=23, minute=59, second=59)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def show_text(text: str) -> None:
+    """One line as it is (it names nothing a server chose)."""
+    show(Text(text))
+
+
+def show(renderable: Table | Text) -> None:
+    width = Console(file=sys.stdout).width if sys.stdout.isatty() else 120
+    Console(width=width, no_color=not colour(None), highlight=False).print(
+        renderable, soft_wrap=isinstance(renderable, Text)
+    )
