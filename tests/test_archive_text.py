@@ -8,6 +8,8 @@ from __future__ import annotations
 import codecs
 import io
 import logging
+from contextlib import closing
+from pathlib import Path
 
 import pypdf
 import pytest
@@ -15,8 +17,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimcheck.archive import pdf as pdf_module
+from claimcheck.archive.index import ArchiveIndex
+from claimcheck.archive.store import LocalArchive
 from claimcheck.archive.text import ExtractedText, TextKind, extract_text
+from claimcheck.charsets import decode
+from claimcheck.check import html as html_module
+from claimcheck.check.html import PageText, page_facts, read_page
+from claimcheck.pipeline import run_checks
+from tests.checking import options, source
 from tests.documents import make_pdf
+from tests.servers import HostFactory
+from tests.servers import html_page as served_page
 
 ZH = (
     "自2023年12月1日起，中国对法国、德国、意大利、荷兰、西班牙和马来西亚六国持普通护照人员"
@@ -603,3 +614,68 @@ def test_extraction_never_raises(body: bytes, content_type: str | None) -> None:
     assert isinstance(result.kind, TextKind)
     assert result.text is None or isinstance(result.text, str)
     assert result.text is not None or result.problem is not None
+
+
+# One parse: the check reads a page's facts and its text together ---------------------------
+
+
+def test_html_text_read_with_the_pages_facts_is_kept_as_read() -> None:
+    body = html_page("Read once.").encode()
+
+    result = extract_text(body, "text/html", PageText("Read along.", "gb18030"))
+
+    assert result == ExtractedText(TextKind.HTML, "Read along.", "gb18030", None)
+
+
+def test_text_read_with_the_facts_is_left_aside_for_a_pdf_served_as_html() -> None:
+    result = extract_text(VALID_PDF, "text/html", PageText("Not the PDF's text.", "utf-8"))
+
+    assert result.kind is TextKind.PDF
+    assert result.text == "Visa-free travel\n\nfor six countries"
+
+
+HTML_TYPES = st.sampled_from(
+    ["text/html", "text/html; charset=gbk", "text/html; charset=utf-16", "application/xhtml+xml"]
+)
+
+
+@settings(deadline=None, max_examples=200)
+@given(body=BODIES, content_type=HTML_TYPES, anchors=st.booleans())
+def test_a_pages_text_and_facts_read_in_one_parse_are_those_read_apart(
+    body: bytes, content_type: str, anchors: bool
+) -> None:
+    facts = read_page(body, content_type, anchors=anchors, visible=True)
+
+    assert facts.visible is not None
+    assert extract_text(body, content_type, facts.visible) == extract_text(body, content_type)
+    parsed = page_facts(decode(body, content_type, html=True)[0], anchors=True)
+    if not anchors:
+        parsed.anchors = set()
+    facts.visible = None
+    assert facts == parsed
+
+
+def test_an_archived_page_is_parsed_once_for_its_facts_and_its_text(
+    hosts: HostFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (host,) = hosts(1)
+    host.route("/visa", served_page("Visa waiver", "<p>Visa-free for <b>15</b> days.</p>"))
+    parsed: list[str] = []
+    read = html_module._PageParser.read
+
+    def counted(parser: html_module._PageParser, markup: str) -> html_module.PageFacts:
+        parsed.append(markup)
+        return read(parser, markup)
+
+    monkeypatch.setattr(html_module._PageParser, "read", counted)
+    with closing(ArchiveIndex(tmp_path / "claimcheck.sqlite3")) as index:
+        archive = LocalArchive(tmp_path / "archive", index)
+        (result,) = run_checks([source(host.url("/visa"))], options(), archive=archive).sources
+        archive.close()
+        assert result.snapshot is not None
+        payload = index.payload(result.snapshot.payload_digest, with_text=True)
+
+    assert len(parsed) == 1
+    assert payload is not None
+    assert payload.text == "Visa waiver\n\nVisa waiver\n\nVisa-free for 15 days."
+    assert payload.charset == "utf-8"

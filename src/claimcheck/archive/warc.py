@@ -6,8 +6,8 @@ import base64
 import hashlib
 import io
 import os
+import random
 import secrets
-import uuid
 import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -22,6 +22,7 @@ from warcio.warcwriter import WARCWriter
 
 from claimcheck import __version__
 from claimcheck.archive.index import Place
+from claimcheck.check.html import PageText
 from claimcheck.spool import Spool, as_spool
 from claimcheck.statefiles import open_file
 
@@ -30,7 +31,9 @@ WARC_PATTERN = "claimcheck-*.warc.gz"
 # under this prefix, as replay tools expect, so the record stays self-consistent.
 ORIGINAL_PREFIX = "X-Archive-Orig-"
 _WIRE_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
-_GZIP_LEVEL = 6
+_GZIP_LEVEL = 4
+# A record up to this size is compressed from one buffer; a larger one as it is written.
+_IN_ONE_GO = 64 * 1024
 # zlib's largest window (32 KiB), used for records larger than it.
 _WINDOW_BITS = 15
 
@@ -39,7 +42,8 @@ _WINDOW_BITS = 15
 class Exchange:
     """One HTTP request and its response, as captured: what goes into a WARC pair.
 
-    The ``body`` is bytes, or a spool (in memory or a temporary file) read back in pieces.
+    The ``body`` is bytes, or a spool (in memory or a temporary file) read back in pieces;
+    ``page`` is its visible text, when the check read it already from an HTML body.
     """
 
     target: str
@@ -51,6 +55,7 @@ class Exchange:
     request_headers: Sequence[tuple[str, str]]
     body: bytes | Spool
     truncated: bool
+    page: PageText | None = None
 
 
 @dataclass(frozen=True)
@@ -148,7 +153,19 @@ _EMPTY_DIGEST = _digest(hashlib.sha1())
 
 
 def _record_id() -> str:
-    return f"<urn:uuid:{uuid.uuid4()}>"
+    """A fresh random (version 4) UUID as a URN, as warcio makes them, without uuid's objects.
+
+    Its bits come from ``random``, seeded from the system's randomness and again in a forked
+    child: a record ID has to be unique, not secret.
+    """
+    bits = random.getrandbits(128) & _UUID_CLEARED | _UUID_V4
+    h = f"{bits:032x}"
+    return f"<urn:uuid:{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}>"
+
+
+# The version (4) and variant (RFC 4122) bits of a random UUID.
+_UUID_CLEARED = ~((0xF << 76) | (0x3 << 62)) & ((1 << 128) - 1)
+_UUID_V4 = (0x4 << 76) | (0x2 << 62)
 
 
 def _http_block(first_line: str, headers: Sequence[tuple[str, str]]) -> bytes | None:
@@ -173,10 +190,13 @@ def _record(fields: list[tuple[str, str]], kind: str, head: bytes, payload: Spoo
         ("Content-Type", f"application/http; msgtype={kind}"),
         ("Content-Length", str(length)),
     ]
+    warc_head = "WARC/1.0\r\n" + "".join(f"{n}: {v}\r\n" for n, v in fields) + "\r\n"
+    if length <= _IN_ONE_GO:
+        # One buffer, compressed in one call: the usual page (and every request) is small.
+        body = payload.read() if payload is not None else b""
+        return _gzip_member(b"".join((warc_head.encode("utf-8"), head, body, b"\r\n\r\n")))
     out = _Compressing()
-    out.write(
-        ("WARC/1.0\r\n" + "".join(f"{n}: {v}\r\n" for n, v in fields) + "\r\n").encode("utf-8")
-    )
+    out.write(warc_head.encode("utf-8"))
     out.write(head)
     for piece in payload.chunks() if payload is not None else ():
         out.write(piece)
@@ -265,10 +285,15 @@ class _Compressing:
     def finish(self) -> bytes:
         """The whole gzip member."""
         if self._compressor is None:
-            compressor = _gzip(max(self._size - 1, 1).bit_length())
-            return compressor.compress(b"".join(self._parts)) + compressor.flush()
+            return _gzip_member(b"".join(self._parts))
         self._parts.append(self._compressor.flush())
         return b"".join(self._parts)
+
+
+def _gzip_member(data: bytes) -> bytes:
+    """``data`` as one gzip member, compressed with a window no larger than itself."""
+    compressor = _gzip(max(len(data) - 1, 1).bit_length())
+    return compressor.compress(data) + compressor.flush()
 
 
 def _gzip(window_bits: int) -> zlib._Compress:

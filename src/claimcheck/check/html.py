@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from claimcheck.charsets import decode
+from claimcheck.check.visible import VisibleText
 
 _REFRESH = re.compile(r"^\s*(\d+(?:\.\d+)?)?\s*[;,]?\s*(?:url\s*=\s*)?(.*)$", re.IGNORECASE)
 # The main text kept of a page, in characters: enough to compare two pages and to tell a
@@ -24,9 +25,17 @@ _HIDDEN = frozenset(
 )
 
 
+@dataclass(frozen=True)
+class PageText:
+    """A page's visible text (title first, then body), and the charset it was read in."""
+
+    text: str
+    charset: str
+
+
 @dataclass
 class PageFacts:
-    """Facts read from an HTML page."""
+    """Facts read from an HTML page; its visible text when it was asked for."""
 
     title: str | None = None
     h1: str | None = None
@@ -35,22 +44,82 @@ class PageFacts:
     text: str = ""
     text_complete: bool = True
     password: bool = False
+    visible: PageText | None = None
 
 
-class _FactsParser(HTMLParser):
-    def __init__(self) -> None:
+class _PageParser(HTMLParser):
+    """One parse of a page for its facts (its anchors if asked for) and its visible text."""
+
+    def __init__(self, *, anchors: bool, visible: bool) -> None:
         super().__init__(convert_charrefs=True)
         self.facts = PageFacts()
+        self.visible = VisibleText() if visible else None
+        self._anchors = anchors
         self._capture: str | None = None
         self._text: list[str] = []
         self._skip = 0
         self._main_text = _MainText()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name.lower(): value or "" for name, value in attrs}
-        for name in ("id", "name"):
-            if values.get(name):
-                self.facts.anchors.add(values[name])
+        if self.visible is not None:
+            self.visible.start(tag)
+        self._start(tag, attrs)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.visible is not None:
+            self.visible.empty(tag)
+        self._start(tag, attrs)
+        self._end(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.visible is not None:
+            self.visible.end(tag)
+        self._end(tag)
+
+    def handle_data(self, data: str) -> None:
+        if self.visible is not None:
+            self.visible.data(data)
+        if self._capture and not self._skip:
+            self._text.append(data)
+        self._main_text.add(data)
+
+    def parse_marked_section(self, i: int, report: bool = True) -> int:
+        """A marked section such as ``<![if IE]>``; a malformed one is skipped to its '>'."""
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            end = self.rawdata.find(">", i)
+            return -1 if end < 0 else end + 1
+
+    def read(self, markup: str) -> PageFacts:
+        """The facts of ``markup``, with the main text read so far (all of it, unless the
+        markup broke)."""
+        try:
+            self.feed(_LONE_LESS_THAN.sub("&lt;", markup))
+            # What is still buffered is handled, unless a construct never closed holds it: it
+            # hides the rest, as in browsers. html.parser's close() would instead rescan the
+            # rest for every such construct, which takes hours on some hostile pages
+            # (thousands of unclosed "<!" without a '>').
+            if not self.rawdata.startswith("<"):
+                self.close()
+        except (AssertionError, ValueError):
+            pass
+        self._main_text.finish(self.facts)
+        return self.facts
+
+    def visible_text(self) -> str:
+        """The visible text of what was read (empty unless it was asked for)."""
+        return self.visible.text() if self.visible is not None else ""
+
+    def _start(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if attrs and (self._anchors or tag in _ATTRIBUTES_READ):
+            values = {name.lower(): value or "" for name, value in attrs}
+        else:
+            values = {}
+        if self._anchors:
+            for name in ("id", "name"):
+                if values.get(name):
+                    self.facts.anchors.add(values[name])
         if tag in {"script", "style"}:
             self._skip += 1
         elif (tag == "title" and self.facts.title is None) or (
@@ -63,7 +132,7 @@ class _FactsParser(HTMLParser):
             self.facts.password = True
         self._main_text.start(tag)
 
-    def handle_endtag(self, tag: str) -> None:
+    def _end(self, tag: str) -> None:
         self._main_text.end(tag)
         if tag in {"script", "style"}:
             self._skip = max(self._skip - 1, 0)
@@ -75,19 +144,16 @@ class _FactsParser(HTMLParser):
                 self.facts.h1 = text
             self._capture = None
 
-    def handle_data(self, data: str) -> None:
-        if self._capture and not self._skip:
-            self._text.append(data)
-        self._main_text.add(data)
-
-    def finish(self) -> PageFacts:
-        """The facts, with the main text read so far (all of it, unless the markup broke)."""
-        self._main_text.finish(self.facts)
-        return self.facts
-
     def _meta_refresh(self, content: str) -> None:
         if self.facts.refresh is None:
             self.facts.refresh = parse_refresh(content)
+
+
+# The elements whose attributes are read for the facts, when anchors are not wanted.
+_ATTRIBUTES_READ = frozenset({"meta", "input"})
+# A '<' that opens no tag is text; html.parser finds that out one '<' at a time (45 s for a
+# page of 10 MB of them), an entity is decoded in one pass.
+_LONE_LESS_THAN = re.compile(r"<(?![A-Za-z/!?])")
 
 
 @dataclass
@@ -180,15 +246,33 @@ def page_facts(text: str, *, anchors: bool = True) -> PageFacts:
     """
     if not anchors:
         return _quick_facts(text)
-    parser = _FactsParser()
-    try:
-        parser.feed(text)
-        parser.close()
-    except (AssertionError, ValueError):
-        pass
-    return parser.finish()
+    return _PageParser(anchors=True, visible=False).read(text)
 
 
+def read_page(data: bytes, content_type: str | None, *, anchors: bool, visible: bool) -> PageFacts:
+    """The facts of a page's bytes, read in the charset a browser would read them in.
+
+    With ``visible``, a page of up to 64 KiB is parsed whole, once, for its facts and its
+    visible text (for the archive); a larger one's text is left to the archive, which reads
+    it beside the event loop.
+    """
+    text, charset = decode(data, content_type, html=True)
+    if not visible or len(data) > _READ_ALONG:
+        return page_facts(text, anchors=anchors)
+    parser = _PageParser(anchors=anchors, visible=True)
+    facts = parser.read(text)
+    facts.visible = PageText(parser.visible_text(), charset)
+    return facts
+
+
+def visible_text(markup: str) -> str:
+    """The text a reader sees on an HTML page: the title first, then the body, line by line."""
+    parser = _PageParser(anchors=False, visible=True)
+    parser.read(markup)
+    return parser.visible_text()
+
+
+_READ_ALONG = 64 * 1024
 _HEAD_SPAN = 256 * 1024
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _TITLE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.I | re.S)
@@ -271,11 +355,6 @@ def _main_text(span: str) -> _MainText:
 
 def _plain(fragment: str) -> str:
     return " ".join(html.unescape(_TAG.sub("", fragment)).split())
-
-
-def decode_html(data: bytes, content_type: str | None) -> str:
-    """Page bytes as text, in the charset a browser would read them in."""
-    return decode(data, content_type, html=True)[0]
 
 
 def is_html(content_type: str | None) -> bool:
