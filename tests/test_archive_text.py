@@ -23,6 +23,7 @@ from claimcheck.archive.text import ExtractedText, TextKind, extract_text
 from claimcheck.charsets import decode
 from claimcheck.check import html as html_module
 from claimcheck.check.html import PageText, page_facts, read_page
+from claimcheck.models import SourceStatus
 from claimcheck.pipeline import run_checks
 from tests.checking import options, source
 from tests.documents import make_pdf
@@ -616,19 +617,29 @@ def test_extraction_never_raises(body: bytes, content_type: str | None) -> None:
     assert result.text is not None or result.problem is not None
 
 
-# One parse: the check reads a page's facts and its text together ---------------------------
+# One parse: the check decodes a page once, the archive reads its text from that -----------
 
 
 def test_html_text_read_with_the_pages_facts_is_kept_as_read() -> None:
     body = html_page("Read once.").encode()
+    decoded = PageText(body.decode(), "gb18030", read_along="Read along.")
 
-    result = extract_text(body, "text/html", PageText("Read along.", "gb18030"))
+    result = extract_text(body, "text/html", decoded)
 
     assert result == ExtractedText(TextKind.HTML, "Read along.", "gb18030", None)
 
 
-def test_text_read_with_the_facts_is_left_aside_for_a_pdf_served_as_html() -> None:
-    result = extract_text(VALID_PDF, "text/html", PageText("Not the PDF's text.", "utf-8"))
+def test_html_decoded_by_the_check_is_not_decoded_again() -> None:
+    body = html_page("Visa policy", head=meta_charset("shift_jis")).encode()
+    decoded = PageText(html_page("Decoded once"), "cp932")
+
+    result = extract_text(body, "text/html", decoded)
+
+    assert result == ExtractedText(TextKind.HTML, expected("Decoded once"), "cp932", None)
+
+
+def test_page_decoded_by_the_check_is_left_aside_for_a_pdf_served_as_html() -> None:
+    result = extract_text(VALID_PDF, "text/html", PageText("<p>Not the PDF.", "utf-8"))
 
     assert result.kind is TextKind.PDF
     assert result.text == "Visa-free travel\n\nfor six countries"
@@ -641,41 +652,44 @@ HTML_TYPES = st.sampled_from(
 
 @settings(deadline=None, max_examples=200)
 @given(body=BODIES, content_type=HTML_TYPES, anchors=st.booleans())
-def test_a_pages_text_and_facts_read_in_one_parse_are_those_read_apart(
+def test_a_page_kept_decoded_gives_the_text_and_facts_of_one_read_apart(
     body: bytes, content_type: str, anchors: bool
 ) -> None:
-    facts = read_page(body, content_type, anchors=anchors, visible=True)
+    facts = read_page(body, content_type, anchors=anchors, keep=True)
 
-    assert facts.visible is not None
-    assert extract_text(body, content_type, facts.visible) == extract_text(body, content_type)
-    parsed = page_facts(decode(body, content_type, html=True)[0], anchors=True)
-    if not anchors:
-        parsed.anchors = set()
-    facts.visible = None
-    assert facts == parsed
+    assert facts.kept is not None
+    assert (facts.kept.read_along is not None) == anchors
+    assert extract_text(body, content_type, facts.kept) == extract_text(body, content_type)
+    facts.kept = None
+    assert facts == page_facts(decode(body, content_type, html=True)[0], anchors=anchors)
 
 
-def test_an_archived_page_is_parsed_once_for_its_facts_and_its_text(
-    hosts: HostFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("fragment", ["", "#terms"], ids=["searched", "parsed for anchors"])
+def test_an_archived_page_is_parsed_once_and_not_at_all_when_stored_already(
+    hosts: HostFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fragment: str
 ) -> None:
     (host,) = hosts(1)
-    host.route("/visa", served_page("Visa waiver", "<p>Visa-free for <b>15</b> days.</p>"))
+    host.route("/visa", served_page("Visa waiver", "<p id=terms>Visa-free for <b>15</b> days.</p>"))
     parsed: list[str] = []
-    read = html_module._PageParser.read
+    read = html_module._Markup.read
 
-    def counted(parser: html_module._PageParser, markup: str) -> html_module.PageFacts:
+    def counted(parser: html_module._Markup, markup: str) -> None:
         parsed.append(markup)
-        return read(parser, markup)
+        read(parser, markup)
 
-    monkeypatch.setattr(html_module._PageParser, "read", counted)
+    monkeypatch.setattr(html_module._Markup, "read", counted)
+    sources = [source(host.url("/visa") + fragment)]
     with closing(ArchiveIndex(tmp_path / "claimcheck.sqlite3")) as index:
         archive = LocalArchive(tmp_path / "archive", index)
-        (result,) = run_checks([source(host.url("/visa"))], options(), archive=archive).sources
+        (first,) = run_checks(sources, options(), archive=archive).sources
+        parsed_first = len(parsed)
+        (again,) = run_checks(sources, options(), archive=archive).sources
         archive.close()
-        assert result.snapshot is not None
-        payload = index.payload(result.snapshot.payload_digest, with_text=True)
+        assert first.snapshot is not None
+        payload = index.payload(first.snapshot.payload_digest, with_text=True)
 
-    assert len(parsed) == 1
+    assert (parsed_first, len(parsed)) == (1, 1 + bool(fragment))
+    assert first.status is again.status is SourceStatus.ALIVE
     assert payload is not None
     assert payload.text == "Visa waiver\n\nVisa waiver\n\nVisa-free for 15 days."
     assert payload.charset == "utf-8"

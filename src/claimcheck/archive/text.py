@@ -35,8 +35,8 @@ def extract_text(
 ) -> ExtractedText:
     """The text of a capture, read as its Content-Type says unless its bytes say otherwise.
 
-    ``page`` is the visible text of an HTML body, when its check read it already (from the
-    same parse as the page's facts): an HTML capture is then not parsed again.
+    ``page`` is an HTML body as its check decoded it (and perhaps read its text, when it
+    parsed the page for its facts): it is not decoded, nor parsed, again.
 
     Never raises: an unreadable capture gives ``text=None`` and a ``problem`` in words. A PDF
     is read within the limits of ``claimcheck.archive.pdf``.
@@ -45,7 +45,7 @@ def extract_text(
     kind = _kind(body, media_type)
     if kind is TextKind.HTML:
         if page is not None:
-            return ExtractedText(kind, page.text, page.charset, None)
+            return ExtractedText(kind, page.visible_text(), page.charset, None)
         text, charset = decode(body, content_type, html=True)
         return ExtractedText(kind, visible_text(text), charset, None)
     if kind is TextKind.PDF:

@@ -44,7 +44,7 @@ class Exchange:
     """One HTTP request and its response, as captured: what goes into a WARC pair.
 
     The ``body`` is bytes, or a spool (in memory or a temporary file) read back in pieces;
-    ``page`` is its visible text, when the check read it already from an HTML body.
+    ``page`` is an HTML body as the check decoded it, for its text.
     """
 
     target: str

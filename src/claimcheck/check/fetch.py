@@ -370,10 +370,10 @@ class Fetcher:
             chain.bodies.append(body.data)
         try:
             # Read back whole for the page's facts, one page at a time (no await until done),
-            # and its visible text when the body is kept (for the archive), from one parse.
+            # decoded once: a kept body's decoded markup goes on to the archive.
             page = (
                 read_page(
-                    body.data.read(), content_type, anchors=chain.want_anchors, visible=want_body
+                    body.data.read(), content_type, anchors=chain.want_anchors, keep=want_body
                 )
                 if html
                 else None

@@ -27,15 +27,21 @@ _HIDDEN = frozenset(
 
 @dataclass(frozen=True)
 class PageText:
-    """A page's visible text (title first, then body), and the charset it was read in."""
+    """An HTML body as decoded for its facts, kept for the archive's text: the markup and
+    its charset, and the visible text when the facts' parse read it along."""
 
-    text: str
+    markup: str
     charset: str
+    read_along: str | None = None
+
+    def visible_text(self) -> str:
+        """The text a reader sees: read along with the facts, else now, in one parse."""
+        return self.read_along if self.read_along is not None else visible_text(self.markup)
 
 
 @dataclass
 class PageFacts:
-    """Facts read from an HTML page; its visible text when it was asked for."""
+    """Facts read from an HTML page; its decoded markup, when it is kept for the archive."""
 
     title: str | None = None
     h1: str | None = None
@@ -44,16 +50,61 @@ class PageFacts:
     text: str = ""
     text_complete: bool = True
     password: bool = False
-    visible: PageText | None = None
+    kept: PageText | None = None
 
 
-class _PageParser(HTMLParser):
+class _Markup(HTMLParser):
+    """A page parsed once, robustly (hostile markup costs no more than a page of its size),
+    its visible text gathered if ``visible`` is given."""
+
+    def __init__(self, visible: VisibleText | None) -> None:
+        super().__init__(convert_charrefs=True)
+        self.visible = visible
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.visible is not None:
+            self.visible.start(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.visible is not None:
+            self.visible.empty(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.visible is not None:
+            self.visible.end(tag)
+
+    def handle_data(self, data: str) -> None:
+        if self.visible is not None:
+            self.visible.data(data)
+
+    def parse_marked_section(self, i: int, report: bool = True) -> int:
+        """A marked section such as ``<![if IE]>``; a malformed one is skipped to its '>'."""
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            end = self.rawdata.find(">", i)
+            return -1 if end < 0 else end + 1
+
+    def read(self, markup: str) -> None:
+        """Parse ``markup`` (as far as it is well-formed enough)."""
+        try:
+            self.feed(_LONE_LESS_THAN.sub("&lt;", markup))
+            # What is still buffered is handled, unless a construct never closed holds it: it
+            # hides the rest, as in browsers. html.parser's close() would instead rescan the
+            # rest for every such construct, which takes hours on some hostile pages
+            # (thousands of unclosed "<!" without a '>').
+            if not self.rawdata.startswith("<"):
+                self.close()
+        except (AssertionError, ValueError):
+            pass
+
+
+class _PageParser(_Markup):
     """One parse of a page for its facts (its anchors if asked for) and its visible text."""
 
-    def __init__(self, *, anchors: bool, visible: bool) -> None:
-        super().__init__(convert_charrefs=True)
+    def __init__(self, *, anchors: bool, visible: VisibleText | None) -> None:
+        super().__init__(visible)
         self.facts = PageFacts()
-        self.visible = VisibleText() if visible else None
         self._anchors = anchors
         self._capture: str | None = None
         self._text: list[str] = []
@@ -83,33 +134,12 @@ class _PageParser(HTMLParser):
             self._text.append(data)
         self._main_text.add(data)
 
-    def parse_marked_section(self, i: int, report: bool = True) -> int:
-        """A marked section such as ``<![if IE]>``; a malformed one is skipped to its '>'."""
-        try:
-            return super().parse_marked_section(i, report)
-        except AssertionError:
-            end = self.rawdata.find(">", i)
-            return -1 if end < 0 else end + 1
-
-    def read(self, markup: str) -> PageFacts:
+    def page_facts(self, markup: str) -> PageFacts:
         """The facts of ``markup``, with the main text read so far (all of it, unless the
         markup broke)."""
-        try:
-            self.feed(_LONE_LESS_THAN.sub("&lt;", markup))
-            # What is still buffered is handled, unless a construct never closed holds it: it
-            # hides the rest, as in browsers. html.parser's close() would instead rescan the
-            # rest for every such construct, which takes hours on some hostile pages
-            # (thousands of unclosed "<!" without a '>').
-            if not self.rawdata.startswith("<"):
-                self.close()
-        except (AssertionError, ValueError):
-            pass
+        self.read(markup)
         self._main_text.finish(self.facts)
         return self.facts
-
-    def visible_text(self) -> str:
-        """The visible text of what was read (empty unless it was asked for)."""
-        return self.visible.text() if self.visible is not None else ""
 
     def _start(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if attrs and (self._anchors or tag in _ATTRIBUTES_READ):
@@ -246,33 +276,38 @@ def page_facts(text: str, *, anchors: bool = True) -> PageFacts:
     """
     if not anchors:
         return _quick_facts(text)
-    return _PageParser(anchors=True, visible=False).read(text)
+    return _PageParser(anchors=True, visible=None).page_facts(text)
 
 
-def read_page(data: bytes, content_type: str | None, *, anchors: bool, visible: bool) -> PageFacts:
+def read_page(data: bytes, content_type: str | None, *, anchors: bool, keep: bool) -> PageFacts:
     """The facts of a page's bytes, read in the charset a browser would read them in.
 
-    With ``visible``, a page of up to 64 KiB is parsed whole, once, for its facts and its
-    visible text (for the archive); a larger one's text is left to the archive, which reads
-    it beside the event loop.
+    With ``keep`` (the body goes to the archive), a page of up to 64 KiB keeps its decoded
+    markup for the archive's text, which is read from it only for a page the archive does not
+    have yet; when the anchors are wanted, the one parse for them reads the text along. A
+    larger page is decoded again by the archive, beside the event loop.
     """
     text, charset = decode(data, content_type, html=True)
-    if not visible or len(data) > _READ_ALONG:
+    if not keep or len(data) > _KEPT_DECODED:
         return page_facts(text, anchors=anchors)
-    parser = _PageParser(anchors=anchors, visible=True)
-    facts = parser.read(text)
-    facts.visible = PageText(parser.visible_text(), charset)
+    if not anchors:
+        facts = _quick_facts(text)
+        facts.kept = PageText(text, charset)
+        return facts
+    visible = VisibleText()
+    facts = _PageParser(anchors=True, visible=visible).page_facts(text)
+    facts.kept = PageText(text, charset, visible.text())
     return facts
 
 
 def visible_text(markup: str) -> str:
     """The text a reader sees on an HTML page: the title first, then the body, line by line."""
-    parser = _PageParser(anchors=False, visible=True)
-    parser.read(markup)
-    return parser.visible_text()
+    visible = VisibleText()
+    _Markup(visible).read(markup)
+    return visible.text()
 
 
-_READ_ALONG = 64 * 1024
+_KEPT_DECODED = 64 * 1024
 _HEAD_SPAN = 256 * 1024
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _TITLE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.I | re.S)
