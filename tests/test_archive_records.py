@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gzip
+import random
 import re
+import uuid
 from datetime import UTC, datetime
 
 from hypothesis import given
@@ -32,7 +34,9 @@ def uncompressed(records: Records) -> tuple[bytes, bytes]:
 
 
 @given(
-    body=st.binary(max_size=2000),
+    body=st.one_of(
+        st.binary(max_size=2000), st.integers(60_000, 70_000).map(random.Random(0).randbytes)
+    ),
     threshold=st.sampled_from([0, 100, 1 << 20]),
     headers=st.lists(st.tuples(TOKENS, VALUES), max_size=5),
     request_headers=st.lists(st.tuples(TOKENS, VALUES), max_size=4),
@@ -70,3 +74,31 @@ def test_records_are_the_ones_warcio_writes(
         ours = capture_records(exchange, revisit_of=revisit_of)
         theirs = _warcio_records(exchange, revisit_of=revisit_of, digest=digest)
     assert uncompressed(ours) == uncompressed(theirs)
+
+
+def test_record_ids_are_distinct_random_uuids() -> None:
+    exchange = Exchange(
+        target="https://news.example/",
+        captured_at=T0,
+        http_version="HTTP/1.1",
+        status=200,
+        reason="OK",
+        headers=[],
+        request_headers=[],
+        body=b"page",
+        truncated=False,
+    )
+    ids = []
+    for _ in range(500):
+        response, request = uncompressed_with_ids(capture_records(exchange, revisit_of=None))
+        ids += [*_RECORD_ID.findall(response), *_RECORD_ID.findall(request)[1:]]
+
+    assert len(ids) == len(set(ids)) == 1000
+    for found in ids:
+        parsed = uuid.UUID(found.decode().removeprefix("urn:uuid:"))
+        assert (parsed.version, parsed.variant) == (4, uuid.RFC_4122)
+        assert str(parsed) == found.decode().removeprefix("urn:uuid:")
+
+
+def uncompressed_with_ids(records: Records) -> tuple[bytes, bytes]:
+    return gzip.decompress(records.response), gzip.decompress(records.request)

@@ -8,6 +8,8 @@ from __future__ import annotations
 import codecs
 import io
 import logging
+from contextlib import closing
+from pathlib import Path
 
 import pypdf
 import pytest
@@ -15,8 +17,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimcheck.archive import pdf as pdf_module
+from claimcheck.archive.index import ArchiveIndex
+from claimcheck.archive.store import LocalArchive
 from claimcheck.archive.text import ExtractedText, TextKind, extract_text
+from claimcheck.charsets import decode
+from claimcheck.check import html as html_module
+from claimcheck.check.html import PageText, page_facts, read_page
+from claimcheck.models import SourceStatus
+from claimcheck.pipeline import run_checks
+from tests.checking import options, source
 from tests.documents import make_pdf
+from tests.servers import HostFactory
+from tests.servers import html_page as served_page
 
 ZH = (
     "自2023年12月1日起，中国对法国、德国、意大利、荷兰、西班牙和马来西亚六国持普通护照人员"
@@ -603,3 +615,81 @@ def test_extraction_never_raises(body: bytes, content_type: str | None) -> None:
     assert isinstance(result.kind, TextKind)
     assert result.text is None or isinstance(result.text, str)
     assert result.text is not None or result.problem is not None
+
+
+# One parse: the check decodes a page once, the archive reads its text from that -----------
+
+
+def test_html_text_read_with_the_pages_facts_is_kept_as_read() -> None:
+    body = html_page("Read once.").encode()
+    decoded = PageText(body.decode(), "gb18030", read_along="Read along.")
+
+    result = extract_text(body, "text/html", decoded)
+
+    assert result == ExtractedText(TextKind.HTML, "Read along.", "gb18030", None)
+
+
+def test_html_decoded_by_the_check_is_not_decoded_again() -> None:
+    body = html_page("Visa policy", head=meta_charset("shift_jis")).encode()
+    decoded = PageText(html_page("Decoded once"), "cp932")
+
+    result = extract_text(body, "text/html", decoded)
+
+    assert result == ExtractedText(TextKind.HTML, expected("Decoded once"), "cp932", None)
+
+
+def test_page_decoded_by_the_check_is_left_aside_for_a_pdf_served_as_html() -> None:
+    result = extract_text(VALID_PDF, "text/html", PageText("<p>Not the PDF.", "utf-8"))
+
+    assert result.kind is TextKind.PDF
+    assert result.text == "Visa-free travel\n\nfor six countries"
+
+
+HTML_TYPES = st.sampled_from(
+    ["text/html", "text/html; charset=gbk", "text/html; charset=utf-16", "application/xhtml+xml"]
+)
+
+
+@settings(deadline=None, max_examples=200)
+@given(body=BODIES, content_type=HTML_TYPES, anchors=st.booleans())
+def test_a_page_kept_decoded_gives_the_text_and_facts_of_one_read_apart(
+    body: bytes, content_type: str, anchors: bool
+) -> None:
+    facts = read_page(body, content_type, anchors=anchors, keep=True)
+
+    assert facts.kept is not None
+    assert (facts.kept.read_along is not None) == anchors
+    assert extract_text(body, content_type, facts.kept) == extract_text(body, content_type)
+    facts.kept = None
+    assert facts == page_facts(decode(body, content_type, html=True)[0], anchors=anchors)
+
+
+@pytest.mark.parametrize("fragment", ["", "#terms"], ids=["searched", "parsed for anchors"])
+def test_an_archived_page_is_parsed_once_and_not_at_all_when_stored_already(
+    hosts: HostFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fragment: str
+) -> None:
+    (host,) = hosts(1)
+    host.route("/visa", served_page("Visa waiver", "<p id=terms>Visa-free for <b>15</b> days.</p>"))
+    parsed: list[str] = []
+    read = html_module._Markup.read
+
+    def counted(parser: html_module._Markup, markup: str) -> None:
+        parsed.append(markup)
+        read(parser, markup)
+
+    monkeypatch.setattr(html_module._Markup, "read", counted)
+    sources = [source(host.url("/visa") + fragment)]
+    with closing(ArchiveIndex(tmp_path / "claimcheck.sqlite3")) as index:
+        archive = LocalArchive(tmp_path / "archive", index)
+        (first,) = run_checks(sources, options(), archive=archive).sources
+        parsed_first = len(parsed)
+        (again,) = run_checks(sources, options(), archive=archive).sources
+        archive.close()
+        assert first.snapshot is not None
+        payload = index.payload(first.snapshot.payload_digest, with_text=True)
+
+    assert (parsed_first, len(parsed)) == (1, 1 + bool(fragment))
+    assert first.status is again.status is SourceStatus.ALIVE
+    assert payload is not None
+    assert payload.text == "Visa waiver\n\nVisa waiver\n\nVisa-free for 15 days."
+    assert payload.charset == "utf-8"

@@ -22,6 +22,7 @@ from claimcheck.archive.warc import payload_digest
 from claimcheck.check.client import make_client
 from claimcheck.check.faults import Failure
 from claimcheck.check.fetch import Fetcher, Outcome
+from claimcheck.check.html import PageText
 from claimcheck.check.resolver import RunResolver, SystemResolver
 from claimcheck.models import SourceStatus
 from claimcheck.pipeline import run_checks
@@ -157,14 +158,14 @@ def test_eight_large_bodies_at_once_are_archived_whole_a_few_at_a_time(
     lock = threading.Lock()
     extract = store.extract_text
 
-    def counted(body: bytes, content_type: str | None) -> ExtractedText:
+    def counted(body: bytes, content_type: str | None, known: PageText | None) -> ExtractedText:
         nonlocal extracting, most
         with lock:
             extracting += 1
             most = max(most, extracting)
         time.sleep(0.05)
         try:
-            return extract(body, content_type)
+            return extract(body, content_type, known)
         finally:
             with lock:
                 extracting -= 1

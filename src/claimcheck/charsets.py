@@ -93,6 +93,25 @@ def decode(body: bytes, content_type: str | None, *, html: bool) -> tuple[str, s
     return body.decode(codec, errors="replace"), codec
 
 
+def looks_binary(sample: bytes | str) -> bool:
+    """Whether a file's or body's first bytes (or characters) are not text: they hold a NUL,
+    or more control characters (other than tab and line and page breaks) than 1 in 100, + 2.
+
+    The one guess of claimcheck's, for a bibliography read and an untyped body archived alike.
+    """
+    if isinstance(sample, bytes):
+        controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+        nul = b"\0" in sample
+    else:
+        controls = sum(sample.count(char) for char in _CONTROL_CHARACTERS)
+        nul = "\0" in sample
+    return nul or controls > len(sample) // 100 + 2
+
+
+_CONTROL_CHARACTERS = "".join(chr(code) for code in range(32) if code not in {9, 10, 12, 13})
+_CONTROL_BYTES = _CONTROL_CHARACTERS.encode("ascii")
+
+
 def byte_order_mark(body: bytes) -> tuple[str, int] | None:
     """The codec a byte order mark names, and the mark's length."""
     for mark, codec in _BOMS:

@@ -330,6 +330,7 @@ def _exchange(answer: Answer, captured_at: datetime) -> Exchange:
         request_headers=_pairs(request) if request is not None else [],
         body=answer.body or b"",
         truncated=answer.truncated,
+        page=answer.page.kept if answer.page is not None else None,
     )
 
 

@@ -444,6 +444,11 @@ def _placement(capture: CaptureRow) -> tuple[object, ...]:
     return (place.warc_file, place.offset, place.length, request.offset, request.length, capture.id)
 
 
+# zlib's level for a payload's text: as the WARC records' (level 6 took a fifth more time on
+# real pages for 2% fewer bytes, and four times as much on repetitive text).
+_TEXT_LEVEL = 4
+
+
 def _payload_values(payload: Payload) -> tuple[object, ...]:
     text = payload.text
     return (
@@ -457,7 +462,7 @@ def _payload_values(payload: Payload) -> tuple[object, ...]:
         payload.text_kind,
         payload.charset,
         payload.problem,
-        zlib.compress(text.encode("utf-8"), 6) if text is not None else None,
+        zlib.compress(text.encode("utf-8"), _TEXT_LEVEL) if text is not None else None,
         len(text) if text is not None else None,
     )
 

@@ -262,7 +262,7 @@ async def _on_the_loop(function: Callable[..., _Result], /, *args: Any, **kwargs
 def _prepare(exchange: Exchange, digest: str) -> tuple[Records, ExtractedText]:
     """A new payload's records and text: the CPU-heavy part of keeping a capture."""
     content_type = _header(exchange.headers, "content-type")
-    text = extract_text(as_spool(exchange.body).read(), content_type)
+    text = extract_text(as_spool(exchange.body).read(), content_type, exchange.page)
     return capture_records(exchange, revisit_of=None, digest=digest), text
 
 

@@ -17,7 +17,7 @@ from claimcheck.check.body import read_body
 from claimcheck.check.client import Redirected
 from claimcheck.check.faults import Failure, failure_of
 from claimcheck.check.hosts import UNRESPONSIVE_AFTER, HostGates
-from claimcheck.check.html import PageFacts, decode_html, is_challenge, is_html, page_facts
+from claimcheck.check.html import PageFacts, is_challenge, is_html, read_page
 from claimcheck.check.options import BROWSER_HEADERS, CheckOptions
 from claimcheck.iri import InvalidURL, to_uri
 from claimcheck.models import Hop
@@ -363,12 +363,18 @@ class Fetcher:
         if want_body:
             chain.bodies.append(body.data)
         try:
-            # Read back whole for the page's facts, one page at a time (no await until done).
-            text = decode_html(body.data.read(), content_type) if html else None
+            # Read back whole for the page's facts, one page at a time (no await until done),
+            # decoded once: a kept body's decoded markup goes on to the archive.
+            page = (
+                read_page(
+                    body.data.read(), content_type, anchors=chain.want_anchors, keep=want_body
+                )
+                if html
+                else None
+            )
         finally:
             if not want_body:
                 body.data.close()
-        page = page_facts(text, anchors=chain.want_anchors) if text is not None else None
         return Answer(
             url=url,
             status=status,

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from claimcheck.charsets import decode
+from claimcheck.check.visible import VisibleText
 
 _REFRESH = re.compile(r"^\s*(\d+(?:\.\d+)?)?\s*[;,]?\s*(?:url\s*=\s*)?(.*)$", re.IGNORECASE)
 # The main text kept of a page, in characters: enough to compare two pages and to tell a
@@ -24,9 +25,23 @@ _HIDDEN = frozenset(
 )
 
 
+@dataclass(frozen=True)
+class PageText:
+    """An HTML body as decoded for its facts, kept for the archive's text: the markup and
+    its charset, and the visible text when the facts' parse read it along."""
+
+    markup: str
+    charset: str
+    read_along: str | None = None
+
+    def visible_text(self) -> str:
+        """The text a reader sees: read along with the facts, else now, in one parse."""
+        return self.read_along if self.read_along is not None else visible_text(self.markup)
+
+
 @dataclass
 class PageFacts:
-    """Facts read from an HTML page."""
+    """Facts read from an HTML page; its decoded markup, when it is kept for the archive."""
 
     title: str | None = None
     h1: str | None = None
@@ -35,22 +50,106 @@ class PageFacts:
     text: str = ""
     text_complete: bool = True
     password: bool = False
+    kept: PageText | None = None
 
 
-class _FactsParser(HTMLParser):
-    def __init__(self) -> None:
+class _Markup(HTMLParser):
+    """A page parsed once, robustly (hostile markup costs no more than a page of its size),
+    its visible text gathered if ``visible`` is given."""
+
+    def __init__(self, visible: VisibleText | None) -> None:
         super().__init__(convert_charrefs=True)
+        self.visible = visible
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.visible is not None:
+            self.visible.start(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.visible is not None:
+            self.visible.empty(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.visible is not None:
+            self.visible.end(tag)
+
+    def handle_data(self, data: str) -> None:
+        if self.visible is not None:
+            self.visible.data(data)
+
+    def parse_marked_section(self, i: int, report: bool = True) -> int:
+        """A marked section such as ``<![if IE]>``; a malformed one is skipped to its '>'."""
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            end = self.rawdata.find(">", i)
+            return -1 if end < 0 else end + 1
+
+    def read(self, markup: str) -> None:
+        """Parse ``markup`` (as far as it is well-formed enough)."""
+        try:
+            self.feed(_LONE_LESS_THAN.sub("&lt;", markup))
+            # What is still buffered is handled, unless a construct never closed holds it: it
+            # hides the rest, as in browsers. html.parser's close() would instead rescan the
+            # rest for every such construct, which takes hours on some hostile pages
+            # (thousands of unclosed "<!" without a '>').
+            if not self.rawdata.startswith("<"):
+                self.close()
+        except (AssertionError, ValueError):
+            pass
+
+
+class _PageParser(_Markup):
+    """One parse of a page for its facts (its anchors if asked for) and its visible text."""
+
+    def __init__(self, *, anchors: bool, visible: VisibleText | None) -> None:
+        super().__init__(visible)
         self.facts = PageFacts()
+        self._anchors = anchors
         self._capture: str | None = None
         self._text: list[str] = []
         self._skip = 0
         self._main_text = _MainText()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name.lower(): value or "" for name, value in attrs}
-        for name in ("id", "name"):
-            if values.get(name):
-                self.facts.anchors.add(values[name])
+        if self.visible is not None:
+            self.visible.start(tag)
+        self._start(tag, attrs)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.visible is not None:
+            self.visible.empty(tag)
+        self._start(tag, attrs)
+        self._end(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.visible is not None:
+            self.visible.end(tag)
+        self._end(tag)
+
+    def handle_data(self, data: str) -> None:
+        if self.visible is not None:
+            self.visible.data(data)
+        if self._capture and not self._skip:
+            self._text.append(data)
+        self._main_text.add(data)
+
+    def page_facts(self, markup: str) -> PageFacts:
+        """The facts of ``markup``, with the main text read so far (all of it, unless the
+        markup broke)."""
+        self.read(markup)
+        self._main_text.finish(self.facts)
+        return self.facts
+
+    def _start(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if attrs and (self._anchors or tag in _ATTRIBUTES_READ):
+            values = {name.lower(): value or "" for name, value in attrs}
+        else:
+            values = {}
+        if self._anchors:
+            for name in ("id", "name"):
+                if values.get(name):
+                    self.facts.anchors.add(values[name])
         if tag in {"script", "style"}:
             self._skip += 1
         elif (tag == "title" and self.facts.title is None) or (
@@ -63,7 +162,7 @@ class _FactsParser(HTMLParser):
             self.facts.password = True
         self._main_text.start(tag)
 
-    def handle_endtag(self, tag: str) -> None:
+    def _end(self, tag: str) -> None:
         self._main_text.end(tag)
         if tag in {"script", "style"}:
             self._skip = max(self._skip - 1, 0)
@@ -75,19 +174,16 @@ class _FactsParser(HTMLParser):
                 self.facts.h1 = text
             self._capture = None
 
-    def handle_data(self, data: str) -> None:
-        if self._capture and not self._skip:
-            self._text.append(data)
-        self._main_text.add(data)
-
-    def finish(self) -> PageFacts:
-        """The facts, with the main text read so far (all of it, unless the markup broke)."""
-        self._main_text.finish(self.facts)
-        return self.facts
-
     def _meta_refresh(self, content: str) -> None:
         if self.facts.refresh is None:
             self.facts.refresh = parse_refresh(content)
+
+
+# The elements whose attributes are read for the facts, when anchors are not wanted.
+_ATTRIBUTES_READ = frozenset({"meta", "input"})
+# A '<' that opens no tag is text; html.parser finds that out one '<' at a time (45 s for a
+# page of 10 MB of them), an entity is decoded in one pass.
+_LONE_LESS_THAN = re.compile(r"<(?![A-Za-z/!?])")
 
 
 @dataclass
@@ -180,15 +276,38 @@ def page_facts(text: str, *, anchors: bool = True) -> PageFacts:
     """
     if not anchors:
         return _quick_facts(text)
-    parser = _FactsParser()
-    try:
-        parser.feed(text)
-        parser.close()
-    except (AssertionError, ValueError):
-        pass
-    return parser.finish()
+    return _PageParser(anchors=True, visible=None).page_facts(text)
 
 
+def read_page(data: bytes, content_type: str | None, *, anchors: bool, keep: bool) -> PageFacts:
+    """The facts of a page's bytes, read in the charset a browser would read them in.
+
+    With ``keep`` (the body goes to the archive), a page of up to 64 KiB keeps its decoded
+    markup for the archive's text, which is read from it only for a page the archive does not
+    have yet; when the anchors are wanted, the one parse for them reads the text along. A
+    larger page is decoded again by the archive, beside the event loop.
+    """
+    text, charset = decode(data, content_type, html=True)
+    if not keep or len(data) > _KEPT_DECODED:
+        return page_facts(text, anchors=anchors)
+    if not anchors:
+        facts = _quick_facts(text)
+        facts.kept = PageText(text, charset)
+        return facts
+    visible = VisibleText()
+    facts = _PageParser(anchors=True, visible=visible).page_facts(text)
+    facts.kept = PageText(text, charset, visible.text())
+    return facts
+
+
+def visible_text(markup: str) -> str:
+    """The text a reader sees on an HTML page: the title first, then the body, line by line."""
+    visible = VisibleText()
+    _Markup(visible).read(markup)
+    return visible.text()
+
+
+_KEPT_DECODED = 64 * 1024
 _HEAD_SPAN = 256 * 1024
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _TITLE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.I | re.S)
@@ -271,11 +390,6 @@ def _main_text(span: str) -> _MainText:
 
 def _plain(fragment: str) -> str:
     return " ".join(html.unescape(_TAG.sub("", fragment)).split())
-
-
-def decode_html(data: bytes, content_type: str | None) -> str:
-    """Page bytes as text, in the charset a browser would read them in."""
-    return decode(data, content_type, html=True)[0]
 
 
 def is_html(content_type: str | None) -> bool:

@@ -6,16 +6,15 @@ import codecs
 import os
 import re
 import stat
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from claimcheck.charsets import looks_binary
 from claimcheck.errors import InputError
 from claimcheck.models import Location
 
 MAX_INPUT_BYTES = 16 * 1024 * 1024
 _SAMPLE = 65536
-_CONTROL_BYTES = frozenset(range(0, 32)) - {9, 10, 12, 13}
 
 
 @dataclass(frozen=True)
@@ -100,11 +99,11 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> DecodedText:
     if encoding is not None:
         text = _decode_named(data, encoding, where)
         used = codecs.lookup(encoding).name
-        _refuse_binary([ord(char) for char in text[:_SAMPLE]], where)
+        _refuse_binary(text[:_SAMPLE], where)
     elif wide := _wide_encoding(data):
         text = _decode_named(data, wide, where)
         used, bom = wide, True
-        _refuse_binary([ord(char) for char in text[:_SAMPLE]], where)
+        _refuse_binary(text[:_SAMPLE], where)
     else:
         _refuse_binary(data[:_SAMPLE], where)
         try:
@@ -176,11 +175,9 @@ def _wide_encoding(data: bytes) -> str | None:
     return None
 
 
-def _refuse_binary(codes: Sequence[int], where: Location) -> None:
-    """Refuse a sample (bytes, or a text's code points) with NULs or many control characters."""
-    if 0 in codes or (
-        codes and sum(code in _CONTROL_BYTES for code in codes) > len(codes) // 100 + 2
-    ):
+def _refuse_binary(sample: bytes | str, where: Location) -> None:
+    """Refuse a sample (bytes, or a text's start) with NULs or many control characters."""
+    if looks_binary(sample):
         raise _binary(where)
 
 
