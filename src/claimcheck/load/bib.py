@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -362,7 +363,8 @@ def _reference(entry: bib.Entry, macros: _Macros, path: Path, findings: _Finding
     field_lines: dict[str, int] = {}
     repeats: dict[str, list[int]] = {}
     for field in entry.fields:
-        name = field.key.lower()
+        # Interned: one string per field name, not one per field of every entry.
+        name = sys.intern(field.key.lower())
         line = field.start_line + 1 if field.start_line is not None else _line(entry)
         repeats.setdefault(name, []).append(line)
         if name in fields:
@@ -392,7 +394,7 @@ def _reference(entry: bib.Entry, macros: _Macros, path: Path, findings: _Finding
         date=fields.get("date") or fields.get("year"),
         urldate=fields.get("urldate"),
         file=fields.get("file"),
-        location=Location(file=str(path), line=_line(entry)),
+        location=Location(file=sys.intern(str(path)), line=_line(entry)),
     )
 
 
