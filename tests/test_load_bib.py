@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from pathlib import Path
 
 import pytest
+from bibtexparser import model as bib_model
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -43,6 +45,12 @@ def _only(bibliography: Bibliography, code: str) -> Finding:
 
 def _keys(bibliography: Bibliography) -> list[str]:
     return [reference.key for reference in bibliography.references]
+
+
+def _blocks_of(text: str) -> list[bib_model.Block]:
+    blocks = bib_module._split(text, PATH)
+    assert isinstance(blocks, list)
+    return blocks
 
 
 def _collapse(text: str) -> str:
@@ -382,3 +390,16 @@ def test_well_formed_entries_read_back_exactly(entries: list[tuple[str, dict[str
     ] == [
         (key, {name: _collapse(value) for name, value in fields.items()}) for key, fields in entries
     ]
+
+
+def test_a_loaded_bibliography_keeps_none_of_bibtexparsers_blocks() -> None:
+    bibliography = _parse("@string{pub = {P}}\n@misc{a, title = pub}\n@misc{b, title = {T}}\n")
+    gc.collect()
+    assert _keys(bibliography) == ["a", "b"]
+    assert not [thing for thing in gc.get_objects() if isinstance(thing, bib_model.Block)]
+
+
+def test_each_block_is_let_go_of_as_it_is_read() -> None:
+    blocks = _blocks_of("@misc{a, title = {A}}\n@misc{b, title = {B}}\n")
+    left = [len(blocks) for _ in bib_module._drained(blocks)]
+    assert left == [1, 0]

@@ -24,12 +24,16 @@ def with_archive(sources: Iterable[Source], index: ArchiveIndex) -> tuple[Source
 def _recalled(
     source: Source, newest: Snapshot | None, mementos: list[Memento], index: ArchiveIndex
 ) -> Source:
-    snapshot = source.snapshot or newest
-    memento = source.memento or (mementos[-1] if mementos else None)
-    update: dict[str, object] = {"snapshot": snapshot, "memento": memento}
+    update: dict[str, object] = {}
+    if source.snapshot is None and newest is not None:
+        update["snapshot"] = newest
+    if source.memento is None and mementos:
+        update["memento"] = mementos[-1]
     if source.status is SourceStatus.DEAD:
         update["rescue"] = best_copy(source, index)
-    return source.model_copy(update=update)
+    # The source itself when nothing is new: a copy of each would be a third of the run's
+    # sources held at once, beside the ones checked and the ones cited.
+    return source.model_copy(update=update) if update else source
 
 
 def best_copy(source: Source, index: ArchiveIndex) -> ArchivedCopy | None:

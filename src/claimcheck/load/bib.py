@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,7 +12,6 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
-from bibtexparser import library as bib_library
 from bibtexparser import model as bib
 from bibtexparser.entrypoint import parse_string
 
@@ -82,14 +82,14 @@ def parse_bibliography(source: DecodedText, path: Path) -> Bibliography:
     check_shape(source.text, path)
     findings = _Findings()
     _stray_bytes(source, path, findings)
-    library = _split(source.text, path)
-    if isinstance(library, Finding):
-        findings.append(library)
+    blocks = _split(source.text, path)
+    if isinstance(blocks, Finding):
+        findings.append(blocks)
         return Bibliography(path=path, references=(), findings=findings.all(), source=source)
-    macros = _macros(library.blocks, path, findings)
+    macros = _macros(blocks, path, findings)
     references: list[Reference] = []
     first_lines: dict[str, int] = {}
-    for block in library.blocks:
+    for block in _drained(blocks):
         line = _line(block)
         where = Location(file=str(path), line=line)
         entry = _entry_of(block)
@@ -201,19 +201,34 @@ def _stray_bytes(source: DecodedText, path: Path, findings: _Findings) -> None:
         )
 
 
-def _split(text: str, path: Path) -> bib_library.Library | Finding:
-    """bibtexparser's blocks for ``text``, or a parse-error finding should bibtexparser fail."""
+def _split(text: str, path: Path) -> list[bib.Block] | Finding:
+    """bibtexparser's blocks for ``text``, or a parse-error finding should bibtexparser fail.
+
+    Only the list of blocks is kept, not bibtexparser's library: its indexes by key would
+    hold every block until the references are made.
+    """
     if "@" not in text:
-        return bib_library.Library()  # no block can start: all of it is comment
+        return []  # no block can start: all of it is comment
     try:
         with _quiet_parser():
-            return parse_string(text, parse_stack=[])
+            return parse_string(text, parse_stack=[]).blocks
     except Exception as error:  # bibtexparser's own bugs end up here
         return rule("parse-error").finding(
             f"the file cannot be parsed: bibtexparser failed with {type(error).__name__}",
             Location(file=str(path), line=1),
             hint="please report this file to claimcheck; meanwhile look for odd '@' or braces",
         )
+
+
+def _drained(blocks: list[bib.Block]) -> Iterator[bib.Block]:
+    """The blocks in order, each one let go of by ``blocks`` (emptied) as it is handed out.
+
+    bibtexparser's blocks take about as much memory as the references made of them: freed
+    one by one, the references take their place instead of adding to them.
+    """
+    blocks.reverse()
+    while blocks:
+        yield blocks.pop()
 
 
 def _entry_of(block: bib.Block) -> bib.Entry | None:
@@ -348,7 +363,8 @@ def _reference(entry: bib.Entry, macros: _Macros, path: Path, findings: _Finding
     field_lines: dict[str, int] = {}
     repeats: dict[str, list[int]] = {}
     for field in entry.fields:
-        name = field.key.lower()
+        # Interned: one string per field name, not one per field of every entry.
+        name = sys.intern(field.key.lower())
         line = field.start_line + 1 if field.start_line is not None else _line(entry)
         repeats.setdefault(name, []).append(line)
         if name in fields:
@@ -378,7 +394,7 @@ def _reference(entry: bib.Entry, macros: _Macros, path: Path, findings: _Finding
         date=fields.get("date") or fields.get("year"),
         urldate=fields.get("urldate"),
         file=fields.get("file"),
-        location=Location(file=str(path), line=_line(entry)),
+        location=Location(file=sys.intern(str(path)), line=_line(entry)),
     )
 
 
