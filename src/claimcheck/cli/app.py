@@ -18,11 +18,14 @@ from claimcheck.cli.common import (
     EXIT_FINDINGS,
     EXIT_INTERNAL,
     EXIT_OK,
+    AllOption,
     AllowPrivateOption,
     ArchiveOption,
     BibOption,
     CaBundleOption,
     ClaimsOption,
+    ColorChoice,
+    ColorOption,
     ConcurrencyOption,
     ConfigOption,
     DoiResolverOption,
@@ -38,6 +41,7 @@ from claimcheck.cli.common import (
     OutputOption,
     PerHostOption,
     ProxyOption,
+    QuietOption,
     RetriesOption,
     RunTimeoutOption,
     TimeoutOption,
@@ -48,6 +52,7 @@ from claimcheck.cli.common import (
     network_flags,
     run_report,
     settings_from,
+    shown,
 )
 from claimcheck.cli.log import record_crash
 from claimcheck.schemas import SCHEMAS
@@ -113,6 +118,9 @@ def verify(
     archive: ArchiveOption = None,
     offline: OfflineOption = None,
     verbose: VerboseOption = False,
+    quiet: QuietOption = False,
+    color: ColorOption = ColorChoice.AUTO,
+    all_sources: AllOption = False,
 ) -> None:
     """Check the ledger and bibliography, fetch every cited URL and DOI, and report.
 
@@ -141,8 +149,9 @@ def verify(
     )
     flags |= {"archive": archive, "offline": offline}
     settings = settings_from(bib, claims, config, encoding, ignore, fail_on, flags)
-    report = run_report(settings, verbose=verbose)
-    emit(report, output_format, output, claims_table=True)
+    report = run_report(settings, verbose=verbose, quiet=quiet)
+    view = shown(settings.fail_on, claims=True, quiet=quiet, all_sources=all_sources)
+    emit(report, output_format, output, view=view, color=color)
     raise typer.Exit(EXIT_FINDINGS if failed(report, settings.fail_on) else EXIT_OK)
 
 
@@ -156,14 +165,17 @@ def lint(
     fail_on: FailOnOption = None,
     output_format: FormatOption = OutputFormat.TERMINAL,
     output: OutputOption = None,
+    quiet: QuietOption = False,
+    color: ColorOption = ColorChoice.AUTO,
 ) -> None:
     """Check the ledger and bibliography offline, fetching nothing, and list the findings.
 
     Exit codes as for verify.
     """
     settings = settings_from(bib, claims, config, encoding, ignore, fail_on, {"check_links": False})
-    report = run_report(settings)
-    emit(report, output_format, output, claims_table=False)
+    report = run_report(settings, quiet=quiet)
+    view = shown(settings.fail_on, claims=False, quiet=quiet, all_sources=False)
+    emit(report, output_format, output, view=view, color=color)
     raise typer.Exit(EXIT_FINDINGS if failed(report, settings.fail_on) else EXIT_OK)
 
 
@@ -180,7 +192,7 @@ def list_rules(output_format: FormatOption = OutputFormat.TERMINAL) -> None:
     table = Table("code", "name", "severity", "checks", box=None, pad_edge=False)
     for rule in rules.RULES:
         table.add_row(rule.code, rule.name, rule.severity.value, rule.summary)
-    Console(width=120, no_color=not colour(None)).print(table)
+    Console(width=120, no_color=not colour(ColorChoice.AUTO)).print(table)
 
 
 class SchemaName(StrEnum):

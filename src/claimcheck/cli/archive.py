@@ -33,6 +33,8 @@ from claimcheck.cli.common import (
     AllowPrivateOption,
     BibOption,
     CaBundleOption,
+    ColorChoice,
+    ColorOption,
     ConcurrencyOption,
     ConfigOption,
     DoiResolverOption,
@@ -117,6 +119,7 @@ def save_command(
             "changing no other byte of the file.",
         ),
     ] = False,
+    color: ColorOption = ColorChoice.AUTO,
 ) -> None:
     """Capture every source of the bibliography now, whatever the cache says.
 
@@ -148,14 +151,17 @@ def save_command(
             saved = save(settings, listener=listener, wayback=request, write_bib=write_bib)
     except ClaimcheckError as error:
         fail_with(error)
-    _print(_saved_table(saved))
-    _print(_saved_summary(saved, settings))
+    _print(_saved_table(saved), color)
+    _print(_saved_summary(saved, settings), color)
     raise typer.Exit(EXIT_OK)
 
 
 @archive_app.command("list")
 def list_command(
-    bib: BibOption = None, config: ConfigOption = None, encoding: EncodingOption = None
+    bib: BibOption = None,
+    config: ConfigOption = None,
+    encoding: EncodingOption = None,
+    color: ColorOption = ColorChoice.AUTO,
 ) -> None:
     """List the cited sources with their number of snapshots and the newest one."""
     settings = settings_from(bib, None, config, encoding, None, None, {})
@@ -185,7 +191,7 @@ def list_command(
         if url not in cited:
             row = (str(summary.snapshots), _when(summary.newest), str(summary.newest_status))
             _add_row(table, "(no longer cited)", *row, "-", url)
-    _print(table)
+    _print(table, color)
 
 
 @archive_app.command("show")
@@ -194,6 +200,7 @@ def show_command(
     bib: BibOption = None,
     config: ConfigOption = None,
     encoding: EncodingOption = None,
+    color: ColorOption = ColorChoice.AUTO,
 ) -> None:
     """Show one source's captures over time, with status and digest, and its mementos."""
     settings = settings_from(bib, None, config, encoding, None, None, {})
@@ -219,13 +226,13 @@ def show_command(
             f"{text:,} chars" if text is not None else "none",
             capture.payload_digest,
         )
-    _print(table)
+    _print(table, color)
     if mementos:
         table = _table("Wayback mementos", "captured", "via")
         table.add_column("memento", overflow="fold", ratio=1)
         for memento in mementos:
             _add_row(table, _when(memento.captured_at), memento.via, memento.url)
-        _print(table)
+        _print(table, color)
 
 
 @archive_app.command("verify")
@@ -444,8 +451,9 @@ def _moment(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _print(renderable: Table | Text) -> None:
+def _print(renderable: Table | Text, color: ColorChoice = ColorChoice.AUTO) -> None:
     width = Console(file=sys.stdout).width if sys.stdout.isatty() else 120
-    Console(width=width, no_color=not colour(None), highlight=False).print(
+    coloured = colour(color)
+    Console(width=width, force_terminal=coloured, no_color=not coloured, highlight=False).print(
         renderable, soft_wrap=isinstance(renderable, Text)
     )

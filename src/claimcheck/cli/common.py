@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -16,7 +17,7 @@ from rich.console import Console
 from claimcheck.cli.log import run_log
 from claimcheck.config import FailOn, Settings, load_settings
 from claimcheck.errors import ClaimcheckError, InputErrors
-from claimcheck.models import Report
+from claimcheck.models import Report, Severity
 from claimcheck.progress import progress_on_stderr
 from claimcheck.report import RenderOptions, formats
 from claimcheck.verify import run
@@ -30,6 +31,14 @@ class OutputFormat(StrEnum):
 
     TERMINAL = "terminal"
     JSON = "json"
+
+
+class ColorChoice(StrEnum):
+    """When --color colours the output."""
+
+    AUTO = "auto"
+    ALWAYS = "always"
+    NEVER = "never"
 
 
 BibOption = Annotated[
@@ -230,6 +239,32 @@ VerboseOption = Annotated[
         help="Print each source on stderr as its check ends (status, reason, key, URL).",
     ),
 ]
+# How a report is shown (the terminal format; JSON is always whole and plain).
+QuietOption = Annotated[
+    bool,
+    typer.Option(
+        "--quiet",
+        "-q",
+        help="Print only the findings that fail the policy and the summary; no progress lines.",
+    ),
+]
+ColorOption = Annotated[
+    ColorChoice,
+    typer.Option(
+        "--color",
+        help="Colour the output: auto on a terminal (NO_COLOR turns it off, FORCE_COLOR on), "
+        "always, or never.",
+    ),
+]
+AllOption = Annotated[
+    bool,
+    typer.Option(
+        "--all",
+        help="List every source; past 50 alive sources only those needing attention are listed.",
+    ),
+]
+
+
 OfflineOption = Annotated[
     bool | None,
     typer.Option(
@@ -298,22 +333,34 @@ def settings_from(
         fail_with(error)
 
 
-def run_report(settings: Settings, *, verbose: bool = False) -> Report:
+def run_report(settings: Settings, *, verbose: bool = False, quiet: bool = False) -> Report:
     """Run verify (or lint) showing its progress on stderr; fatal errors exit 2."""
+    if verbose and quiet:
+        fail("--quiet and --verbose ask for opposite things", hint="give one of them")
     try:
         with (
             run_log(settings.cache_dir),
-            progress_on_stderr(checking=settings.check_links, verbose=verbose) as listener,
+            progress_on_stderr(
+                checking=settings.check_links, verbose=verbose, quiet=quiet
+            ) as listener,
         ):
             return run(settings, now=datetime.now(UTC).replace(microsecond=0), listener=listener)
     except ClaimcheckError as error:
         fail_with(error)
 
 
-def emit(report: Report, fmt: OutputFormat, output: Path | None, *, claims_table: bool) -> None:
-    """Write the report in ``fmt`` to stdout or ``output``."""
+def emit(
+    report: Report,
+    fmt: OutputFormat,
+    output: Path | None,
+    *,
+    view: RenderOptions,
+    color: ColorChoice = ColorChoice.AUTO,
+) -> None:
+    """Write the report in ``fmt`` to stdout or ``output``, as ``view`` says, its colour
+    and width those of the place it goes to."""
     width = Console(file=sys.stdout).width if output is None and sys.stdout.isatty() else 120
-    options = RenderOptions(color=colour(output), width=width, claims=claims_table)
+    options = replace(view, color=colour(color, output), width=width)
     text = formats()[fmt.value].render(report, options)
     if output is None:
         sys.stdout.write(text)
@@ -324,9 +371,25 @@ def emit(report: Report, fmt: OutputFormat, output: Path | None, *, claims_table
         fail(f"cannot write {output}: {error.strerror}", hint="check the folder exists")
 
 
-def colour(output: Path | None) -> bool:
-    """Whether to colour: only on a terminal, and not when NO_COLOR is set."""
-    return output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+def colour(choice: ColorChoice, output: Path | None = None) -> bool:
+    """Whether to colour what goes to stdout (or to the file ``output``).
+
+    ``always`` and ``never`` say so. ``auto`` colours stdout when it is a terminal: NO_COLOR
+    (set and not empty) turns that off, FORCE_COLOR (set and not empty) on, also in a pipe;
+    NO_COLOR wins over FORCE_COLOR. A report written to a file is never coloured in auto.
+    """
+    if choice is not ColorChoice.AUTO:
+        return choice is ColorChoice.ALWAYS
+    if output is not None or os.environ.get("NO_COLOR"):
+        return False
+    return bool(os.environ.get("FORCE_COLOR")) or sys.stdout.isatty()
+
+
+def shown(fail_on: FailOn, *, claims: bool, quiet: bool, all_sources: bool) -> RenderOptions:
+    """What the terminal report shows: the tables (``claims``), every source or only those
+    needing attention, or (``quiet``) only the summary and the findings ``fail_on`` fails."""
+    failing = frozenset(severity for severity in Severity if fail_on.fails(severity))
+    return RenderOptions(claims=claims, quiet=quiet, failing=failing, all_sources=all_sources)
 
 
 def fail_with(error: ClaimcheckError) -> NoReturn:
