@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
@@ -9,9 +10,13 @@ from rich.cells import cell_len
 from claimcheck.models import Reason, Report, Source, SourceStatus
 from claimcheck.report import RenderOptions, formats
 from claimcheck.report.layout import ELLIPSIS, shorten_url
-from tests.test_report import seed_report
+from tests.test_report import GOLDEN
 
-__all__ = ["seed_report"]
+
+@pytest.fixture
+def seed_report() -> Report:
+    """The bundled example's report as its golden file holds it (no run, no lock taken)."""
+    return Report.model_validate_json((GOLDEN / "seed-verify.json").read_text(encoding="utf-8"))
 
 
 @given(st.text(min_size=1), st.integers(min_value=1, max_value=200))

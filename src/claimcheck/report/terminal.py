@@ -40,6 +40,8 @@ _SOURCE_STYLE = {
     SourceStatus.UNREACHABLE: "yellow",
 }
 _SAYS_STATUS = frozenset({Reason.OK, Reason.NOT_FOUND, Reason.GONE, Reason.ACCESS_DENIED})
+# Keys this long show whole in a sources table 80 columns wide (most BibTeX keys are shorter).
+_KEY_WHOLE = 16
 # More alive sources than this, and the sources table lists only those needing attention.
 LISTED_ALIVE = 50
 _CLAIM_STYLE = {ClaimStatus.UNVERIFIED: "yellow", ClaimStatus.UNSUPPORTED: "bold red"}
@@ -217,13 +219,14 @@ def _source_row(source: Source, now: datetime) -> Row:
 def _source_widths(rows: Sequence[Row], width: int) -> tuple[int, int, int, int]:
     """The widths of the reference, status, why and url columns in a ``width``-wide table.
 
-    The status shows whole; a long key wraps past a fifth of the room; the url and the
-    why share the rest, the why wrapping at words and the url shortened in the middle.
+    The status shows whole; a key wraps past ``_KEY_WHOLE`` columns or a fifth of the room
+    (a third in a narrow table); the url and the why share the rest, the why wrapping at
+    words and the url shortened in the middle.
     """
     keys, statuses, whys, urls = ([row[column][0] for row in rows] for column in range(4))
     room = table_room(width, 4)
     status = widest(statuses, "status")
-    reference = min(widest(keys, "reference"), max(len("reference"), room // 5))
+    reference = min(widest(keys, "reference"), max(min(_KEY_WHOLE, room // 3), room // 5))
     why_full, url_full = widest(whys, "why"), widest(urls, "url")
     rest = room - status - reference
     if why_full + url_full <= rest:
