@@ -36,12 +36,15 @@ class ProxyServer:
     """A threaded HTTP proxy on 127.0.0.1 that relays CONNECT tunnels and absolute-form requests.
 
     It resolves only ``names`` (name -> loopback address) and IP literals; any other name, or a
-    target that does not accept the connection, gets 502. ``answer`` makes it answer every
-    request with that status instead (407, 502...); ``credentials`` (``user:password``) makes
-    it demand them as Basic Proxy-Authorization, answering 407 without them.
+    target that does not accept the connection, gets 502. ``ports`` sends a name to another
+    port than its URL's (a loopback server stands in for a site on port 80). ``answer`` makes
+    it answer every request with that status instead (407, 502...); ``credentials``
+    (``user:password``) makes it demand them as Basic Proxy-Authorization, answering 407
+    without them.
     """
 
     names: dict[str, str] = field(default_factory=dict)
+    ports: dict[str, int] = field(default_factory=dict)
     answer: int | None = None
     credentials: str | None = None
     received: list[Relayed] = field(default_factory=list)
@@ -144,12 +147,13 @@ class ProxyServer:
         return None
 
     def _connect(self, authority: str) -> socket.socket | None:
-        host, _, port = authority.rpartition(":")
-        host = host.strip("[]")
+        parsed = urlsplit(f"//{authority}")
+        host = parsed.hostname or ""
         address = self.names.get(host, host)
         try:
             ipaddress.ip_address(address)
-            return socket.create_connection((address, int(port)), timeout=_IDLE)
+            target = (address, self.ports.get(host) or parsed.port or 80)
+            return socket.create_connection(target, timeout=_IDLE)
         except (ValueError, OSError):
             return None
 

@@ -14,9 +14,13 @@ from claimcheck.cli.archive import archive_app
 from claimcheck.cli.flags import checking, not_checking, with_origins, with_settings
 from claimcheck.cli.options import (
     EXIT_INTERNAL,
+    AllOption,
+    ColorChoice,
+    ColorOption,
     FormatOption,
     OutputFormat,
     OutputOption,
+    QuietOption,
     VerboseOption,
 )
 
@@ -66,6 +70,9 @@ def verify(
     output_format: FormatOption = OutputFormat.TERMINAL,
     output: OutputOption = None,
     verbose: VerboseOption = False,
+    quiet: QuietOption = False,
+    color: ColorOption = ColorChoice.AUTO,
+    all_sources: AllOption = False,
 ) -> None:
     """Check the ledger and bibliography, fetch every cited URL and DOI, and report.
 
@@ -77,9 +84,10 @@ def verify(
     Exit codes: 0 nothing fails the policy; 1 findings fail the policy (a dead source is an
     error); 2 usage, input or configuration error; 3 an internal error (see the log).
     """
-    from claimcheck.cli.common import report_and_exit
+    from claimcheck.cli.common import report_and_exit, shown
 
-    report_and_exit(settings, output_format, output, claims_table=True, verbose=verbose)
+    view = shown(settings.fail_on, claims=True, quiet=quiet, all_sources=all_sources)
+    report_and_exit(settings, output_format, output, view=view, color=color, verbose=verbose)
 
 
 @app.command()
@@ -88,14 +96,17 @@ def lint(
     settings: Settings,
     output_format: FormatOption = OutputFormat.TERMINAL,
     output: OutputOption = None,
+    quiet: QuietOption = False,
+    color: ColorOption = ColorChoice.AUTO,
 ) -> None:
     """Check the ledger and bibliography offline, fetching nothing, and list the findings.
 
     Exit codes as for verify.
     """
-    from claimcheck.cli.common import report_and_exit
+    from claimcheck.cli.common import report_and_exit, shown
 
-    report_and_exit(settings, output_format, output, claims_table=False)
+    view = shown(settings.fail_on, claims=False, quiet=quiet, all_sources=False)
+    report_and_exit(settings, output_format, output, view=view, color=color)
 
 
 @app.command("config")
@@ -133,7 +144,7 @@ def list_rules(output_format: FormatOption = OutputFormat.TERMINAL) -> None:
     table = Table("code", "name", "severity", "checks", box=None, pad_edge=False)
     for rule in rules.RULES:
         table.add_row(rule.code, rule.name, rule.severity.value, rule.summary)
-    Console(width=120, no_color=not colour(None)).print(table)
+    Console(width=120, no_color=not colour(ColorChoice.AUTO)).print(table)
 
 
 class SchemaName(StrEnum):

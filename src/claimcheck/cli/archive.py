@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from claimcheck.cli.flags import checking, with_settings
-from claimcheck.cli.options import EXIT_FINDINGS, EXIT_OK
+from claimcheck.cli.options import EXIT_FINDINGS, EXIT_OK, ColorChoice, ColorOption
 
 if TYPE_CHECKING:
     from claimcheck.config import Settings
@@ -51,6 +51,7 @@ def save_command(
             "changing no other byte of the file.",
         ),
     ] = False,
+    color: ColorOption = ColorChoice.AUTO,
 ) -> None:
     """Capture every source of the bibliography now, whatever the cache says.
 
@@ -74,14 +75,14 @@ def save_command(
             saved = save(settings, listener=listener, wayback=request, write_bib=write_bib)
     except ClaimcheckError as error:
         fail_with(error)
-    show(saved_table(saved))
-    show(saved_summary(saved, settings))
+    show(saved_table(saved), color)
+    show(saved_summary(saved, settings), color)
     raise typer.Exit(EXIT_OK)
 
 
 @archive_app.command("list")
 @with_settings("archive list", checking)
-def list_command(settings: Settings) -> None:
+def list_command(settings: Settings, color: ColorOption = ColorChoice.AUTO) -> None:
     """List the cited sources with their number of snapshots and the newest one."""
     from claimcheck.archiving import reading_archive
     from claimcheck.cli.archive_view import add_row, show, titled_table, when
@@ -118,12 +119,14 @@ def list_command(settings: Settings) -> None:
         if url not in cited:
             row = (str(summary.snapshots), when(summary.newest), str(summary.newest_status))
             add_row(table, "(no longer cited)", *row, "-", url)
-    show(table)
+    show(table, color)
 
 
 @archive_app.command("show")
 @with_settings("archive show", checking)
-def show_command(settings: Settings, key_or_url: KeyOrUrl) -> None:
+def show_command(
+    settings: Settings, key_or_url: KeyOrUrl, color: ColorOption = ColorChoice.AUTO
+) -> None:
     """Show one source's captures over time, with status and digest, and its mementos."""
     from claimcheck.archiving import captures_of, reading_archive
     from claimcheck.cli.archive_view import add_row, show, titled_table, when
@@ -153,13 +156,13 @@ def show_command(settings: Settings, key_or_url: KeyOrUrl) -> None:
             f"{text:,} chars" if text is not None else "none",
             capture.payload_digest,
         )
-    show(table)
+    show(table, color)
     if mementos:
         table = titled_table("Wayback mementos", "captured", "via")
         table.add_column("memento", overflow="fold", ratio=1)
         for memento in mementos:
             add_row(table, when(memento.captured_at), memento.via, memento.url)
-        show(table)
+        show(table, color)
 
 
 @archive_app.command("verify")

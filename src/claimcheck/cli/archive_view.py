@@ -13,6 +13,7 @@ from rich.text import Text
 from claimcheck.archive.wayback import WaybackResult, WaybackStatus
 from claimcheck.archiving import Saved
 from claimcheck.cli.common import colour, fail
+from claimcheck.cli.options import ColorChoice
 from claimcheck.config import Settings
 from claimcheck.models import Source
 from claimcheck.visible import visible
@@ -116,8 +117,9 @@ def show_text(text: str) -> None:
     show(Text(text))
 
 
-def show(renderable: Table | Text) -> None:
+def show(renderable: Table | Text, color: ColorChoice = ColorChoice.AUTO) -> None:
     width = Console(file=sys.stdout).width if sys.stdout.isatty() else 120
-    Console(width=width, no_color=not colour(None), highlight=False).print(
+    coloured = colour(color)
+    Console(width=width, force_terminal=coloured, no_color=not coloured, highlight=False).print(
         renderable, soft_wrap=isinstance(renderable, Text)
     )

@@ -10,6 +10,7 @@ import importlib
 import os
 import sys
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import NoReturn
@@ -18,12 +19,13 @@ import typer
 from rich.console import Console
 
 from claimcheck.cli.log import run_log
-from claimcheck.cli.options import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, OutputFormat
+from claimcheck.cli.options import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ColorChoice, OutputFormat
 from claimcheck.config import Loaded, Settings, resolve_settings
 from claimcheck.errors import ClaimcheckError, InputErrors
 from claimcheck.models import Report
 from claimcheck.progress import progress_on_stderr
 from claimcheck.report import RenderOptions, formats
+from claimcheck.severity import FailOn, Severity
 from claimcheck.verify import failed, run
 from claimcheck.visible import visible
 
@@ -47,8 +49,10 @@ def resolved(flags: Mapping[str, object], config: Path | None) -> Loaded:
         fail_with(error)
 
 
-def run_report(settings: Settings, *, verbose: bool = False) -> Report:
+def run_report(settings: Settings, *, verbose: bool = False, quiet: bool = False) -> Report:
     """Run verify (or lint) showing its progress on stderr; fatal errors exit 2."""
+    if verbose and quiet:
+        fail("--quiet and --verbose ask for opposite things", hint="give one of them")
     if settings.check_links or settings.offline:
         # verify.run would import the checker; imported here, it is frozen with the rest.
         importlib.import_module("claimcheck.linkcheck")
@@ -56,7 +60,9 @@ def run_report(settings: Settings, *, verbose: bool = False) -> Report:
     try:
         with (
             run_log(settings.cache_dir),
-            progress_on_stderr(checking=settings.check_links, verbose=verbose) as listener,
+            progress_on_stderr(
+                checking=settings.check_links, verbose=verbose, quiet=quiet
+            ) as listener,
         ):
             return run(settings, now=datetime.now(UTC).replace(microsecond=0), listener=listener)
     except ClaimcheckError as error:
@@ -76,19 +82,28 @@ def report_and_exit(
     fmt: OutputFormat,
     output: Path | None,
     *,
-    claims_table: bool,
+    view: RenderOptions,
+    color: ColorChoice = ColorChoice.AUTO,
     verbose: bool = False,
 ) -> NoReturn:
     """Run, write the report, and exit 1 when a finding fails the policy, else 0."""
-    report = run_report(settings, verbose=verbose)
-    emit(report, fmt, output, claims_table=claims_table)
+    report = run_report(settings, verbose=verbose, quiet=view.quiet)
+    emit(report, fmt, output, view=view, color=color)
     raise typer.Exit(EXIT_FINDINGS if failed(report, settings.fail_on) else EXIT_OK)
 
 
-def emit(report: Report, fmt: OutputFormat, output: Path | None, *, claims_table: bool) -> None:
-    """Write the report in ``fmt`` to stdout or ``output``."""
+def emit(
+    report: Report,
+    fmt: OutputFormat,
+    output: Path | None,
+    *,
+    view: RenderOptions,
+    color: ColorChoice = ColorChoice.AUTO,
+) -> None:
+    """Write the report in ``fmt`` to stdout or ``output``, as ``view`` says, its colour
+    and width those of the place it goes to."""
     width = Console(file=sys.stdout).width if output is None and sys.stdout.isatty() else 120
-    options = RenderOptions(color=colour(output), width=width, claims=claims_table)
+    options = replace(view, color=colour(color, output), width=width)
     text = formats()[fmt.value].render(report, options)
     if output is None:
         sys.stdout.write(text)
@@ -99,9 +114,25 @@ def emit(report: Report, fmt: OutputFormat, output: Path | None, *, claims_table
         fail(f"cannot write {output}: {error.strerror}", hint="check the folder exists")
 
 
-def colour(output: Path | None) -> bool:
-    """Whether to colour: only on a terminal, and not when NO_COLOR is set."""
-    return output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+def colour(choice: ColorChoice, output: Path | None = None) -> bool:
+    """Whether to colour what goes to stdout (or to the file ``output``).
+
+    ``always`` and ``never`` say so. ``auto`` colours stdout when it is a terminal: NO_COLOR
+    (set and not empty) turns that off, FORCE_COLOR (set and not empty) on, also in a pipe;
+    NO_COLOR wins over FORCE_COLOR. A report written to a file is never coloured in auto.
+    """
+    if choice is not ColorChoice.AUTO:
+        return choice is ColorChoice.ALWAYS
+    if output is not None or os.environ.get("NO_COLOR"):
+        return False
+    return bool(os.environ.get("FORCE_COLOR")) or sys.stdout.isatty()
+
+
+def shown(fail_on: FailOn, *, claims: bool, quiet: bool, all_sources: bool) -> RenderOptions:
+    """What the terminal report shows: the tables (``claims``), every source or only those
+    needing attention, or (``quiet``) only the summary and the findings ``fail_on`` fails."""
+    failing = frozenset(severity for severity in Severity if fail_on.fails(severity))
+    return RenderOptions(claims=claims, quiet=quiet, failing=failing, all_sources=all_sources)
 
 
 def fail_with(error: ClaimcheckError) -> NoReturn:

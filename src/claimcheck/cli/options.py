@@ -18,6 +18,14 @@ class OutputFormat(StrEnum):
     JSON = "json"
 
 
+class ColorChoice(StrEnum):
+    """When --color colours the output."""
+
+    AUTO = "auto"
+    ALWAYS = "always"
+    NEVER = "never"
+
+
 ConfigOption = Annotated[
     Path | None,
     typer.Option(
@@ -47,5 +55,29 @@ VerboseOption = Annotated[
         "--verbose",
         "-v",
         help="Print each source on stderr as its check ends (status, reason, key, URL).",
+    ),
+]
+# How a report is shown (the terminal format; JSON is always whole and plain).
+QuietOption = Annotated[
+    bool,
+    typer.Option(
+        "--quiet",
+        "-q",
+        help="Print only the findings that fail the policy and the summary; no progress lines.",
+    ),
+]
+ColorOption = Annotated[
+    ColorChoice,
+    typer.Option(
+        "--color",
+        help="Colour the output: auto on a terminal (NO_COLOR turns it off, FORCE_COLOR on), "
+        "always, or never.",
+    ),
+]
+AllOption = Annotated[
+    bool,
+    typer.Option(
+        "--all",
+        help="List every source; past 50 alive sources only those needing attention are listed.",
     ),
 ]

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from claimcheck.models import Report
+from claimcheck.severity import Severity
 
 
 @dataclass(frozen=True)
@@ -15,6 +16,12 @@ class RenderOptions:
     color: bool = False
     width: int = 100
     claims: bool = True
+    # Only the findings that fail the policy (those of the ``failing`` severities) and the
+    # summary, no tables.
+    quiet: bool = False
+    failing: frozenset[Severity] = frozenset({Severity.ERROR})
+    # Every source in the sources table, also when many are alive.
+    all_sources: bool = False
 
 
 class Format(Protocol):

@@ -48,8 +48,9 @@ def line_of(text: Text, console: Console, colors: ColorSystem | None) -> str | N
 
 def plain_cell(text: str) -> bool:
     """Whether rich renders ``text`` as its characters, one column each: printable ASCII
-    with no markup (rich reads square brackets as style tags)."""
-    return text.isascii() and text.isprintable() and "[" not in text
+    (and the ellipsis of a shortened cell) with no markup (rich reads square brackets as
+    style tags)."""
+    return text.replace("…", "").isascii() and text.isprintable() and "[" not in text
 
 
 @dataclass(frozen=True)

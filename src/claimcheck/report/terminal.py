@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from io import StringIO
@@ -23,6 +24,7 @@ from claimcheck.models import (
     SourceStatus,
 )
 from claimcheck.report import RenderOptions
+from claimcheck.report.layout import longest_word, shorten_url, table_room, widest
 from claimcheck.report.rows import Row, line_of, table_text
 from claimcheck.severity import Severity
 from claimcheck.visible import visible
@@ -38,6 +40,10 @@ _SOURCE_STYLE = {
     SourceStatus.UNREACHABLE: "yellow",
 }
 _SAYS_STATUS = frozenset({Reason.OK, Reason.NOT_FOUND, Reason.GONE, Reason.ACCESS_DENIED})
+# Keys this long show whole in a sources table 80 columns wide (most BibTeX keys are shorter).
+_KEY_WHOLE = 16
+# More alive sources than this, and the sources table lists only those needing attention.
+LISTED_ALIVE = 50
 _CLAIM_STYLE = {ClaimStatus.UNVERIFIED: "yellow", ClaimStatus.UNSUPPORTED: "bold red"}
 
 
@@ -61,25 +67,24 @@ class TerminalFormat:
         )
         colors = ColorSystem.STANDARD if options.color else None
         console.print(summary_line(report), soft_wrap=True)
-        for part in _findings(report.findings):
+        findings = report.findings
+        if options.quiet:
+            findings = tuple(f for f in findings if f.severity in options.failing)
+        for part in _findings(findings):
             texts = part.renderables if isinstance(part, Group) else [part]
             lines = [line_of(text, console, colors) for text in texts if isinstance(text, Text)]
             if len(lines) == len(texts) and all(lines):
                 buffer.write("".join(line for line in lines if line))
             else:
                 console.print(part, soft_wrap=True)
-        if options.claims and report.sources:
+        if options.quiet or not options.claims:
+            return buffer.getvalue()
+        if report.sources:
             console.print()
-            rows = [_source_row(source, report.generated_at) for source in report.sources]
-            titled = functools.partial(_sources_table, total=len(rows))
-            table = table_text(titled, rows, console, colors)
-            if table is None:
-                console.print(_sources_table(rows))
-            else:
-                buffer.write(table)
-        if options.claims and report.claims:
+            _print_sources(report, options, console, colors)
+        if report.claims:
             console.print()
-            console.print(_claims_table(report.claims))
+            console.print(_claims_table(report.claims, options.width))
         return buffer.getvalue()
 
 
@@ -167,6 +172,40 @@ def _finding(finding: Finding, *, hint: bool) -> RenderableType:
     return Group(line, Text(f"      hint: {visible(finding.hint)}", style="dim"))
 
 
+def _print_sources(
+    report: Report, options: RenderOptions, console: Console, colors: ColorSystem | None
+) -> None:
+    """The sources table; past ``LISTED_ALIVE`` alive sources, only those needing attention
+    (unless ``options.all_sources``) and a line counting the others."""
+    sources = report.sources
+    alive = sum(1 for source in sources if source.status is SourceStatus.ALIVE)
+    listed, unlisted = sources, Counter[SourceStatus]()
+    if alive > LISTED_ALIVE and not options.all_sources:
+        listed = tuple(source for source in sources if _needs_attention(source))
+        unlisted.update(source.status for source in sources if not _needs_attention(source))
+    if listed:
+        rows = [_source_row(source, report.generated_at) for source in listed]
+        widths = _source_widths(rows, options.width)
+        rows = [(*row[:3], (shorten_url(row[3][0], widths[3]), None)) for row in rows]
+        titled = functools.partial(_sources_table, widths=widths, total=len(sources))
+        table = table_text(titled, rows, console, colors)
+        if table is None:
+            console.print(titled(rows))
+        else:
+            console.file.write(table)
+    if unlisted:
+        counts = ", ".join(f"{count} {status.value}" for status, count in unlisted.items())
+        line = f"{sum(unlisted.values())} more not listed: {counts} (--all lists every source)"
+        if not listed:
+            line = f"Sources ({len(sources)}): none needs attention; {line}"
+        console.print(Text(line), soft_wrap=True)
+
+
+def _needs_attention(source: Source) -> bool:
+    """Whether a source is worth a row when most are fine: not alive, or alive with a note."""
+    return source.status not in {SourceStatus.ALIVE, SourceStatus.SKIPPED} or bool(source.notes)
+
+
 def _source_row(source: Source, now: datetime) -> Row:
     """A source's cells in the sources table: keys, status (styled), why, URL, all visible."""
     return (
@@ -177,14 +216,40 @@ def _source_row(source: Source, now: datetime) -> Row:
     )
 
 
-def _sources_table(rows: Sequence[Row], total: int | None = None) -> Table:
-    """The sources table with ``rows``, titled with ``total`` sources (default: the rows)."""
+def _source_widths(rows: Sequence[Row], width: int) -> tuple[int, int, int, int]:
+    """The widths of the reference, status, why and url columns in a ``width``-wide table.
+
+    The status shows whole; a key wraps past ``_KEY_WHOLE`` columns or a fifth of the room
+    (a third in a narrow table); the url and the why share the rest, the why wrapping at
+    words and the url shortened in the middle.
+    """
+    keys, statuses, whys, urls = ([row[column][0] for row in rows] for column in range(4))
+    room = table_room(width, 4)
+    status = widest(statuses, "status")
+    reference = min(widest(keys, "reference"), max(min(_KEY_WHOLE, room // 3), room // 5))
+    why_full, url_full = widest(whys, "why"), widest(urls, "url")
+    rest = room - status - reference
+    if why_full + url_full <= rest:
+        return reference, status, why_full, url_full
+    why = min(why_full, max(longest_word(whys), rest // 3), rest // 2)
+    url = rest - why
+    if url > url_full:
+        why, url = rest - url_full, url_full
+    return reference, status, max(1, why), max(1, url)
+
+
+def _sources_table(
+    rows: Sequence[Row], widths: tuple[int, int, int, int], total: int | None = None
+) -> Table:
+    """The sources table with ``rows`` in columns of ``widths``, titled with ``total``
+    sources (default: the rows)."""
     count = len(rows) if total is None else total
     table = Table(title=f"Sources ({count})", title_justify="left", box=box.SIMPLE_HEAD)
-    table.add_column("reference", no_wrap=True)
-    table.add_column("status", no_wrap=True)
-    table.add_column("why", overflow="fold", ratio=1)
-    table.add_column("url", overflow="fold", ratio=2)
+    headings = ("reference", "status", "why", "url")
+    for heading, width in zip(headings, widths, strict=True):
+        table.add_column(
+            heading, width=width, no_wrap=heading in {"status", "url"}, overflow="fold"
+        )
     for row in rows:
         # Text, not markup: a URL or a title may hold [brackets].
         table.add_row(*(Text(text, style=style or "") for text, style in row))
@@ -218,19 +283,28 @@ def _age(then: datetime, now: datetime) -> str:
     return f"{then.date().isoformat()}{ago}"
 
 
-def _claims_table(claims: tuple[ClaimResult, ...]) -> Table:
-    table = Table(
-        title=f"Claims ({len(claims)})", title_justify="left", box=box.SIMPLE_HEAD, expand=True
+def _claims_table(claims: tuple[ClaimResult, ...], width: int) -> Table:
+    """The claims, one line each: ids and keys wrap when long, the text is cut to fit."""
+    ids = [visible(claim.id) for claim in claims]
+    evidence = [visible(", ".join(claim.sources)) or "-" for claim in claims]
+    room = table_room(width, 4)
+    status = widest([claim.status.value for claim in claims], "status")
+    shared = room - status - max(room // 3, 4)
+    claim_width = min(
+        widest(ids, "claim"), max(shared * 2 // 3, shared - widest(evidence, "evidence"))
     )
-    table.add_column("claim", no_wrap=True)
-    table.add_column("status", no_wrap=True)
-    table.add_column("evidence", no_wrap=True)
-    table.add_column("text", ratio=1, no_wrap=True, overflow="ellipsis")
-    for claim in claims:
+    evidence_width = min(widest(evidence, "evidence"), shared - claim_width)
+    text_width = room - status - claim_width - evidence_width
+    table = Table(title=f"Claims ({len(claims)})", title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("claim", width=max(1, claim_width), overflow="fold")
+    table.add_column("status", width=status, no_wrap=True)
+    table.add_column("evidence", width=max(1, evidence_width), overflow="fold")
+    table.add_column("text", width=max(1, text_width), no_wrap=True, overflow="ellipsis")
+    for claim, claim_id, keys in zip(claims, ids, evidence, strict=True):
         table.add_row(
-            Text(visible(claim.id)),
+            Text(claim_id),
             Text(claim.status.value, style=_CLAIM_STYLE.get(claim.status, "")),
-            Text(visible(", ".join(claim.sources)) or "-"),
+            Text(keys),
             Text(visible(claim.text)),
         )
     return table
