@@ -10,6 +10,7 @@ import pytest
 from claimcheck.check.client import GuardedConnector
 from claimcheck.check.transport import HEAD_LIMIT, LeanTransport
 from claimcheck.models import Reason, SourceStatus
+from claimcheck.pipeline import run_checks
 from tests.checking import CountingResolver, check, options, page_requests, run, source
 from tests.servers import Host, HostFactory, Request, Response, html_document, html_page, status
 
@@ -173,8 +174,10 @@ def test_header_value_h11_will_not_send_is_an_internal_error_not_a_crash(
 ) -> None:
     (host,) = hosts(1)
     host.route("/a", html_page("A"))
+    # Past the settings' own refusal of such a value, as a bug elsewhere could slip it by.
+    unchecked = options().model_copy(update={"user_agent": "claimcheck\r\nX-Injected: yes"})
 
-    result = check(host.url("/a"), user_agent="claimcheck\r\nX-Injected: yes")
+    result = run_checks([source(host.url("/a"))], unchecked).sources[0]
 
     assert (result.status, result.reason) == (SourceStatus.ERROR, Reason.INTERNAL_ERROR)
     assert host.requests == []

@@ -41,7 +41,10 @@ NEVER_FOR_LINT = (
     "asyncio",
     "urllib.request",
     "charset_normalizer",
-    "claimcheck.archive",
+    "claimcheck.archive.store",
+    "claimcheck.archive.warc",
+    "claimcheck.archive.index",
+    "claimcheck.archive.wayback",
     "claimcheck.pipeline",
     "claimcheck.linkcheck",
 )
