@@ -23,10 +23,17 @@ from claimcheck import rules
 from claimcheck.archive.wayback import WaybackSettings
 from claimcheck.check.options import CheckOptions, CheckSettings
 from claimcheck.check.proxy import PROXY_FORM, ProxyConfigError, proxy_routes
+from claimcheck.check.urlrules import (
+    IGNORE_FILE,
+    HostRule,
+    IgnoreFileError,
+    UrlPattern,
+    ignore_file_patterns,
+)
 from claimcheck.errors import ConfigError, InputError
 from claimcheck.load.text import read_bytes
 from claimcheck.models import Location, Severity
-from claimcheck.setting import ALL, READS_BIB, VERIFY, Flag
+from claimcheck.setting import ALL, READS_BIB, VERIFY, FileOnly, Flag
 
 CONFIG_FILE = "claimcheck.toml"
 PYPROJECT = "pyproject.toml"
@@ -121,8 +128,10 @@ class Settings(CheckSettings, WaybackSettings):
         ),
         Flag("--offline", VERIFY | {"config"}),
     ] = False
-    # Not a setting: which command runs (lint checks no link).
+    # Not settings: which command runs (lint checks no link), and the regexes of the
+    # project's .claimcheckignore.
     check_links: bool = Field(default=True, exclude=True)
+    ignored_urls: tuple[UrlPattern, ...] = Field(default=(), exclude=True)
 
     @field_validator("ignore")
     @classmethod
@@ -160,7 +169,7 @@ class Settings(CheckSettings, WaybackSettings):
                 f"{error}",
                 hint=f"set {error.source} to {PROXY_FORM}, or unset it",
             ) from None
-        return CheckOptions.of(self, proxies)
+        return CheckOptions.of(self, proxies, self.ignored_urls)
 
 
 def shown_default(name: str) -> str:
@@ -180,13 +189,22 @@ def shown_default(name: str) -> str:
 
 @functools.cache
 def declared() -> dict[str, tuple[FieldInfo, Flag]]:
-    """Every setting a user can set, with its declaration and its flag, in declaration order."""
-    found = {}
+    """Every setting a flag sets too, with its declaration and its flag, in declaration order."""
+    return {
+        name: (field, flag) for name, (field, flag) in every_setting().items() if flag is not None
+    }
+
+
+@functools.cache
+def every_setting() -> dict[str, tuple[FieldInfo, Flag | None]]:
+    """Every setting a file can set, with its declaration and its flag (None: files only),
+    in declaration order."""
+    found: dict[str, tuple[FieldInfo, Flag | None]] = {}
     own = [name for name in Settings.model_fields if name not in _LAYERS_FIELDS]
     for name in [*own, *CheckSettings.model_fields, *WaybackSettings.model_fields]:
         field = Settings.model_fields[name]
         flag = next((item for item in field.metadata if isinstance(item, Flag)), None)
-        if flag is not None:
+        if flag is not None or any(isinstance(item, FileOnly) for item in field.metadata):
             found[name] = (field, flag)
     return found
 
@@ -266,8 +284,9 @@ def resolve_settings(
     file = found_file if config_file is None else config_file
     if config_file is not None:
         passed_over = ()
-    values: dict[str, Any] = {}
-    origins = {name: Origin("default") for name in declared()}
+    values: dict[str, Any] = {"ignored_urls": _ignore_file(root)}
+    origins = {name: Origin("default") for name in every_setting()}
+    environ = os.environ if environ is None else environ
     for name in ("bib", "claims", "cache_dir"):
         default = Settings.model_fields[name].get_default()
         values[name] = _as_given(root / default, folder)
@@ -278,7 +297,7 @@ def resolve_settings(
         for name, value in found.items():
             values[name] = _relative(file.parent, value) if _is_path(name) else value
             origins[name] = Origin("file", str(_where(file, text, name)))
-    for name, value in _from_environment(os.environ if environ is None else environ).items():
+    for name, value in _from_environment(environ).items():
         values[name] = value
         origins[name] = Origin("environment", _variable(name))
     for name, value in (flags or {}).items():
@@ -286,7 +305,7 @@ def resolve_settings(
             values[name] = value
             origins[name] = Origin("flag", _flag_of(name))
     try:
-        settings = Settings.model_validate(values)
+        settings = Settings.model_validate(values, context={"environ": environ})
     except ValidationError as error:
         raise _config_error(error, origins, file, text) from None
     return Loaded(settings, origins, file, root, passed_over)
@@ -341,8 +360,28 @@ def _relative(base: Path, value: Any) -> Any:
     return base / value if isinstance(value, str) else value
 
 
+def _ignore_file(root: Path) -> tuple[UrlPattern, ...]:
+    """The regexes of the project's .claimcheckignore (none without one)."""
+    path = root / IGNORE_FILE
+    if not path.is_file():
+        return ()
+    try:
+        data = read_bytes(path, MAX_SETTINGS_BYTES)
+    except InputError as error:
+        raise ConfigError(error.message, Location(file=str(path)), hint=error.hint) from None
+    text = data.decode("utf-8", "replace")
+    try:
+        return ignore_file_patterns(text, str(path))
+    except IgnoreFileError as error:
+        raise ConfigError(
+            error.message,
+            Location(file=str(path), line=error.line),
+            hint="one regex of URLs not to check a line; # starts a comment line",
+        ) from None
+
+
 def _refuse_unknown(found: Mapping[str, Any], file: Path, text: str) -> None:
-    known = declared()
+    known = every_setting()
     for name in found:
         if name not in known:
             close = difflib.get_close_matches(name, known, n=1)
@@ -403,6 +442,19 @@ def _config_error(
     message = str(first["msg"]).removeprefix("Value error, ")
     origin = origins.get(name, Origin("default"))
     where = None
+    if name == "hosts" and len(first["loc"]) > 2 and origin.kind == "file" and file is not None:
+        index, key = int(first["loc"][1]), str(first["loc"][2])
+        if first["type"] == "extra_forbidden":
+            close = difflib.get_close_matches(key, HostRule.model_fields, n=1)
+            known = ", ".join(HostRule.model_fields)
+            message = f"unknown key {key!r}" + (
+                f" (did you mean {close[0]!r}?)" if close else f"; a host rule takes {known}"
+            )
+        return ConfigError(
+            f"setting hosts, rule {index + 1}, key {key!r}: {message}",
+            _where_in_rule(file, text, index, key),
+            hint="see 'Rules per URL' in the README",
+        )
     if origin.kind == "file" and file is not None:
         where = _where(file, text, name)
         said = f"setting {name!r}"
@@ -471,3 +523,28 @@ def _where(path: Path, text: str, name: str) -> Location:
         elif table == wanted and pattern.match(line):
             return Location(file=str(path), line=number)
     return Location(file=str(path))
+
+
+def _where_in_rule(path: Path, text: str, index: int, key: str) -> Location:
+    """Where ``key`` of the ``index``-th (from 0) ``[[hosts]]`` table is set: its line, else
+    the table's own; an inline ``hosts = [...]`` array, the line that starts it."""
+    wanted = "tool.claimcheck.hosts" if path.name == PYPROJECT else "hosts"
+    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+    seen, table_line = -1, None
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _TABLE_HEADER.match(line)
+        if header:
+            table = re.sub(r"\s+", "", header[1]).strip("\"'")
+            if table == wanted and line.lstrip().startswith("[["):
+                seen += 1
+                if seen == index:
+                    table_line = number
+            elif seen == index and table == f"{wanted}.{key}":
+                return Location(file=str(path), line=number)
+            elif seen == index and not table.startswith(f"{wanted}."):
+                break
+        elif seen == index and pattern.match(line):
+            return Location(file=str(path), line=number)
+    if table_line is not None:
+        return Location(file=str(path), line=table_line)
+    return _where(path, text, "hosts")

@@ -19,6 +19,7 @@ from claimcheck.check.faults import Failure, failure_of
 from claimcheck.check.hosts import UNRESPONSIVE_AFTER, HostGates
 from claimcheck.check.html import PageFacts, decode_html, is_challenge, is_html, page_facts
 from claimcheck.check.options import BROWSER_HEADERS, CheckOptions
+from claimcheck.check.urlrules import HostRules
 from claimcheck.iri import InvalidURL, to_uri
 from claimcheck.models import Hop
 from claimcheck.spool import Spool
@@ -153,11 +154,12 @@ class Fetcher:
         self.options = options
         self._client = client
         self._insecure = insecure_client
-        self._gates = HostGates(options.per_host)
         self._global = asyncio.Semaphore(options.concurrency)
         self._want_body = want_body
         # The run's deadline, on the event loop's clock (the fetcher is made as the run starts).
         self._run_deadline = asyncio.get_running_loop().time() + options.run_timeout
+        self.rules = HostRules(options.hosts, options.accept, options.per_host)
+        self._gates = HostGates(options.per_host, self.rules, until=self._run_deadline)
 
     async def fetch(self, url: str, *, want_body: bool | None = None) -> Outcome:
         """Fetch ``url``, following redirects and meta refreshes, within the total deadline.
@@ -275,7 +277,7 @@ class Fetcher:
     ) -> Answer:
         """One GET with retries: 5xx, 408, resets and timeouts back off; Retry-After pauses."""
         host = (urlsplit(url).hostname or "").lower()
-        headers = dict(BROWSER_HEADERS) if browser else {}
+        headers = (dict(BROWSER_HEADERS) if browser else {}) | self.rules.headers(host)
         attempt = 0
         while True:
             chain.attempts += 1
