@@ -300,7 +300,7 @@ def _accepted(outcome: Outcome, verdict: Verdict, rules: HostRules) -> Verdict:
     """The verdict, or alive when the final answer's status is not 2xx but an ``accept``
     setting for its host counts it as alive."""
     answer = outcome.answer
-    if answer is None or 200 <= answer.status < 300:
+    if answer is None:
         return verdict
     said = rules.accepted(_host(answer.url), answer.status)
     if said is None:

@@ -227,7 +227,7 @@ class Fetcher:
                     browser_headers=browser,
                     attempts=chain.attempts,
                 )
-            if not browser and _refuses_robots(answer):
+            if not browser and _refuses_robots(answer) and not self._accepted(answer):
                 browser = True
                 continue
             chain.hand_over(answer)
@@ -315,7 +315,7 @@ class Fetcher:
                 self._gates.pause(host, wait)
                 continue
             if (answer.status in RETRYABLE or answer.status == 429) and (
-                attempt < self.options.retries
+                attempt < self.options.retries and not self._accepted(answer)
             ):
                 attempt += 1
                 await asyncio.sleep(self._backoff(attempt))
@@ -384,6 +384,11 @@ class Fetcher:
             http_version=response.http_version,
             reason=response.reason_phrase,
         )
+
+    def _accepted(self, answer: Answer) -> bool:
+        """Whether an ``accept`` setting counts the answer's status as alive: it is final."""
+        host = (urlsplit(answer.url).hostname or "").lower()
+        return self.rules.accepted(host, answer.status) is not None
 
     def _refuse_unasked(self, host: str) -> None:
         """Raise _Stop rather than ask a host that keeps timing out, or past the run's deadline."""

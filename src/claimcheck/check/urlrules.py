@@ -273,7 +273,10 @@ class HostRules:
         return frozenset(header.name.lower() for header in rule.headers) if rule else frozenset()
 
     def accepted(self, host: str, status: int) -> str | None:
-        """Where ``status`` from ``host`` is said to count as alive, or None if it is not."""
+        """Where ``status`` from ``host`` is said to count as alive, or None if it is not
+        (nor for a 2xx: those are judged as ever, soft 404s and all)."""
+        if 200 <= status < 300:
+            return None
         rule = self.rule(host)
         if rule is not None and any(status in codes for codes in rule.accept):
             return f"accept of the rule for {rule.match}"
