@@ -511,15 +511,19 @@ def _read_file(path: Path) -> tuple[dict[str, Any], str]:
 
 
 def _where(path: Path, text: str, name: str) -> Location:
-    """Where in the settings file ``text`` (read from ``path``) the setting ``name`` is set:
-    in pyproject.toml, within the ``[tool.claimcheck]`` table only."""
+    """Where in the settings file ``text`` (read from ``path``) the setting ``name`` is set,
+    as a key or as a table of its own (``[[hosts]]``): in pyproject.toml, within the
+    ``[tool.claimcheck]`` table only."""
     pattern = re.compile(rf"^\s*[\"']?{re.escape(name).replace('_', '[_-]')}[\"']?\s*=")
     wanted = "tool.claimcheck" if path.name == PYPROJECT else ""
+    own_table = f"{wanted}.{name}".lstrip(".")
     table = ""
     for number, line in enumerate(text.splitlines(), start=1):
         header = _TABLE_HEADER.match(line)
         if header:
             table = re.sub(r"\s+", "", header[1]).strip("\"'")
+            if table == own_table:
+                return Location(file=str(path), line=number)
         elif table == wanted and pattern.match(line):
             return Location(file=str(path), line=number)
     return Location(file=str(path))
