@@ -211,3 +211,16 @@ def test_a_host_interval_and_concurrency_pace_the_requests(
     times = sorted(request.time for request in page_requests(host))
     assert len(times) == 3
     assert min(later - earlier for earlier, later in itertools.pairwise(times)) >= 0.28
+
+
+def test_lint_sends_no_request_and_needs_no_header_variable(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    (host,) = hosts(1)
+    headers = 'headers = { Authorization = "Bearer ${PAPER_TOKEN}" }'
+    folder = project(tmp_path, [host.url("/a")], host_rule(host, headers))
+
+    result = claimcheck("lint", cwd=folder)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stderr == ""

@@ -207,3 +207,12 @@ def test_claimcheckignore_is_not_a_setting_of_a_file(tmp_path: Path) -> None:
     write(tmp_path, 'ignored_urls = ["x"]\n')
 
     assert "unknown setting 'ignored_urls'" in refused(tmp_path).message
+
+
+def test_without_link_checks_the_header_variables_are_not_read(tmp_path: Path) -> None:
+    write(tmp_path, RULES)
+
+    settings = load_settings(tmp_path, flags={"check_links": False}, environ={})
+
+    assert settings.hosts[0].headers[0].value is None
+    assert settings.hosts[0].headers[0].template == "Bearer ${JSTOR_TOKEN}"

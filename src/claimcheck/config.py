@@ -305,7 +305,11 @@ def resolve_settings(
             values[name] = value
             origins[name] = Origin("flag", _flag_of(name))
     try:
-        settings = Settings.model_validate(values, context={"environ": environ})
+        # lint sends no request: it needs none of the variables of the headers of [[hosts]].
+        requests = values.get("check_links", True)
+        settings = Settings.model_validate(
+            values, context={"environ": environ, "requests": requests}
+        )
     except ValidationError as error:
         raise _config_error(error, origins, file, text) from None
     return Loaded(settings, origins, file, root, passed_over)

@@ -111,22 +111,25 @@ Accepted = Annotated[
 
 class Header(BaseModel):
     """A request header a rule sets: its value as the settings file writes it (``template``,
-    ``${NAME}`` standing for an environment variable), and as it is sent (never shown)."""
+    ``${NAME}`` standing for an environment variable), and as it is sent (never shown; None
+    when the variables were not read: for a command that sends no request)."""
 
     model_config = ConfigDict(frozen=True)
 
     name: str
     template: str
-    value: str = Field(exclude=True, repr=False)
+    value: str | None = Field(exclude=True, repr=False)
 
 
 def _headers(value: object, info: ValidationInfo) -> object:
     """A rule's ``headers`` table as Headers, each ``${NAME}`` replaced by that variable of
-    the environment in the validation context (default: this process's)."""
+    the environment in the validation context (default: this process's); with ``"requests":
+    False`` in the context, the variables are not read."""
     if not isinstance(value, Mapping):
         return value
     context = info.context if isinstance(info.context, Mapping) else {}
     environ: Mapping[str, str] = context.get("environ", os.environ)
+    requests = context.get("requests", True)
     headers = []
     for name, template in value.items():
         if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):
@@ -135,7 +138,7 @@ def _headers(value: object, info: ValidationInfo) -> object:
             raise ValueError(f"header {name}: claimcheck sets it itself; it cannot be set here")
         if not isinstance(template, str):
             raise ValueError(f"header {name}: the value must be a string")
-        sent = _expand(name, template, environ)
+        sent = _expand(name, template, environ) if requests else None
         headers.append(Header(name=name, template=template, value=sent))
     return tuple(headers)
 
@@ -265,7 +268,9 @@ class HostRules:
     def headers(self, host: str) -> dict[str, str]:
         """The headers requests to ``host`` carry besides the usual ones."""
         rule = self.rule(host)
-        return {header.name: header.value for header in rule.headers} if rule else {}
+        if rule is None:
+            return {}
+        return {header.name: header.value for header in rule.headers if header.value is not None}
 
     def redacted(self, host: str) -> frozenset[str]:
         """The names (lower case) of the headers a rule sets on requests to ``host``."""
