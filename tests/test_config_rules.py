@@ -216,3 +216,18 @@ def test_without_link_checks_the_header_variables_are_not_read(tmp_path: Path) -
 
     assert settings.hosts[0].headers[0].value is None
     assert settings.hosts[0].headers[0].template == "Bearer ${JSTOR_TOKEN}"
+
+
+def test_the_readme_s_example_of_rules_per_url_is_valid(repo: Path, tmp_path: Path) -> None:
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Rules per URL") :]
+    start = section.index("```toml\n") + len("```toml\n")
+    example = section[start : section.index("\n```", start)]
+    write(tmp_path, example)
+
+    settings = load_settings(tmp_path, environ=TOKEN)
+
+    jstor, wayback = settings.hosts
+    assert [str(codes) for codes in jstor.accept] == ["403", "500-503"]
+    assert (jstor.concurrency, jstor.interval, wayback.interval) == (1, 2.0, 1.5)
+    assert settings.include == ("^https://(doi\\.org|www\\.jstor\\.org)/",)
