@@ -227,7 +227,7 @@ class UrlPattern(BaseModel):
 
 def ignore_file_patterns(text: str, file: str) -> tuple[UrlPattern, ...]:
     """The regexes of a .claimcheckignore file's ``text``: one a line, ``#`` comments and
-    blank lines left out. ValueError (with the line's number first) for one that is no regex."""
+    blank lines left out. IgnoreFileError, naming the line, for one that is no regex."""
     patterns = []
     for number, line in enumerate(text.splitlines(), start=1):
         regex = line.strip()
