@@ -147,6 +147,28 @@ def test_an_ignore_file_holds_one_regex_a_line_with_comment_lines() -> None:
     ]
 
 
+@given(
+    st.lists(
+        st.one_of(
+            st.just(""),
+            st.just("   "),
+            st.text(st.characters(categories=["L", "N", "Zs"]), max_size=20).map("# ".__add__),
+            st.sampled_from(["/drafts/", "^https://x\\.org/", "[0-9]+$", "a|b", "\\bpdf\\b"]),
+        ),
+        max_size=12,
+    )
+)
+def test_the_ignore_file_keeps_each_regex_line_with_its_number(lines: list[str]) -> None:
+    patterns = ignore_file_patterns("\n".join(lines), "f")
+
+    expected = [
+        (line.strip(), f"f:{number}")
+        for number, line in enumerate(lines, start=1)
+        if line.strip() and not line.strip().startswith("#")
+    ]
+    assert [(pattern.regex, pattern.origin) for pattern in patterns] == expected
+
+
 def test_a_line_of_the_ignore_file_that_is_no_regex_is_named_by_its_number() -> None:
     with pytest.raises(IgnoreFileError) as raised:
         ignore_file_patterns("# ok\n(unclosed\n", ".claimcheckignore")
