@@ -24,10 +24,17 @@ from claimcheck import rules
 from claimcheck.archive.settings import WaybackSettings
 from claimcheck.check.options import CheckOptions, CheckSettings
 from claimcheck.check.proxy import PROXY_FORM, ProxyConfigError, proxy_routes
+from claimcheck.check.urlrules import (
+    IGNORE_FILE,
+    HostRule,
+    IgnoreFileError,
+    UrlPattern,
+    ignore_file_patterns,
+)
 from claimcheck.errors import ConfigError, InputError
 from claimcheck.load.text import read_bytes
 from claimcheck.models import Location
-from claimcheck.setting import ALL, READS_BIB, VERIFY, Flag
+from claimcheck.setting import ALL, READS_BIB, VERIFY, FileOnly, Flag
 from claimcheck.severity import FailOn
 
 CONFIG_FILE = "claimcheck.toml"
@@ -112,8 +119,10 @@ class Settings(CheckSettings, WaybackSettings):
         ),
         Flag("--offline", VERIFY | {"config"}),
     ] = False
-    # Not a setting: which command runs (lint checks no link).
+    # Not settings: which command runs (lint checks no link), and the regexes of the
+    # project's .claimcheckignore.
     check_links: bool = Field(default=True, exclude=True)
+    ignored_urls: tuple[UrlPattern, ...] = Field(default=(), exclude=True)
 
     @field_validator("ignore")
     @classmethod
@@ -151,7 +160,7 @@ class Settings(CheckSettings, WaybackSettings):
                 f"{error}",
                 hint=f"set {error.source} to {PROXY_FORM}, or unset it",
             ) from None
-        return CheckOptions.of(self, proxies)
+        return CheckOptions.of(self, proxies, self.ignored_urls)
 
 
 def flag_kind(field: FieldInfo) -> str:
@@ -192,13 +201,22 @@ def shown(name: str, value: object) -> str:
 
 @functools.cache
 def declared() -> dict[str, tuple[FieldInfo, Flag]]:
-    """Every setting a user can set, with its declaration and its flag, in declaration order."""
-    found = {}
+    """Every setting a flag sets too, with its declaration and its flag, in declaration order."""
+    return {
+        name: (field, flag) for name, (field, flag) in every_setting().items() if flag is not None
+    }
+
+
+@functools.cache
+def every_setting() -> dict[str, tuple[FieldInfo, Flag | None]]:
+    """Every setting a file can set, with its declaration and its flag (None: files only),
+    in declaration order."""
+    found: dict[str, tuple[FieldInfo, Flag | None]] = {}
     own = [name for name in Settings.model_fields if name not in _LAYERS_FIELDS]
     for name in [*own, *CheckSettings.model_fields, *WaybackSettings.model_fields]:
         field = Settings.model_fields[name]
         flag = next((item for item in field.metadata if isinstance(item, Flag)), None)
-        if flag is not None:
+        if flag is not None or any(isinstance(item, FileOnly) for item in field.metadata):
             found[name] = (field, flag)
     return found
 
@@ -278,8 +296,9 @@ def resolve_settings(
     file = found_file if config_file is None else config_file
     if config_file is not None:
         passed_over = ()
-    values: dict[str, Any] = {}
-    origins = {name: Origin("default") for name in declared()}
+    values: dict[str, Any] = {"ignored_urls": _ignore_file(root)}
+    origins = {name: Origin("default") for name in every_setting()}
+    environ = os.environ if environ is None else environ
     for name in ("bib", "claims", "cache_dir"):
         default = Settings.model_fields[name].get_default()
         values[name] = _as_given(root / default, folder)
@@ -292,7 +311,7 @@ def resolve_settings(
             line = _where(file, text, name).line
             shown_file = _as_given(file, folder)
             origins[name] = Origin("file", f"{shown_file}:{line}" if line else str(shown_file))
-    for name, value in _from_environment(os.environ if environ is None else environ).items():
+    for name, value in _from_environment(environ).items():
         values[name] = value
         origins[name] = Origin("environment", _variable(name))
     for name, value in (flags or {}).items():
@@ -300,7 +319,11 @@ def resolve_settings(
             values[name] = value
             origins[name] = Origin("flag", _flag_of(name, value))
     try:
-        settings = Settings.model_validate(values)
+        # lint sends no request: it needs none of the variables of the headers of [[hosts]].
+        requests = values.get("check_links", True)
+        settings = Settings.model_validate(
+            values, context={"environ": environ, "requests": requests}
+        )
     except ValidationError as error:
         raise _config_error(error, origins, file, text) from None
     return Loaded(settings, origins, file, root, passed_over)
@@ -355,8 +378,28 @@ def _relative(base: Path, value: Any) -> Any:
     return base / value if isinstance(value, str) else value
 
 
+def _ignore_file(root: Path) -> tuple[UrlPattern, ...]:
+    """The regexes of the project's .claimcheckignore (none without one)."""
+    path = root / IGNORE_FILE
+    if not path.is_file():
+        return ()
+    try:
+        data = read_bytes(path, MAX_SETTINGS_BYTES)
+    except InputError as error:
+        raise ConfigError(error.message, Location(file=str(path)), hint=error.hint) from None
+    text = data.decode("utf-8", "replace")
+    try:
+        return ignore_file_patterns(text, str(path))
+    except IgnoreFileError as error:
+        raise ConfigError(
+            error.message,
+            Location(file=str(path), line=error.line),
+            hint="one regex of URLs not to check a line; # starts a comment line",
+        ) from None
+
+
 def _refuse_unknown(found: Mapping[str, Any], file: Path, text: str) -> None:
-    known = declared()
+    known = every_setting()
     for name in found:
         if name not in known:
             close = difflib.get_close_matches(name, known, n=1)
@@ -420,6 +463,19 @@ def _config_error(
     message = str(first["msg"]).removeprefix("Value error, ")
     origin = origins.get(name, Origin("default"))
     where = None
+    if name == "hosts" and len(first["loc"]) > 2 and origin.kind == "file" and file is not None:
+        index, key = int(first["loc"][1]), str(first["loc"][2])
+        if first["type"] == "extra_forbidden":
+            close = difflib.get_close_matches(key, HostRule.model_fields, n=1)
+            known = ", ".join(HostRule.model_fields)
+            message = f"unknown key {key!r}" + (
+                f" (did you mean {close[0]!r}?)" if close else f"; a host rule takes {known}"
+            )
+        return ConfigError(
+            f"setting hosts, rule {index + 1}, key {key!r}: {message}",
+            _where_in_rule(file, text, index, key),
+            hint="see 'Rules per URL' in the README",
+        )
     if origin.kind == "file" and file is not None:
         where = _where(file, text, name)
         said = f"setting {name!r}"
@@ -476,15 +532,44 @@ def _read_file(path: Path) -> tuple[dict[str, Any], str]:
 
 
 def _where(path: Path, text: str, name: str) -> Location:
-    """Where in the settings file ``text`` (read from ``path``) the setting ``name`` is set:
-    in pyproject.toml, within the ``[tool.claimcheck]`` table only."""
+    """Where in the settings file ``text`` (read from ``path``) the setting ``name`` is set,
+    as a key or as a table of its own (``[[hosts]]``): in pyproject.toml, within the
+    ``[tool.claimcheck]`` table only."""
     pattern = re.compile(rf"^\s*[\"']?{re.escape(name).replace('_', '[_-]')}[\"']?\s*=")
     wanted = "tool.claimcheck" if path.name == PYPROJECT else ""
+    own_table = f"{wanted}.{name}".lstrip(".")
     table = ""
     for number, line in enumerate(text.splitlines(), start=1):
         header = _TABLE_HEADER.match(line)
         if header:
             table = re.sub(r"\s+", "", header[1]).strip("\"'")
+            if table == own_table:
+                return Location(file=str(path), line=number)
         elif table == wanted and pattern.match(line):
             return Location(file=str(path), line=number)
     return Location(file=str(path))
+
+
+def _where_in_rule(path: Path, text: str, index: int, key: str) -> Location:
+    """Where ``key`` of the ``index``-th (from 0) ``[[hosts]]`` table is set: its line, else
+    the table's own; an inline ``hosts = [...]`` array, the line that starts it."""
+    wanted = "tool.claimcheck.hosts" if path.name == PYPROJECT else "hosts"
+    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+    seen, table_line = -1, None
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _TABLE_HEADER.match(line)
+        if header:
+            table = re.sub(r"\s+", "", header[1]).strip("\"'")
+            if table == wanted and line.lstrip().startswith("[["):
+                seen += 1
+                if seen == index:
+                    table_line = number
+            elif seen == index and table == f"{wanted}.{key}":
+                return Location(file=str(path), line=number)
+            elif seen == index and not table.startswith(f"{wanted}."):
+                break
+        elif seen == index and pattern.match(line):
+            return Location(file=str(path), line=number)
+    if table_line is not None:
+        return Location(file=str(path), line=table_line)
+    return _where(path, text, "hosts")

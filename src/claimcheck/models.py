@@ -186,6 +186,7 @@ class Reason(StrEnum):
     """Why a source has its status."""
 
     OK = "ok"
+    ACCEPTED_STATUS = "accepted-status"
     DOI_REGISTERED = "doi-registered"
     NOT_FOUND = "not-found"
     GONE = "gone"
@@ -219,6 +220,7 @@ class Reason(StrEnum):
     DNS_TIMEOUT = "dns-timeout"
     INVALID_URL = "invalid-url"
     EXCLUDED = "excluded"
+    NOT_INCLUDED = "not-included"
     UNSUPPORTED_SCHEME = "unsupported-scheme"
     REDIRECT_UNSUPPORTED_SCHEME = "redirect-unsupported-scheme"
     PRIVATE_ADDRESS = "private-address"

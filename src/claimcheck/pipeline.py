@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import itertools
 import logging
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -26,6 +25,7 @@ from claimcheck.check.fetch import CONNECTIVITY, Answer, Fetcher, Outcome
 from claimcheck.check.network import network_is_up
 from claimcheck.check.options import CheckOptions
 from claimcheck.check.resolver import Resolver, RunResolver, SystemResolver
+from claimcheck.check.urlrules import REDACTED, HostRules, UrlFilter
 from claimcheck.identifiers import unfetchable
 from claimcheck.models import Reason, Snapshot, Source, SourceStatus
 
@@ -127,14 +127,14 @@ async def check_sources(
         attempts=options.dns_attempts,
         backoff=options.backoff,
     )
-    excluded = [re.compile(pattern) for pattern in options.exclude]
+    chosen = UrlFilter(options.exclude, options.include, options.ignored)
     done: dict[int, Source] = {}
     pending: list[int] = []
     if listener:
         listener.started(len(sources))
     for index, source in enumerate(sources):
         try:
-            early = _without_request(source, excluded, cache, max_age, now)
+            early = _without_request(source, chosen, cache, max_age, now)
         except Exception:
             # A cached result that cannot be read (a damaged row, say): check the source anew.
             LOG.exception("reading the cached result of %s failed", source.url)
@@ -237,7 +237,8 @@ async def _checked(
         result = _result(source, outcome, verdict)
         answer = outcome.answer
         if archive is not None and source.kind == "url" and _archivable(answer):
-            exchange = _exchange(answer, result.checked_at or outcome.started_at)
+            redacted = fetcher.rules.redacted(_host(answer.url))
+            exchange = _exchange(answer, result.checked_at or outcome.started_at, redacted)
             snapshot = await archive.keep(source.url, exchange)
             result = result.model_copy(update={"snapshot": snapshot})
         return result
@@ -259,27 +260,27 @@ def _internal_error(source: Source, error: Exception) -> Source:
 
 def _without_request(
     source: Source,
-    excluded: list[re.Pattern[str]],
+    chosen: UrlFilter,
     cache: ResultCache | None,
     max_age: timedelta,
     now: datetime,
 ) -> Source | None:
-    """A result that needs no request: invalid or another scheme, excluded, fresh in the cache."""
+    """A result that needs no request: invalid or another scheme, excluded or not included,
+    alive and fresh in the cache (unless only an ``accept`` rule made it alive)."""
     problem = unfetchable(source.url)
     if problem is not None:
         return source.model_copy(
             update={"status": problem.status, "reason": problem.reason, "detail": problem.detail}
         )
-    if any(pattern.search(source.url) for pattern in excluded):
+    excluded = chosen.excluded(source.url)
+    if excluded is not None or not chosen.included(source.url):
+        reason = Reason.EXCLUDED if excluded is not None else Reason.NOT_INCLUDED
+        detail = excluded or "not checked: no include pattern matches it"
         return source.model_copy(
-            update={
-                "status": SourceStatus.SKIPPED,
-                "reason": Reason.EXCLUDED,
-                "detail": "excluded by configuration",
-            }
+            update={"status": SourceStatus.SKIPPED, "reason": reason, "detail": detail}
         )
     cached = cache.fresh(source.url, max_age, now) if cache is not None else None
-    if cached is None:
+    if cached is None or cached.reason is Reason.ACCEPTED_STATUS:
         return None
     update = {field: getattr(cached, field) for field in CHECK_FIELDS}
     return source.model_copy(update=update | {"from_cache": True})
@@ -292,7 +293,24 @@ async def _check(fetcher: Fetcher, baselines: Baselines, source: Source) -> tupl
     verdict = classify(outcome, fragments=fetcher.options.check_fragments)
     if wants_baseline(outcome, verdict):
         verdict = against_baseline(outcome, verdict, await baselines.get(source.url))
-    return outcome, verdict
+    return outcome, _accepted(outcome, verdict, fetcher.rules)
+
+
+def _accepted(outcome: Outcome, verdict: Verdict, rules: HostRules) -> Verdict:
+    """The verdict, or alive when the final answer's status is not 2xx but an ``accept``
+    setting for its host counts it as alive."""
+    answer = outcome.answer
+    if answer is None:
+        return verdict
+    said = rules.accepted(_host(answer.url), answer.status)
+    if said is None:
+        return verdict
+    return Verdict(
+        SourceStatus.ALIVE,
+        Reason.ACCEPTED_STATUS,
+        f"HTTP {answer.status}, counted as alive by {said} (it would be "
+        f"{verdict.status.value}, {verdict.reason.value})",
+    )
 
 
 def _result(source: Source, outcome: Outcome, verdict: Verdict) -> Source:
@@ -317,8 +335,9 @@ def _archivable(answer: Answer | None) -> TypeGuard[Answer]:
     return answer is not None and answer.body is not None and answer.decodable
 
 
-def _exchange(answer: Answer, captured_at: datetime) -> Exchange:
-    """What the archive needs of an answer: both sides of the exchange, and the body."""
+def _exchange(answer: Answer, captured_at: datetime, redacted: frozenset[str]) -> Exchange:
+    """What the archive needs of an answer: both sides of the exchange, and the body; the
+    request headers named in ``redacted`` (those rules set) keep their name, not their value."""
     request = answer.request_headers
     return Exchange(
         target=answer.url,
@@ -327,7 +346,7 @@ def _exchange(answer: Answer, captured_at: datetime) -> Exchange:
         status=answer.status,
         reason=answer.reason,
         headers=_pairs(answer.headers),
-        request_headers=_pairs(request) if request is not None else [],
+        request_headers=_pairs(request, redacted) if request is not None else [],
         body=answer.body or b"",
         truncated=answer.truncated,
         page=answer.page.kept if answer.page is not None else None,
@@ -341,8 +360,9 @@ def _body_of(answer: Answer | None) -> contextlib.AbstractContextManager[object]
     return answer.body
 
 
-def _pairs(headers: httpx.Headers) -> list[tuple[str, str]]:
-    return [(name.decode("latin-1"), value.decode("latin-1")) for name, value in headers.raw]
+def _pairs(headers: httpx.Headers, redacted: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+    pairs = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in headers.raw]
+    return [(name, REDACTED if name.lower() in redacted else value) for name, value in pairs]
 
 
 def _connectivity(outcome: Outcome) -> bool:

@@ -28,6 +28,11 @@ class Flag:
     path: bool = False
 
 
+@dataclass(frozen=True)
+class FileOnly:
+    """Marks a setting that only a settings file sets (a table per host has no flag form)."""
+
+
 VERIFY = frozenset({"verify"})
 READS_BIB = frozenset({"verify", "lint", "config", "archive save", "archive list", "archive show",
                        "archive export"})  # fmt: skip

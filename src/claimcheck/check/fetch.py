@@ -19,6 +19,7 @@ from claimcheck.check.faults import Failure, failure_of
 from claimcheck.check.hosts import UNRESPONSIVE_AFTER, HostGates
 from claimcheck.check.html import PageFacts, is_challenge, is_html, read_page
 from claimcheck.check.options import BROWSER_HEADERS, CheckOptions
+from claimcheck.check.urlrules import HostRules
 from claimcheck.iri import InvalidURL, to_uri
 from claimcheck.models import Hop
 from claimcheck.spool import Spool
@@ -153,11 +154,12 @@ class Fetcher:
         self.options = options
         self._client = client
         self._insecure = insecure_client
-        self._gates = HostGates(options.per_host)
         self._global = asyncio.Semaphore(options.concurrency)
         self._want_body = want_body
         # The run's deadline, on the event loop's clock (the fetcher is made as the run starts).
         self._run_deadline = asyncio.get_running_loop().time() + options.run_timeout
+        self.rules = HostRules(options.hosts, options.accept, options.per_host)
+        self._gates = HostGates(options.per_host, self.rules, until=self._run_deadline)
 
     async def fetch(self, url: str, *, want_body: bool | None = None) -> Outcome:
         """Fetch ``url``, following redirects and meta refreshes, within the total deadline.
@@ -225,7 +227,7 @@ class Fetcher:
                     browser_headers=browser,
                     attempts=chain.attempts,
                 )
-            if not browser and _refuses_robots(answer):
+            if not browser and _refuses_robots(answer) and not self._accepted(answer):
                 browser = True
                 continue
             chain.hand_over(answer)
@@ -275,7 +277,7 @@ class Fetcher:
     ) -> Answer:
         """One GET with retries: 5xx, 408, resets and timeouts back off; Retry-After pauses."""
         host = (urlsplit(url).hostname or "").lower()
-        headers = dict(BROWSER_HEADERS) if browser else {}
+        headers = (dict(BROWSER_HEADERS) if browser else {}) | self.rules.headers(host)
         attempt = 0
         while True:
             chain.attempts += 1
@@ -313,7 +315,7 @@ class Fetcher:
                 self._gates.pause(host, wait)
                 continue
             if (answer.status in RETRYABLE or answer.status == 429) and (
-                attempt < self.options.retries
+                attempt < self.options.retries and not self._accepted(answer)
             ):
                 attempt += 1
                 await asyncio.sleep(self._backoff(attempt))
@@ -388,6 +390,11 @@ class Fetcher:
             http_version=response.http_version,
             reason=response.reason_phrase,
         )
+
+    def _accepted(self, answer: Answer) -> bool:
+        """Whether an ``accept`` setting counts the answer's status as alive: it is final."""
+        host = (urlsplit(answer.url).hostname or "").lower()
+        return self.rules.accepted(host, answer.status) is not None
 
     def _refuse_unasked(self, host: str) -> None:
         """Raise _Stop rather than ask a host that keeps timing out, or past the run's deadline."""

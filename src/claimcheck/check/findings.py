@@ -16,6 +16,8 @@ _STATUS_RULES = {
     SourceStatus.TIMEOUT: "source-timeout",
     SourceStatus.SKIPPED: "source-skipped",
 }
+# Sources left out by the user's own choice (--exclude, --include): no finding.
+_CHOSEN = frozenset({Reason.EXCLUDED, Reason.NOT_INCLUDED})
 _NOTE_RULES = {
     NoteCode.PERMANENT_REDIRECT: "url-moved",
     NoteCode.INSECURE_TLS: "insecure-tls",
@@ -45,7 +47,7 @@ def source_findings(sources: Iterable[Source], bibliography: Bibliography) -> It
 def _findings(source: Source, key: str, where: Location) -> Iterator[Finding]:
     name = _STATUS_RULES.get(source.status)
     linted = unfetchable(source.url) is not None
-    if name is not None and source.reason is not Reason.EXCLUDED and not linted:
+    if name is not None and source.reason not in _CHOSEN and not linted:
         yield rule(name).finding(
             f"{key!r}: {source.url} is {source.status.value} ({source.reason.value}): "
             f"{source.detail}{_history(source)}{_rescue(source)}",

@@ -1,22 +1,32 @@
-"""Per host: N requests at once, a pause after Retry-After, giving up after timeouts in a row."""
+"""Per host: N requests at once, a pace, a pause after Retry-After, giving up after timeouts."""
 
 from __future__ import annotations
 
 import asyncio
 from types import TracebackType
 
+from claimcheck.check.urlrules import HostRules
+
 # Requests to one host that time out one after another before the host is given up on.
 UNRESPONSIVE_AFTER = 2
 
 
 class HostGates:
-    """One gate per host name: a semaphore, the time before which nobody may ask it, and
-    how many of its requests in a row have timed out."""
+    """One gate per host name: a semaphore, the time before which nobody may ask it, when
+    its next request may start, and how many of its requests in a row have timed out.
 
-    def __init__(self, per_host: int):
-        self._per_host = per_host
+    How many requests at once and how far apart their starts are is the host's rule's say
+    (``rules``), else ``per_host`` at once, as fast as they come.
+    """
+
+    def __init__(
+        self, per_host: int, rules: HostRules | None = None, *, until: float = float("inf")
+    ):
+        self._rules = rules or HostRules((), (), per_host)
+        self._until = until  # the run's deadline (event loop's clock): no wait goes past it
         self._slots: dict[str, asyncio.Semaphore] = {}
         self._paused_until: dict[str, float] = {}
+        self._next_start: dict[str, float] = {}
         self._timeouts_in_a_row: dict[str, int] = {}
 
     def timed_out(self, host: str) -> None:
@@ -35,8 +45,19 @@ class HostGates:
         """Hold one of the host's slots, after any pause the host asked for has passed."""
         semaphore = self._slots.get(host)
         if semaphore is None:
-            semaphore = self._slots[host] = asyncio.Semaphore(self._per_host)
+            semaphore = self._slots[host] = asyncio.Semaphore(self._rules.concurrency(host))
         return _Slot(self, host, semaphore)
+
+    def paced(self, host: str) -> float:
+        """Seconds to wait before a request to ``host`` may start, keeping its rule's
+        interval after the one before; the start is booked, so waiters queue up in turn."""
+        interval = self._rules.interval(host)
+        if interval <= 0:
+            return 0.0
+        now = asyncio.get_running_loop().time()
+        start = max(now, self._next_start.get(host, now))
+        self._next_start[host] = start + interval
+        return min(start, self._until) - now
 
     def pause(self, host: str, seconds: float) -> None:
         """Hold every request to ``host`` for ``seconds`` from now."""
@@ -61,6 +82,8 @@ class _Slot:
         await self._semaphore.acquire()
         try:
             while (wait := self._gates.paused_for(self._host)) > 0:
+                await asyncio.sleep(wait)
+            if (wait := self._gates.paced(self._host)) > 0:
                 await asyncio.sleep(wait)
         except BaseException:
             self._semaphore.release()

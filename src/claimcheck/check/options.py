@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import re
 import stat
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from claimcheck import __version__
 from claimcheck.check.proxy import ProxyRoutes, parse_proxy
+from claimcheck.check.urlrules import Accepted, HostRule, UrlPattern, regexes
 from claimcheck.setting import (
     CHECKS,
     DAY,
+    FileOnly,
     Flag,
     base_url,
     header_value,
@@ -110,8 +111,31 @@ class CheckSettings(BaseModel):
     ] = False
     exclude: Annotated[
         tuple[str, ...],
-        Field(description="Regexes of URLs not to fetch (repeatable)."),
+        Field(
+            description="Regexes of URLs not to fetch (repeatable), besides .claimcheckignore's."
+        ),
         Flag("--exclude", CHECKS, metavar="REGEX"),
+    ] = ()
+    include: Annotated[
+        tuple[str, ...],
+        Field(description="Regexes of URLs to check: when given, only those (repeatable)."),
+        Flag("--include", CHECKS, metavar="REGEX"),
+    ] = ()
+    accept: Annotated[
+        Accepted,
+        Field(
+            description="Status codes or ranges (403, 200-299) that count as alive besides "
+            "2xx, from any host (repeatable)."
+        ),
+        Flag("--accept", CHECKS, metavar="CODES"),
+    ] = ()
+    hosts: Annotated[
+        tuple[HostRule, ...],
+        Field(
+            description="Rules per host: [[hosts]] tables with match (a host glob), accept, "
+            "headers (values may name ${VARIABLES}), concurrency and interval (seconds)."
+        ),
+        FileOnly(),
     ] = ()
     probe_hosts: Annotated[
         tuple[str, ...],
@@ -157,15 +181,10 @@ class CheckSettings(BaseModel):
         Flag("--proxy", CHECKS, metavar="URL"),
     ] = None
 
-    @field_validator("exclude")
+    @field_validator("exclude", "include")
     @classmethod
-    def _regexes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        for pattern in value:
-            try:
-                re.compile(pattern)
-            except re.error as error:
-                raise ValueError(f"exclude pattern {pattern!r} is not a regex: {error}") from None
-        return value
+    def _regexes(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        return regexes(value, str(info.field_name))
 
     @field_validator("proxy")
     @classmethod
@@ -206,12 +225,16 @@ class CheckOptions(CheckSettings):
     check_fragments: bool = True
     extra_headers: tuple[tuple[str, str], ...] = ()
     proxies: ProxyRoutes = Field(default_factory=ProxyRoutes)
+    ignored: tuple[UrlPattern, ...] = ()
 
     @classmethod
-    def of(cls, settings: CheckSettings, proxies: ProxyRoutes) -> CheckOptions:
-        """The options of ``settings``, each under its own name, with the proxies to use."""
+    def of(
+        cls, settings: CheckSettings, proxies: ProxyRoutes, ignored: tuple[UrlPattern, ...] = ()
+    ) -> CheckOptions:
+        """The options of ``settings``, each under its own name, with the proxies to use and
+        the patterns of the project's .claimcheckignore."""
         values = {name: getattr(settings, name) for name in CheckSettings.model_fields}
-        return cls.model_validate({**values, "proxies": proxies})
+        return cls.model_validate({**values, "proxies": proxies, "ignored": ignored})
 
     @property
     def agent(self) -> str:

@@ -351,7 +351,36 @@ FLAGS: dict[str, Declared] = {
         metavar='REGEX',
         kind='list',
         help=(
-            'Regexes of URLs not to fetch (repeatable).'
+            "Regexes of URLs not to fetch (repeatable), besides .claimcheckignore's."
+        ),
+        commands=(
+            'archive save',
+            'config',
+            'verify',
+        ),
+    ),
+    'include': Declared(
+        flag='--include',
+        negative=None,
+        metavar='REGEX',
+        kind='list',
+        help=(
+            'Regexes of URLs to check: when given, only those (repeatable).'
+        ),
+        commands=(
+            'archive save',
+            'config',
+            'verify',
+        ),
+    ),
+    'accept': Declared(
+        flag='--accept',
+        negative=None,
+        metavar='CODES',
+        kind='list',
+        help=(
+            'Status codes or ranges (403, 200-299) that count as alive besides 2xx, from '
+            'any host (repeatable).'
         ),
         commands=(
             'archive save',
