@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import defaultdict
@@ -422,6 +423,7 @@ def _group_end(text: str) -> int | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def organisation_matches_host(name: str, site: str) -> bool:
     """Whether a host is plausibly the organisation's own: by its name, a part of it, initials.
 
