@@ -44,6 +44,7 @@ FORBIDDEN = {
     "rules": {"load", "lint", "check", "archive", "statefiles", *UPPER},
     "schemas": {"cli", "report", "verify", "archiving", "pipeline", "linkcheck", "project"},
     "statefiles": {"load", "lint", "check", "archive", *UPPER},
+    "suffixes": {"models", "load", "lint", "check", "archive", "statefiles", *UPPER},
     "setting": {"models", "load", "lint", "check", "archive", "statefiles", *UPPER},
     "visible": {"models", "load", "lint", "check", "archive", "statefiles", *UPPER},
 }

@@ -404,3 +404,17 @@ def test_unfetchable_url_says_why_in_its_status_and_detail(
 )
 def test_iri_and_url_with_spaces_are_fetchable(url: str) -> None:
     assert ids.unfetchable(url) is None
+
+
+def test_registered_domain_agrees_with_the_public_suffix_list_package_on_its_own_rules() -> None:
+    from publicsuffixlist import PublicSuffixList
+
+    from claimcheck.suffixes import _rules, registered_domain
+
+    reference = PublicSuffixList()
+    rules = _rules()
+    names = [*rules.exact, *(f"x.{rule}" for rule in rules.wildcards), *rules.exceptions]
+    hosts = [host for name in names for host in (name, f"a.{name}", f"b.a.{name}")]
+    assert [(h, registered_domain(h)) for h in hosts] == [
+        (h, reference.privatesuffix(h)) for h in hosts
+    ]

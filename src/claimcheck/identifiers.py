@@ -6,14 +6,11 @@ import functools
 import ipaddress
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 from claimcheck.iri import InvalidURL, to_uri
 from claimcheck.models import Reason, SourceStatus
-
-if TYPE_CHECKING:
-    from publicsuffixlist import PublicSuffixList
+from claimcheck.suffixes import registered_domain
 
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/[-._;()/:A-Z0-9]+$", re.IGNORECASE | re.ASCII)
 # Older DOIs the main pattern misses, after Crossref's list: Wiley's, SICI-based, Erlbaum's.
@@ -238,7 +235,7 @@ def registrable_domain(hostname: str) -> str:
     name = hostname.lower().rstrip(".")
     if not name or _is_ip_address(name):
         return name
-    return _public_suffixes().privatesuffix(name) or name
+    return registered_domain(name) or name
 
 
 def registrable_label(hostname: str) -> str:
@@ -252,15 +249,6 @@ def _is_ip_address(name: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-@functools.cache
-def _public_suffixes() -> PublicSuffixList:
-    # The snapshot the library bundles (no request, ever); read at the first use, as parsing
-    # it takes some 50 ms that a run needing no site comparison should not pay.
-    from publicsuffixlist import PublicSuffixList
-
-    return PublicSuffixList()
 
 
 def is_archive_or_resolver(url: str) -> bool:
