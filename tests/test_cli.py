@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -227,3 +228,30 @@ def test_lint_of_real_export_habits_finds_nothing_but_unused_references(tmp_path
     assert {(f["code"], f["subject"]) for f in findings} == {
         ("CC102", key) for key in ("wos", "vlaeminck", "complexities", "mol")
     }
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["schema"],
+        ["archive", "show"],
+        ["archive", "export"],
+        ["verify"],
+        ["lint"],
+        ["config"],
+        ["archive", "save"],
+        ["archive", "prune"],
+    ],
+    ids=" ".join,
+)
+def test_help_names_arguments_by_readable_placeholders(command: list[str], tmp_path: Path) -> None:
+    shown = claimcheck(*command, "--help", cwd=tmp_path)
+
+    assert shown.returncode == 0
+    usage = shown.stdout.splitlines()[0]
+    assert not re.search(r"\{[A-Za-z_]+\}", usage), usage
+    assert "<str>" not in shown.stdout
+    if command == ["schema"]:
+        assert usage.endswith("[OPTIONS] WHICH")
+    if command[-1] in ("show", "export"):
+        assert usage.endswith("KEY_OR_URL")

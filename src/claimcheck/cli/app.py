@@ -23,6 +23,7 @@ from claimcheck.cli.options import (
     QuietOption,
     VerboseOption,
 )
+from claimcheck.cli.plain import PlainArguments
 
 if TYPE_CHECKING:
     from claimcheck.config import Loaded, Settings
@@ -154,10 +155,13 @@ class SchemaName(StrEnum):
     REPORT = "report"
 
 
-@app.command()
+@app.command(cls=PlainArguments)
 def schema(
     which: Annotated[
-        SchemaName, typer.Argument(help="claims (the ledger file) or report (the JSON report).")
+        SchemaName,
+        typer.Argument(
+            metavar="WHICH", help="claims (the ledger file) or report (the JSON report)."
+        ),
     ],
 ) -> None:
     """Print the JSON Schema of claims.yaml or of the JSON report."""

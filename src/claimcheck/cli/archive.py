@@ -9,6 +9,7 @@ import typer
 
 from claimcheck.cli.flags import checking, with_settings
 from claimcheck.cli.options import EXIT_FINDINGS, EXIT_OK, ColorChoice, ColorOption
+from claimcheck.cli.plain import PlainArguments
 
 if TYPE_CHECKING:
     from claimcheck.config import Settings
@@ -122,7 +123,7 @@ def list_command(settings: Settings, color: ColorOption = ColorChoice.AUTO) -> N
     show(table, color)
 
 
-@archive_app.command("show")
+@archive_app.command("show", cls=PlainArguments)
 @with_settings("archive show", checking)
 def show_command(
     settings: Settings, key_or_url: KeyOrUrl, color: ColorOption = ColorChoice.AUTO
@@ -237,7 +238,7 @@ def reindex_command(settings: Settings) -> None:
     show_text(text)
 
 
-@archive_app.command("export")
+@archive_app.command("export", cls=PlainArguments)
 @with_settings("archive export", checking)
 def export_command(
     settings: Settings,
