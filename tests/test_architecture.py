@@ -91,3 +91,61 @@ def test_module_opens_with_a_one_line_docstring(path: Path) -> None:
     docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
     assert docstring, f"{path.name} has no docstring"
     assert "\n" not in docstring.strip().split("\n\n")[0]
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imported_at_load(path: Path) -> set[str]:
+    """The claimcheck modules ``path`` imports as it is loaded: its module-level imports,
+    not those inside functions (made when called) or under ``if TYPE_CHECKING:``."""
+    names: set[str] = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return {name for name in names if name == "claimcheck" or name.startswith("claimcheck.")}
+
+
+def import_cycles() -> list[list[str]]:
+    """Every cycle of module-level imports among claimcheck's modules, as found by a walk."""
+    known = {module_name(path): path for path in modules()}
+    graph = {
+        name: sorted(target for target in imported_at_load(path) if target in known)
+        for name, path in known.items()
+    }
+    cycles: list[list[str]] = []
+    state: dict[str, str] = {}
+
+    def visit(name: str, trail: list[str]) -> None:
+        state[name] = "open"
+        for target in graph[name]:
+            if state.get(target) == "open":
+                cycles.append([*trail[trail.index(target) :], target])
+            elif target not in state:
+                visit(target, [*trail, target])
+        state[name] = "done"
+
+    for name in graph:
+        if name not in state:
+            visit(name, [name])
+    return cycles
+
+
+def test_no_module_imports_itself_through_others() -> None:
+    assert import_cycles() == []
+
+
+def test_the_cycle_check_finds_a_cycle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    package = tmp_path / "claimcheck"
+    package.mkdir()
+    (package / "__init__.py").write_text('"""A package."""\n', encoding="utf-8")
+    (package / "a.py").write_text('"""A."""\nfrom claimcheck import b\n', encoding="utf-8")
+    (package / "b.py").write_text('"""B."""\nimport claimcheck.a\n', encoding="utf-8")
+    monkeypatch.setattr(f"{__name__}.PACKAGE", package)
+
+    assert import_cycles() == [["claimcheck.a", "claimcheck.b", "claimcheck.a"]]
