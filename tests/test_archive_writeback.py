@@ -13,16 +13,16 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from claimcheck.archive.writeback import (
+from claimcheck.errors import InputError
+from claimcheck.load.bib import Bibliography, load_bibliography, parse_bibliography
+from claimcheck.load.text import decode
+from claimcheck.load.writeback import (
     Insertion,
     Skipped,
     WriteBackPlan,
     plan_write_back,
     write_back,
 )
-from claimcheck.errors import InputError
-from claimcheck.load.bib import Bibliography, load_bibliography, parse_bibliography
-from claimcheck.load.text import decode
 from tests.conftest import CORPUS
 
 PATH = Path("references.bib")

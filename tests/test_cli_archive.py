@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from claimcheck.archive.commands import WaybackRequest, save, wayback_options
 from claimcheck.archive.index import ArchiveIndex
-from claimcheck.archiving import WaybackRequest, save, wayback_options
 from claimcheck.config import load_settings
 from claimcheck.project import CACHE_FILE
 from tests.servers import HTML, HostFactory, html_document, html_page, page

@@ -29,3 +29,17 @@ def test_quick_start_commands_are_the_ones_ci_runs(repo: Path, command: str) -> 
     assert f"```console\n{command}\n```" in readme
     install = command.split(" && ")[0]
     assert f"\n{install}" in ci or f"{install} &&" in ci
+
+
+def test_the_layout_names_every_module(repo: Path) -> None:
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    development = readme[readme.index("## Development") :]
+    package = repo / "src" / "claimcheck"
+    unnamed = [
+        str(path.relative_to(package))
+        for path in sorted(package.rglob("*.py"))
+        if path.name not in ("__init__.py", "__main__.py")
+        and f"`{path.name}`" not in development
+        and f"/{path.name}`" not in development
+    ]
+    assert unnamed == []

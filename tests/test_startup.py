@@ -51,10 +51,10 @@ NEVER_FOR_LINT = (
 NEVER_FOR_VERIFY = (
     "pypdf",
     "claimcheck.archive.wayback",
-    "claimcheck.archive.writeback",
+    "claimcheck.load.writeback",
     "claimcheck.archive.reindex",
     "claimcheck.archive.integrity",
-    "claimcheck.archiving",
+    "claimcheck.archive.commands",
     "rich.progress",
 )
 # The project's own settings, so that the run probes no public host (the target is loopback).

@@ -60,7 +60,7 @@ def save_command(
     page already stored is recorded as a revisit, not stored again. Exit codes: 0 saved
     (the table says what could not be captured); 2 usage, input or configuration error.
     """
-    from claimcheck.archiving import WaybackRequest, save, wayback_options
+    from claimcheck.archive.commands import WaybackRequest, save, wayback_options
     from claimcheck.cli.archive_view import saved_summary, saved_table, show
     from claimcheck.cli.common import fail_with, freeze_imports
     from claimcheck.cli.log import run_log
@@ -85,7 +85,7 @@ def save_command(
 @with_settings("archive list", checking)
 def list_command(settings: Settings, color: ColorOption = ColorChoice.AUTO) -> None:
     """List the cited sources with their number of snapshots and the newest one."""
-    from claimcheck.archiving import reading_archive
+    from claimcheck.archive.commands import reading_archive
     from claimcheck.cli.archive_view import add_row, show, titled_table, when
     from claimcheck.cli.common import fail_with
     from claimcheck.errors import ClaimcheckError
@@ -129,7 +129,7 @@ def show_command(
     settings: Settings, key_or_url: KeyOrUrl, color: ColorOption = ColorChoice.AUTO
 ) -> None:
     """Show one source's captures over time, with status and digest, and its mementos."""
-    from claimcheck.archiving import captures_of, reading_archive
+    from claimcheck.archive.commands import captures_of, reading_archive
     from claimcheck.cli.archive_view import add_row, show, titled_table, when
     from claimcheck.cli.common import fail, fail_with
     from claimcheck.errors import ClaimcheckError
@@ -174,8 +174,8 @@ def verify_command(settings: Settings) -> None:
     A running save or prune is waited for. Exit codes: 0 the archive and its index agree;
     1 a mismatch (each one is listed); 2 the archive or its database cannot be read.
     """
+    from claimcheck.archive.commands import verifying_archive
     from claimcheck.archive.integrity import check_archive
-    from claimcheck.archiving import verifying_archive
     from claimcheck.cli.archive_view import note, say, show_text
     from claimcheck.cli.common import fail_with
     from claimcheck.errors import ClaimcheckError
@@ -215,7 +215,7 @@ def reindex_command(settings: Settings) -> None:
     deleted); damaged rows of check results and mementos are dropped. No WARC file is
     changed. Exit codes: 0 rebuilt; 2 the folder or the database cannot be used.
     """
-    from claimcheck.archiving import reindex
+    from claimcheck.archive.commands import reindex
     from claimcheck.cli.archive_view import show_text
     from claimcheck.cli.common import fail_with
     from claimcheck.errors import ClaimcheckError
@@ -258,8 +258,8 @@ def export_command(
     ] = None,
 ) -> None:
     """Write a capture's body, its text and a JSON of its facts as plain files."""
+    from claimcheck.archive.commands import captures_of, reading_archive
     from claimcheck.archive.export import export_capture
-    from claimcheck.archiving import captures_of, reading_archive
     from claimcheck.cli.archive_view import moment
     from claimcheck.cli.common import fail, fail_with
     from claimcheck.errors import ClaimcheckError

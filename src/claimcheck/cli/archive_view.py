@@ -10,8 +10,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from claimcheck.archive.commands import Saved
 from claimcheck.archive.wayback import WaybackResult, WaybackStatus
-from claimcheck.archiving import Saved
 from claimcheck.cli.common import colour, fail
 from claimcheck.cli.options import ColorChoice
 from claimcheck.config import Settings

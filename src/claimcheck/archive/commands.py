@@ -24,7 +24,6 @@ from claimcheck.archive.wayback import (
     credentials_from_env,
     wayback_client,
 )
-from claimcheck.archive.writeback import WriteBackPlan, refuse_unwritable, write_back
 from claimcheck.check.cache import ResultCache
 from claimcheck.check.resolver import Resolver, RunResolver, SystemResolver
 from claimcheck.config import Settings
@@ -32,6 +31,7 @@ from claimcheck.errors import DamagedState, InputError
 from claimcheck.identifiers import unfetchable
 from claimcheck.load.bib import Bibliography, load_bibliography
 from claimcheck.load.text import read_bytes
+from claimcheck.load.writeback import WriteBackPlan, refuse_unwritable, write_back
 from claimcheck.models import Location, Memento, Source
 from claimcheck.pipeline import Listener, run_checks
 from claimcheck.project import database, open_archive, open_cache, open_index, recover_index

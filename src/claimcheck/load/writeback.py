@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from claimcheck.archive.bibscan import Broken, Entry, Field, scan
 from claimcheck.errors import InputError
+from claimcheck.load.bibscan import Broken, Entry, Field, scan
 from claimcheck.load.text import DecodedText, decode, read_bytes
 from claimcheck.models import Location
 
