@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tomllib
 from pathlib import Path
 
 import jsonschema
@@ -40,3 +41,15 @@ def test_claims_schema_rejects_an_unknown_evidence_field() -> None:
 def test_json_report_of_the_example_validates_against_the_report_schema() -> None:
     report = json.loads((Path(__file__).parent / "golden" / "seed-verify.json").read_text())
     jsonschema.Draft202012Validator(SCHEMAS["report"]()).validate(report)
+
+
+def test_the_readme_s_settings_file_validates_against_the_config_schema(repo: Path) -> None:
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```toml\n# claimcheck.toml\n") + len("```toml\n")
+    settings = tomllib.loads(readme[start : readme.index("```", start)])
+    jsonschema.Draft202012Validator(SCHEMAS["config"]()).validate(settings)
+
+
+def test_config_schema_rejects_a_misspelt_key_as_the_command_does() -> None:
+    with pytest.raises(jsonschema.ValidationError, match="per_hosts"):
+        jsonschema.Draft202012Validator(SCHEMAS["config"]()).validate({"per_hosts": 2})

@@ -1,4 +1,4 @@
-"""JSON Schemas generated from the models: the claims.yaml format and the JSON report."""
+"""JSON Schemas generated from the models: claims.yaml, the JSON report, the settings file."""
 
 from __future__ import annotations
 
@@ -18,7 +18,29 @@ def report_schema() -> dict[str, Any]:
     return Report.model_json_schema(mode="serialization")
 
 
+def config_schema() -> dict[str, Any]:
+    """The JSON Schema of claimcheck.toml (and of pyproject.toml's [tool.claimcheck] table),
+    made from the settings' declarations: every key a file may set, nothing else."""
+    from claimcheck.config import Settings, every_setting, shown_default
+
+    full = Settings.model_json_schema(mode="validation")
+    keys = every_setting()
+    properties = {name: dict(full["properties"][name]) for name in keys}
+    # A duration is written as text in a file (24h), not as pydantic writes it (P1D).
+    properties["max_age"]["default"] = shown_default("max_age")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "claimcheck settings",
+        "description": "claimcheck.toml, or the [tool.claimcheck] table of pyproject.toml.",
+        "type": "object",
+        "properties": properties,
+        "additionalProperties": False,
+        **({"$defs": full["$defs"]} if "$defs" in full else {}),
+    }
+
+
 SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
     "claims": claims_schema,
     "report": report_schema,
+    "config": config_schema,
 }

@@ -153,6 +153,7 @@ class SchemaName(StrEnum):
 
     CLAIMS = "claims"
     REPORT = "report"
+    CONFIG = "config"
 
 
 @app.command(cls=PlainArguments)
@@ -160,11 +161,13 @@ def schema(
     which: Annotated[
         SchemaName,
         typer.Argument(
-            metavar="WHICH", help="claims (the ledger file) or report (the JSON report)."
+            metavar="WHICH",
+            help="claims (the ledger file), report (the JSON report) or config (the settings "
+            "file).",
         ),
     ],
 ) -> None:
-    """Print the JSON Schema of claims.yaml or of the JSON report."""
+    """Print the JSON Schema of claims.yaml, of the JSON report or of the settings file."""
     import json
 
     from claimcheck.schemas import SCHEMAS
