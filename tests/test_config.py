@@ -15,6 +15,7 @@ from tests.test_cli import claimcheck
 
 
 def test_defaults_name_the_files_in_the_current_folder(tmp_path: Path) -> None:
+    (tmp_path / "claims.yaml").write_text("version: 1\nclaims: []\n", encoding="utf-8")
     settings = load_settings(tmp_path)
     assert settings.bib == Path("references.bib")
     assert settings.claims == Path("claims.yaml")

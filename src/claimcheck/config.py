@@ -68,8 +68,11 @@ class Settings(CheckSettings, WaybackSettings):
         Flag("--bib", READS_BIB, metavar="FILE", path=True),
     ] = Path("references.bib")
     claims: Annotated[
-        Path,
-        Field(description="The claims ledger."),
+        Path | None,
+        Field(
+            description="The claims ledger; when it is not set and claims.yaml does not "
+            "exist, the bibliography alone is checked."
+        ),
         Flag("--claims", frozenset({"verify", "lint", "config"}), metavar="FILE", path=True),
     ] = Path("claims.yaml")
     encoding: Annotated[
@@ -326,7 +329,19 @@ def resolve_settings(
         )
     except ValidationError as error:
         raise _config_error(error, origins, file, text) from None
+    settings = _without_absent_ledger(settings, origins, folder)
     return Loaded(settings, origins, file, root, passed_over)
+
+
+def _without_absent_ledger(
+    settings: Settings, origins: Mapping[str, Origin], folder: Path
+) -> Settings:
+    """The settings of a bibliography-only run (``claims`` None) when no claims file was
+    named and the default one does not exist; a claims file that was named stays, to fail."""
+    claims = settings.claims
+    if claims is None or origins["claims"].kind != "default" or (folder / claims).exists():
+        return settings
+    return settings.model_copy(update={"claims": None})
 
 
 def find_settings_file(start: Path) -> tuple[Path | None, tuple[Path, ...]]:

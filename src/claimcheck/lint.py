@@ -55,12 +55,13 @@ _BOOK_TYPES = frozenset(
 _WEB_PAGE_TYPES = frozenset({"online", "www", "electronic", "webpage", "misc"})
 
 
-def lint(bibliography: Bibliography, ledger: Ledger, *, today: date) -> list[Finding]:
-    """Every offline finding for this bibliography and ledger, in file order."""
+def lint(bibliography: Bibliography, ledger: Ledger | None, *, today: date) -> list[Finding]:
+    """Every offline finding for this bibliography and ledger, in file order; without a
+    ledger, the bibliography's alone (no ledger rule applies)."""
     findings = [
         *bibliography.findings,
         *check_bibliography(bibliography.references, today=today),
-        *check_ledger(ledger, bibliography.references),
+        *(check_ledger(ledger, bibliography.references) if ledger is not None else ()),
     ]
     return sorted(findings, key=lambda f: (f.file, f.line or 0, f.column or 0, f.code))
 

@@ -347,10 +347,10 @@ class ClaimResult(Frozen):
 
 
 class Inputs(Frozen):
-    """The files a report was made from."""
+    """The files a report was made from: ``claims`` is null in a bibliography-only run."""
 
     bib: str
-    claims: str
+    claims: str | None
 
 
 class Summary(Frozen):

@@ -39,13 +39,16 @@ def run(
 ) -> Report:
     """Load the bibliography and ledger named by ``settings``, check them, and report.
 
+    Without a ledger (``settings.claims`` None) the bibliography alone is checked: no ledger
+    rule (CC1xx) applies, and the report's ``inputs.claims`` is null.
+
     Sources are fetched when ``settings.check_links`` is set (and archived unless
     ``settings.archive`` is off), or recalled from the last checks when ``settings.offline``;
     ``listener`` hears of each one as it is done; names are looked up with ``resolver``
     (default: the system's).
     """
     bibliography = load_bibliography(settings.bib, encoding=settings.encoding)
-    ledger = load_ledger(settings.claims)
+    ledger = load_ledger(settings.claims) if settings.claims is not None else None
     everything = lint(bibliography, ledger, today=now.date())
     sources = collect_sources(bibliography)
     unreachable = False
@@ -61,10 +64,13 @@ def run(
     return Report(
         tool_version=__version__,
         generated_at=now,
-        inputs=Inputs(bib=str(settings.bib), claims=str(settings.claims)),
+        inputs=Inputs(
+            bib=str(settings.bib),
+            claims=str(settings.claims) if settings.claims is not None else None,
+        ),
         summary=_summary(bibliography, ledger, findings, sources, len(everything), unreachable),
         findings=findings,
-        claims=claim_results(ledger, bibliography),
+        claims=claim_results(ledger, bibliography) if ledger is not None else (),
         sources=sources,
     )
 
@@ -127,7 +133,7 @@ def claim_results(ledger: Ledger, bibliography: Bibliography) -> tuple[ClaimResu
 
 def _summary(
     bibliography: Bibliography,
-    ledger: Ledger,
+    ledger: Ledger | None,
     findings: tuple[Finding, ...],
     sources: tuple[Source, ...],
     found: int,
@@ -137,8 +143,8 @@ def _summary(
     statuses = Counter(source.status for source in sources)
     return Summary(
         references=len(bibliography.references),
-        claims=len(ledger.claims),
-        evidence=sum(len(claim.evidence) for claim in ledger.claims),
+        claims=len(ledger.claims) if ledger is not None else 0,
+        evidence=sum(len(claim.evidence) for claim in ledger.claims) if ledger is not None else 0,
         sources=len(sources),
         findings={severity: counts.get(severity, 0) for severity in Severity},
         ignored_findings=found - len(findings),

@@ -47,7 +47,8 @@ FLAGS: dict[str, Declared] = {
         metavar='FILE',
         kind='path',
         help=(
-            'The claims ledger. [default: claims.yaml]'
+            'The claims ledger; when it is not set and claims.yaml does not exist, the '
+            'bibliography alone is checked. [default: claims.yaml]'
         ),
         commands=(
             'config',
