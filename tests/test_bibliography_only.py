@@ -42,7 +42,7 @@ def test_lint_of_a_bibliography_alone_still_fails_on_its_own_errors(tmp_path: Pa
 def test_json_report_of_a_bibliography_alone_has_no_claims_file(tmp_path: Path) -> None:
     result = claimcheck("lint", "--format", "json", cwd=only_bib(tmp_path, UNCITED_BIB))
     report = json.loads(result.stdout)
-    assert report["inputs"] == {"bib": "references.bib", "claims": None}
+    assert report["inputs"] == {"bib": ["references.bib"], "claims": None}
     assert report["claims"] == []
     assert report["summary"]["claims"] == 0
     assert not [finding for finding in report["findings"] if finding["code"].startswith("CC1")]

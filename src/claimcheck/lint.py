@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 
 from claimcheck import identifiers as ids
-from claimcheck.load.bib import Bibliography, strip_braces
+from claimcheck.load.bib import Cited, strip_braces
 from claimcheck.load.claims import Ledger
 from claimcheck.models import Finding, Location, Reference, SourceStatus
 from claimcheck.rules import rule
@@ -55,7 +55,7 @@ _BOOK_TYPES = frozenset(
 _WEB_PAGE_TYPES = frozenset({"online", "www", "electronic", "webpage", "misc"})
 
 
-def lint(bibliography: Bibliography, ledger: Ledger | None, *, today: date) -> list[Finding]:
+def lint(bibliography: Cited, ledger: Ledger | None, *, today: date) -> list[Finding]:
     """Every offline finding for this bibliography and ledger, in file order; without a
     ledger, the bibliography's alone (no ledger rule applies)."""
     findings = [

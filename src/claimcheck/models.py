@@ -347,9 +347,10 @@ class ClaimResult(Frozen):
 
 
 class Inputs(Frozen):
-    """The files a report was made from: ``claims`` is null in a bibliography-only run."""
+    """The files a report was made from: the bibliographies in the order they were read;
+    ``claims`` is null in a bibliography-only run."""
 
-    bib: str
+    bib: tuple[str, ...]
     claims: str | None
 
 

@@ -11,7 +11,7 @@ from claimcheck import identifiers as ids
 from claimcheck.check.findings import source_findings
 from claimcheck.config import Settings
 from claimcheck.lint import lint
-from claimcheck.load.bib import Bibliography, load_bibliography
+from claimcheck.load.bib import Cited, load_bibliographies
 from claimcheck.load.claims import Ledger, load_ledger
 from claimcheck.models import (
     ClaimResult,
@@ -47,7 +47,7 @@ def run(
     ``listener`` hears of each one as it is done; names are looked up with ``resolver``
     (default: the system's).
     """
-    bibliography = load_bibliography(settings.bib, encoding=settings.encoding)
+    bibliography = load_bibliographies(settings.bib, encoding=settings.encoding)
     ledger = load_ledger(settings.claims) if settings.claims is not None else None
     everything = lint(bibliography, ledger, today=now.date())
     sources = collect_sources(bibliography)
@@ -65,7 +65,7 @@ def run(
         tool_version=__version__,
         generated_at=now,
         inputs=Inputs(
-            bib=str(settings.bib),
+            bib=tuple(str(path) for path in settings.bib),
             claims=str(settings.claims) if settings.claims is not None else None,
         ),
         summary=_summary(bibliography, ledger, findings, sources, len(everything), unreachable),
@@ -75,7 +75,7 @@ def run(
     )
 
 
-def collect_sources(bibliography: Bibliography) -> tuple[Source, ...]:
+def collect_sources(bibliography: Cited) -> tuple[Source, ...]:
     """Every distinct cited URL and valid DOI, with the keys that cite it, in file order.
 
     A URL that is invalid, or has a scheme other than http(s), has its row too, already
@@ -109,7 +109,7 @@ def _source(kind: str, value: str, cited: list[str]) -> Source:
     )
 
 
-def claim_results(ledger: Ledger, bibliography: Bibliography) -> tuple[ClaimResult, ...]:
+def claim_results(ledger: Ledger, bibliography: Cited) -> tuple[ClaimResult, ...]:
     """Each claim with its evidence keys and what is known of its support."""
     known = bibliography.by_key()
     results = []
@@ -132,7 +132,7 @@ def claim_results(ledger: Ledger, bibliography: Bibliography) -> tuple[ClaimResu
 
 
 def _summary(
-    bibliography: Bibliography,
+    bibliography: Cited,
     ledger: Ledger | None,
     findings: tuple[Finding, ...],
     sources: tuple[Source, ...],

@@ -27,9 +27,10 @@ FLAGS: dict[str, Declared] = {
         flag='--bib',
         negative=None,
         metavar='FILE',
-        kind='path',
+        kind='paths',
         help=(
-            'The bibliography. [default: references.bib]'
+            'The bibliography, or several read together in order (repeatable). [default: '
+            'references.bib]'
         ),
         commands=(
             'archive export',
