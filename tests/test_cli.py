@@ -125,7 +125,7 @@ def test_output_writes_the_report_to_a_file_and_nothing_to_stdout(
     result = claimcheck("lint", "--format", "json", "--output", str(target), cwd=repo)
     assert result.returncode == 1
     assert result.stdout == ""
-    assert json.loads(target.read_text(encoding="utf-8"))["inputs"]["bib"] == "references.bib"
+    assert json.loads(target.read_text(encoding="utf-8"))["inputs"]["bib"] == ["references.bib"]
 
 
 def test_output_into_a_missing_folder_is_a_usage_error(repo: Path, tmp_path: Path) -> None:

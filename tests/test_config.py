@@ -15,8 +15,9 @@ from tests.test_cli import claimcheck
 
 
 def test_defaults_name_the_files_in_the_current_folder(tmp_path: Path) -> None:
+    (tmp_path / "claims.yaml").write_text("version: 1\nclaims: []\n", encoding="utf-8")
     settings = load_settings(tmp_path)
-    assert settings.bib == Path("references.bib")
+    assert settings.bib == (Path("references.bib"),)
     assert settings.claims == Path("claims.yaml")
     assert settings.fail_on is FailOn.ERROR
     assert settings.ignore == ()
@@ -29,7 +30,7 @@ def test_pyproject_tool_section_is_read_with_paths_relative_to_it(tmp_path: Path
         encoding="utf-8",
     )
     settings = load_settings(tmp_path)
-    assert settings.bib == tmp_path / "paper" / "refs.bib"
+    assert settings.bib == (tmp_path / "paper" / "refs.bib",)
     assert settings.fail_on is FailOn.WARNING
 
 
@@ -53,7 +54,7 @@ def test_settings_and_inputs_are_found_from_a_subfolder(tmp_path: Path) -> None:
     loaded = resolve_settings(inner)
     assert loaded.file == tmp_path / "claimcheck.toml"
     assert loaded.settings.fail_on is FailOn.WARNING
-    assert loaded.settings.bib == Path("../../references.bib")
+    assert loaded.settings.bib == (Path("../../references.bib"),)
     assert (inner / loaded.settings.cache_dir).resolve() == (tmp_path / ".claimcheck").resolve()
 
 
@@ -63,7 +64,7 @@ def test_without_settings_file_the_folder_of_the_bibliography_is_the_project(
     (tmp_path / "references.bib").write_text("", encoding="utf-8")
     inner = tmp_path / "figures"
     inner.mkdir()
-    assert load_settings(inner).bib == Path("../references.bib")
+    assert load_settings(inner).bib == (Path("../references.bib"),)
 
 
 def test_pyproject_without_a_claimcheck_table_is_passed_over(tmp_path: Path) -> None:
@@ -121,7 +122,7 @@ def test_flags_win_over_files(tmp_path: Path) -> None:
         'bib = "file.bib"\nfail_on = "never"\n', encoding="utf-8"
     )
     settings = load_settings(tmp_path, flags={"bib": Path("flag.bib"), "fail_on": None})
-    assert settings.bib == Path("flag.bib")
+    assert settings.bib == (Path("flag.bib"),)
     assert settings.fail_on is FailOn.NEVER
 
 
@@ -138,7 +139,7 @@ def test_config_flag_reads_that_file_only(tmp_path: Path) -> None:
     other.parent.mkdir()
     other.write_text('fail_on = "info"\n', encoding="utf-8")
     settings = load_settings(tmp_path, config_file=other)
-    assert settings.bib == Path("references.bib")
+    assert settings.bib == (Path("references.bib"),)
     assert settings.fail_on is FailOn.INFO
 
 

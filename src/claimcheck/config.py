@@ -10,7 +10,7 @@ import re
 import tomllib
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
@@ -63,13 +63,19 @@ class Settings(CheckSettings, WaybackSettings):
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     bib: Annotated[
-        Path,
-        Field(description="The bibliography."),
+        tuple[Path, ...],
+        Field(
+            description="The bibliography, or several read together in order (repeatable).",
+            min_length=1,
+        ),
         Flag("--bib", READS_BIB, metavar="FILE", path=True),
-    ] = Path("references.bib")
+    ] = (Path("references.bib"),)
     claims: Annotated[
-        Path,
-        Field(description="The claims ledger."),
+        Path | None,
+        Field(
+            description="The claims ledger; when it is not set and claims.yaml does not "
+            "exist, the bibliography alone is checked."
+        ),
         Flag("--claims", frozenset({"verify", "lint", "config"}), metavar="FILE", path=True),
     ] = Path("claims.yaml")
     encoding: Annotated[
@@ -135,6 +141,11 @@ class Settings(CheckSettings, WaybackSettings):
             codes.append(found.code)
         return tuple(dict.fromkeys(codes))
 
+    @field_validator("bib", mode="before")
+    @classmethod
+    def _one_or_several(cls, value: object) -> object:
+        return (value,) if isinstance(value, str | Path) else value
+
     @field_validator("max_age", mode="before")
     @classmethod
     def _duration(cls, value: object) -> object:
@@ -165,12 +176,12 @@ class Settings(CheckSettings, WaybackSettings):
 
 def flag_kind(field: FieldInfo) -> str:
     """How a setting's flag is read: ``int``, ``float``, ``str``, ``path``, ``bool``, ``list``
-    (repeated), ``duration`` (text such as 24h) or ``severity``."""
+    or ``paths`` (repeated), ``duration`` (text such as 24h) or ``severity``."""
     annotation = field.annotation
     if typing.get_origin(annotation) in (types.UnionType, typing.Union):
         (annotation,) = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
     if typing.get_origin(annotation) is tuple:
-        return "list"
+        return "paths" if typing.get_args(annotation)[0] is Path else "list"
     kinds: dict[Any, str] = {
         int: "int", float: "float", str: "str", Path: "path", bool: "bool",
         timedelta: "duration", FailOn: "severity",
@@ -301,7 +312,7 @@ def resolve_settings(
     environ = os.environ if environ is None else environ
     for name in ("bib", "claims", "cache_dir"):
         default = Settings.model_fields[name].get_default()
-        values[name] = _as_given(root / default, folder)
+        values[name] = _relative(root, default, lambda path: _as_given(path, folder))
     text = ""
     if file is not None:
         found, text = _read_file(file)
@@ -326,7 +337,19 @@ def resolve_settings(
         )
     except ValidationError as error:
         raise _config_error(error, origins, file, text) from None
+    settings = _without_absent_ledger(settings, origins, folder)
     return Loaded(settings, origins, file, root, passed_over)
+
+
+def _without_absent_ledger(
+    settings: Settings, origins: Mapping[str, Origin], folder: Path
+) -> Settings:
+    """The settings of a bibliography-only run (``claims`` None) when no claims file was
+    named and the default one does not exist; a claims file that was named stays, to fail."""
+    claims = settings.claims
+    if claims is None or origins["claims"].kind != "default" or (folder / claims).exists():
+        return settings
+    return settings.model_copy(update={"claims": None})
 
 
 def find_settings_file(start: Path) -> tuple[Path | None, tuple[Path, ...]]:
@@ -374,8 +397,13 @@ def _is_path(name: str) -> bool:
     return entry is not None and entry[1].path
 
 
-def _relative(base: Path, value: Any) -> Any:
-    return base / value if isinstance(value, str) else value
+def _relative(base: Path, value: Any, then: Callable[[Path], Path] = lambda path: path) -> Any:
+    """A path, or each of a list of paths, relative to ``base`` (and passed to ``then``)."""
+    if isinstance(value, str | Path):
+        return then(base / value)
+    if isinstance(value, list | tuple) and all(isinstance(item, str | Path) for item in value):
+        return tuple(then(base / item) for item in value)
+    return value
 
 
 def _ignore_file(root: Path) -> tuple[UrlPattern, ...]:

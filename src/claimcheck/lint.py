@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 
 from claimcheck import identifiers as ids
-from claimcheck.load.bib import Bibliography, strip_braces
+from claimcheck.load.bib import Cited, strip_braces
 from claimcheck.load.claims import Ledger
 from claimcheck.models import Finding, Location, Reference, SourceStatus
 from claimcheck.rules import rule
@@ -56,12 +56,13 @@ _BOOK_TYPES = frozenset(
 _WEB_PAGE_TYPES = frozenset({"online", "www", "electronic", "webpage", "misc"})
 
 
-def lint(bibliography: Bibliography, ledger: Ledger, *, today: date) -> list[Finding]:
-    """Every offline finding for this bibliography and ledger, in file order."""
+def lint(bibliography: Cited, ledger: Ledger | None, *, today: date) -> list[Finding]:
+    """Every offline finding for this bibliography and ledger, in file order; without a
+    ledger, the bibliography's alone (no ledger rule applies)."""
     findings = [
         *bibliography.findings,
         *check_bibliography(bibliography.references, today=today),
-        *check_ledger(ledger, bibliography.references),
+        *(check_ledger(ledger, bibliography.references) if ledger is not None else ()),
     ]
     return sorted(findings, key=lambda f: (f.file, f.line or 0, f.column or 0, f.code))
 

@@ -347,10 +347,11 @@ class ClaimResult(Frozen):
 
 
 class Inputs(Frozen):
-    """The files a report was made from."""
+    """The files a report was made from: the bibliographies in the order they were read;
+    ``claims`` is null in a bibliography-only run."""
 
-    bib: str
-    claims: str
+    bib: tuple[str, ...]
+    claims: str | None
 
 
 class Summary(Frozen):

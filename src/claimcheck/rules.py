@@ -164,6 +164,13 @@ RULES: tuple[Rule, ...] = (
         "a byte that is not UTF-8 in a file that otherwise is",
         "retype the character, or convert the file to UTF-8 (iconv -f latin1 for a few lines)",
     ),
+    Rule(
+        "CC212",
+        "duplicate-key-across-files",
+        _E,
+        "a key defined in two of the bibliographies given together",
+        "rename one, or drop the copy: BibTeX keeps the first file's entry",
+    ),
     # CC3xx: URLs
     Rule(
         "CC301",

@@ -11,7 +11,7 @@ from claimcheck import identifiers as ids
 from claimcheck.check.findings import source_findings
 from claimcheck.config import Settings
 from claimcheck.lint import lint
-from claimcheck.load.bib import Bibliography, load_bibliography
+from claimcheck.load.bib import Cited, load_bibliographies
 from claimcheck.load.claims import Ledger, load_ledger
 from claimcheck.models import (
     ClaimResult,
@@ -39,13 +39,16 @@ def run(
 ) -> Report:
     """Load the bibliography and ledger named by ``settings``, check them, and report.
 
+    Without a ledger (``settings.claims`` None) the bibliography alone is checked: no ledger
+    rule (CC1xx) applies, and the report's ``inputs.claims`` is null.
+
     Sources are fetched when ``settings.check_links`` is set (and archived unless
     ``settings.archive`` is off), or recalled from the last checks when ``settings.offline``;
     ``listener`` hears of each one as it is done; names are looked up with ``resolver``
     (default: the system's).
     """
-    bibliography = load_bibliography(settings.bib, encoding=settings.encoding)
-    ledger = load_ledger(settings.claims)
+    bibliography = load_bibliographies(settings.bib, encoding=settings.encoding)
+    ledger = load_ledger(settings.claims) if settings.claims is not None else None
     everything = lint(bibliography, ledger, today=now.date())
     sources = collect_sources(bibliography)
     unreachable = False
@@ -61,15 +64,18 @@ def run(
     return Report(
         tool_version=__version__,
         generated_at=now,
-        inputs=Inputs(bib=str(settings.bib), claims=str(settings.claims)),
+        inputs=Inputs(
+            bib=tuple(str(path) for path in settings.bib),
+            claims=str(settings.claims) if settings.claims is not None else None,
+        ),
         summary=_summary(bibliography, ledger, findings, sources, len(everything), unreachable),
         findings=findings,
-        claims=claim_results(ledger, bibliography),
+        claims=claim_results(ledger, bibliography) if ledger is not None else (),
         sources=sources,
     )
 
 
-def collect_sources(bibliography: Bibliography) -> tuple[Source, ...]:
+def collect_sources(bibliography: Cited) -> tuple[Source, ...]:
     """Every distinct cited URL and valid DOI, with the keys that cite it, in file order.
 
     A URL that is invalid, or has a scheme other than http(s), has its row too, already
@@ -103,7 +109,7 @@ def _source(kind: str, value: str, cited: list[str]) -> Source:
     )
 
 
-def claim_results(ledger: Ledger, bibliography: Bibliography) -> tuple[ClaimResult, ...]:
+def claim_results(ledger: Ledger, bibliography: Cited) -> tuple[ClaimResult, ...]:
     """Each claim with its evidence keys and what is known of its support."""
     known = bibliography.by_key()
     results = []
@@ -126,8 +132,8 @@ def claim_results(ledger: Ledger, bibliography: Bibliography) -> tuple[ClaimResu
 
 
 def _summary(
-    bibliography: Bibliography,
-    ledger: Ledger,
+    bibliography: Cited,
+    ledger: Ledger | None,
     findings: tuple[Finding, ...],
     sources: tuple[Source, ...],
     found: int,
@@ -137,8 +143,8 @@ def _summary(
     statuses = Counter(source.status for source in sources)
     return Summary(
         references=len(bibliography.references),
-        claims=len(ledger.claims),
-        evidence=sum(len(claim.evidence) for claim in ledger.claims),
+        claims=len(ledger.claims) if ledger is not None else 0,
+        evidence=sum(len(claim.evidence) for claim in ledger.claims) if ledger is not None else 0,
         sources=len(sources),
         findings={severity: counts.get(severity, 0) for severity in Severity},
         ignored_findings=found - len(findings),

@@ -29,7 +29,7 @@ from claimcheck.check.resolver import Resolver, RunResolver, SystemResolver
 from claimcheck.config import Settings
 from claimcheck.errors import DamagedState, InputError
 from claimcheck.identifiers import unfetchable
-from claimcheck.load.bib import Bibliography, load_bibliography
+from claimcheck.load.bib import Cited, load_bibliographies
 from claimcheck.load.text import read_bytes
 from claimcheck.load.writeback import WriteBackPlan, refuse_unwritable, write_back
 from claimcheck.models import Location, Memento, Source
@@ -57,7 +57,8 @@ class Saved:
     network_unreachable: bool
     lookups: Mapping[str, WaybackResult] = field(default_factory=dict)
     captures: Mapping[str, WaybackResult] = field(default_factory=dict)
-    written: WriteBackPlan | None = None
+    # With --write-bib: what was added to each bibliography, in the order they were given.
+    written: tuple[tuple[Path, WriteBackPlan], ...] | None = None
 
 
 def wayback_options(settings: Settings, environ: Mapping[str, str] = os.environ) -> WaybackOptions:
@@ -80,10 +81,10 @@ def save(
 
     The project lock is held throughout, so the bibliography is not written by two runs.
     """
-    original = read_bytes(settings.bib) if write_bib else b""
-    bibliography = load_bibliography(settings.bib, encoding=settings.encoding)
-    if write_bib:
-        refuse_unwritable(settings.bib)
+    originals = {path: read_bytes(path) for path in settings.bib} if write_bib else {}
+    bibliography = load_bibliographies(settings.bib, encoding=settings.encoding)
+    for path in originals:
+        refuse_unwritable(path)
     sources = collect_sources(bibliography)
     with ExitStack() as stack:
         archive = stack.enter_context(open_archive(settings, "archive save"))
@@ -109,13 +110,24 @@ def save(
         written = None
         if write_bib:
             additions = bib_additions(found, bibliography, cache, lookups, captures)
-            written = write_back(settings.bib, original, additions, encoding=settings.encoding)
+            written = tuple(
+                (
+                    path,
+                    write_back(
+                        path,
+                        original,
+                        _defined_in(path, additions, bibliography),
+                        encoding=settings.encoding,
+                    ),
+                )
+                for path, original in originals.items()
+            )
         return Saved(found, checked.network_unreachable, lookups, captures, written)
 
 
 async def _ask_wayback(
     sources: Sequence[Source],
-    bibliography: Bibliography,
+    bibliography: Cited,
     request: WaybackRequest,
     settings: Settings,
     resolver: Resolver | None,
@@ -144,7 +156,7 @@ async def _ask_wayback(
     return dict(zip(urls, found, strict=True)), dict(zip(urls, made, strict=False))
 
 
-def _cited_on(source: Source, bibliography: Bibliography) -> date | None:
+def _cited_on(source: Source, bibliography: Cited) -> date | None:
     """The urldate of the first reference citing ``source`` that has one."""
     references = bibliography.by_key()
     for key in source.keys:
@@ -172,7 +184,7 @@ def _remember(
 
 def bib_additions(
     sources: Sequence[Source],
-    bibliography: Bibliography,
+    bibliography: Cited,
     cache: ResultCache | None,
     lookups: Mapping[str, WaybackResult],
     captures: Mapping[str, WaybackResult],
@@ -199,6 +211,18 @@ def bib_additions(
                 fields["archiveurl"] = memento.url
                 fields["archivedate"] = memento.captured_at.date().isoformat()
     return {key: fields for key, fields in additions.items() if fields}
+
+
+def _defined_in(
+    path: Path, additions: Mapping[str, Mapping[str, str]], bibliography: Cited
+) -> dict[str, Mapping[str, str]]:
+    """The ``additions`` to the entries the bibliography at ``path`` defines."""
+    references = bibliography.by_key()
+    return {
+        key: fields
+        for key, fields in additions.items()
+        if key in references and references[key].location.file == str(path)
+    }
 
 
 def _cited_memento(
@@ -298,12 +322,12 @@ def captures_of(
     """The cited URL meant by a reference key or a URL, and its captures, oldest first."""
     url = key_or_url
     if "://" not in key_or_url:
-        bibliography = load_bibliography(settings.bib, encoding=settings.encoding)
+        bibliography = load_bibliographies(settings.bib, encoding=settings.encoding)
         cited = [s for s in collect_sources(bibliography) if key_or_url in s.keys]
         if not cited:
             raise InputError(
                 f"no reference {key_or_url!r} with a URL",
-                Location(file=str(settings.bib)),
+                Location(file=", ".join(map(str, settings.bib))),
                 hint="give a reference key from the bibliography, or a URL",
             )
         url = cited[0].url

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from claimcheck.identifiers import unfetchable
-from claimcheck.load.bib import Bibliography
+from claimcheck.load.bib import Cited
 from claimcheck.models import Finding, Location, NoteCode, Reason, Source, SourceStatus
 from claimcheck.rules import rule
 
@@ -25,7 +25,7 @@ _NOTE_RULES = {
 }
 
 
-def source_findings(sources: Iterable[Source], bibliography: Bibliography) -> Iterator[Finding]:
+def source_findings(sources: Iterable[Source], bibliography: Cited) -> Iterator[Finding]:
     """One finding per citing reference for each source that is not simply alive.
 
     A cited URL that is itself invalid or of a scheme claimcheck does not fetch has none: the

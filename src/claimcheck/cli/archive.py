@@ -89,11 +89,11 @@ def list_command(settings: Settings, color: ColorOption = ColorChoice.AUTO) -> N
     from claimcheck.cli.archive_view import add_row, show, titled_table, when
     from claimcheck.cli.common import fail_with
     from claimcheck.errors import ClaimcheckError
-    from claimcheck.load.bib import load_bibliography
+    from claimcheck.load.bib import load_bibliographies
     from claimcheck.verify import collect_sources
 
     try:
-        sources = collect_sources(load_bibliography(settings.bib, encoding=settings.encoding))
+        sources = collect_sources(load_bibliographies(settings.bib, encoding=settings.encoding))
         with reading_archive(settings) as (_, index):
             summaries = index.summaries()
             mementos = {source.url: index.mementos(source.url) for source in sources}

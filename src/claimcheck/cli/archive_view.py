@@ -68,12 +68,12 @@ def saved_summary(saved: Saved, settings: Settings) -> Text:
         if results:
             found = sum(1 for r in results.values() if r.status is WaybackStatus.FOUND)
             text.append(f"; {label}: {found} of {len(results)} found")
-    if saved.written is not None:
-        entries = len({insertion.key for insertion in saved.written.insertions})
-        fields = len(saved.written.insertions)
-        text.append(f"; {visible(str(settings.bib))}: {fields} fields added to {entries} entries")
-        if saved.written.skipped:
-            text.append(f" ({len(saved.written.skipped)} already there or not addable)")
+    for path, plan in saved.written or ():
+        entries = len({insertion.key for insertion in plan.insertions})
+        fields = len(plan.insertions)
+        text.append(f"; {visible(str(path))}: {fields} fields added to {entries} entries")
+        if plan.skipped:
+            text.append(f" ({len(plan.skipped)} already there or not addable)")
     return text
 
 

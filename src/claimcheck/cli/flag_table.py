@@ -27,9 +27,10 @@ FLAGS: dict[str, Declared] = {
         flag='--bib',
         negative=None,
         metavar='FILE',
-        kind='path',
+        kind='paths',
         help=(
-            'The bibliography. [default: references.bib]'
+            'The bibliography, or several read together in order (repeatable). [default: '
+            'references.bib]'
         ),
         commands=(
             'archive export',
@@ -47,7 +48,8 @@ FLAGS: dict[str, Declared] = {
         metavar='FILE',
         kind='path',
         help=(
-            'The claims ledger. [default: claims.yaml]'
+            'The claims ledger; when it is not set and claims.yaml does not exist, the '
+            'bibliography alone is checked. [default: claims.yaml]'
         ),
         commands=(
             'config',

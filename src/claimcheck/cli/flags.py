@@ -31,6 +31,7 @@ _TYPES: dict[str, Any] = {
     "path": Path,
     "bool": bool,
     "list": list[str],
+    "paths": list[Path],
     "duration": str,
     "severity": FailOn,
 }

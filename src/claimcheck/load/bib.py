@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
+from typing import Protocol
 
 from bibtexparser import model as bib
 from bibtexparser.entrypoint import parse_string
@@ -56,6 +58,8 @@ class Bibliography:
     references: tuple[Reference, ...]
     findings: tuple[Finding, ...]
     source: DecodedText
+    # The @string macros by lower-cased name, those of earlier files included.
+    macros: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     def by_key(self) -> dict[str, Reference]:
         """References by key (the first one, where a key is repeated)."""
@@ -63,6 +67,40 @@ class Bibliography:
         for reference in self.references:
             found.setdefault(reference.key, reference)
         return found
+
+
+class Cited(Protocol):
+    """What the checks read of one bibliography or of several given together."""
+
+    @property
+    def references(self) -> tuple[Reference, ...]:
+        """The references, each key once, in file order."""
+        ...
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """The problems met reading the files."""
+        ...
+
+    def by_key(self) -> dict[str, Reference]:
+        """References by key."""
+        ...
+
+
+@dataclass(frozen=True)
+class Bibliographies:
+    """Several bibliographies read together, in order, as BibTeX reads them.
+
+    A key defined in an earlier file keeps that file's entry; the later one is a finding.
+    """
+
+    parts: tuple[Bibliography, ...]
+    references: tuple[Reference, ...]
+    findings: tuple[Finding, ...]
+
+    def by_key(self) -> dict[str, Reference]:
+        """References by key (each key is defined once across the files)."""
+        return {reference.key: reference for reference in self.references}
 
 
 def load_bibliography(
@@ -73,8 +111,54 @@ def load_bibliography(
     return parse_bibliography(source, path)
 
 
-def parse_bibliography(source: DecodedText, path: Path) -> Bibliography:
-    """Parse decoded bibliography text; problems become findings.
+def load_bibliographies(
+    paths: Sequence[Path], *, encoding: str | None = None, max_bytes: int = MAX_INPUT_BYTES
+) -> Bibliographies:
+    """Read and parse ``paths`` in order, as ``bibtex`` reads the files of one
+    ``\\bibliography{a,b}``: an @string macro of an earlier file is defined in the later ones.
+    A key defined again in a later file is a finding (CC212) naming both places; a file
+    named twice is read once."""
+    parts: list[Bibliography] = []
+    macros: dict[str, str] = {}
+    read: set[Path] = set()
+    for path in paths:
+        if path.resolve() in read:
+            continue
+        read.add(path.resolve())
+        source = decode(read_bytes(path, max_bytes), path, encoding)
+        part = parse_bibliography(source, path, macros)
+        macros.update(part.macros)
+        parts.append(part)
+    return merged(parts)
+
+
+def merged(parts: Sequence[Bibliography]) -> Bibliographies:
+    """The references of ``parts``, each key from the first file defining it, and the
+    findings of each file with one more for each key a later file defines again."""
+    first: dict[str, Reference] = {}
+    findings: list[Finding] = []
+    for part in parts:
+        findings += part.findings
+        for reference in part.references:
+            earlier = first.setdefault(reference.key, reference)
+            if earlier is not reference:
+                findings.append(
+                    rule("duplicate-key-across-files").finding(
+                        f"key {reference.key!r} is already defined at {earlier.location}",
+                        reference.location,
+                        subject=reference.key,
+                    )
+                )
+    return Bibliographies(
+        parts=tuple(parts), references=tuple(first.values()), findings=tuple(findings)
+    )
+
+
+def parse_bibliography(
+    source: DecodedText, path: Path, inherited: Mapping[str, str] | None = None
+) -> Bibliography:
+    """Parse decoded bibliography text; problems become findings. ``inherited`` are the
+    @string macros (by lower-cased name) of the files read before this one.
 
     Raises InputError, before parsing, for text shaped like no bibliography: more blocks,
     fields or delimiters than any real file holds.
@@ -85,8 +169,10 @@ def parse_bibliography(source: DecodedText, path: Path) -> Bibliography:
     blocks = _split(source.text, path)
     if isinstance(blocks, Finding):
         findings.append(blocks)
-        return Bibliography(path=path, references=(), findings=findings.all(), source=source)
-    macros = _macros(blocks, path, findings)
+        return Bibliography(
+            path=path, references=(), findings=findings.all(), source=source, macros=inherited or {}
+        )
+    macros = _macros(blocks, path, findings, inherited or {})
     references: list[Reference] = []
     first_lines: dict[str, int] = {}
     for block in _drained(blocks):
@@ -117,7 +203,11 @@ def parse_bibliography(source: DecodedText, path: Path) -> Bibliography:
             first_lines[entry.key] = line
             references.append(_reference(entry, macros, path, findings))
     return Bibliography(
-        path=path, references=tuple(references), findings=findings.all(), source=source
+        path=path,
+        references=tuple(references),
+        findings=findings.all(),
+        source=source,
+        macros=dict(macros),
     )
 
 
@@ -289,9 +379,12 @@ class _Macros(dict[str, str]):
     budget = MAX_EXPANSION_TOTAL
 
 
-def _macros(blocks: list[bib.Block], path: Path, findings: _Findings) -> _Macros:
-    """Every @string macro, lower-cased, in file order: a redefinition replaces the first."""
-    macros = _Macros()
+def _macros(
+    blocks: list[bib.Block], path: Path, findings: _Findings, inherited: Mapping[str, str]
+) -> _Macros:
+    """Every @string macro, lower-cased, in file order, after the ``inherited`` ones of
+    earlier files: a redefinition replaces the first."""
+    macros = _Macros(inherited)
     for block in blocks:
         string = block.ignore_error_block if isinstance(block, bib.ParsingFailedBlock) else block
         if not isinstance(string, bib.String) or not string.key:

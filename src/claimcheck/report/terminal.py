@@ -45,6 +45,8 @@ _KEY_WHOLE = 16
 # More alive sources than this, and the sources table lists only those needing attention.
 LISTED_ALIVE = 50
 _CLAIM_STYLE = {ClaimStatus.UNVERIFIED: "yellow", ClaimStatus.UNSUPPORTED: "bold red"}
+# What the summary line says of a run without a claims ledger.
+BIBLIOGRAPHY_ONLY = "no claims ledger: bibliography only"
 
 
 class TerminalFormat:
@@ -93,10 +95,11 @@ def summary_line(report: Report) -> Text:
     summary = report.summary
     text = Text()
     text.append("claimcheck ", style="bold")
-    text.append(
-        f"{summary.claims} claims, {summary.evidence} evidence items, "
-        f"{summary.references} references, {summary.sources} sources: "
-    )
+    if report.inputs.claims is None:
+        text.append(f"{BIBLIOGRAPHY_ONLY}; ")
+    else:
+        text.append(f"{summary.claims} claims, {summary.evidence} evidence items, ")
+    text.append(f"{summary.references} references, {summary.sources} sources: ")
     counts = [
         (severity, summary.findings.get(severity, 0))
         for severity in Severity
