@@ -18,9 +18,16 @@ from claimcheck.spool import Spool
 T0 = datetime(2024, 11, 22, 9, 30, tzinfo=UTC)
 _RECORD_ID = re.compile(rb"urn:uuid:[0-9a-f-]{36}")
 TOKENS = st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=1, max_size=12)
+ASCII_VALUES = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=30)
+# Servers may send other bytes in a value (obs-text). warcio, the reference here, fails on a
+# value holding both such a character and a "name=value" parameter (it tries to re-encode it
+# as RFC 5987), so those two never meet in one generated value.
 VALUES = st.one_of(
-    st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=30),
-    st.text(st.characters(min_codepoint=0x20, max_codepoint=0x2FF), max_size=30),
+    ASCII_VALUES,
+    st.text(
+        st.characters(min_codepoint=0x20, max_codepoint=0x2FF, exclude_characters=";="),
+        max_size=30,
+    ),
 )
 
 
@@ -39,7 +46,8 @@ def uncompressed(records: Records) -> tuple[bytes, bytes]:
     ),
     threshold=st.sampled_from([0, 100, 1 << 20]),
     headers=st.lists(st.tuples(TOKENS, VALUES), max_size=5),
-    request_headers=st.lists(st.tuples(TOKENS, VALUES), max_size=4),
+    # claimcheck sends ASCII header values only (the settings refuse others).
+    request_headers=st.lists(st.tuples(TOKENS, ASCII_VALUES), max_size=4),
     reason=st.sampled_from(["OK", "", "Not Found"]),
     path=st.sampled_from(["/", "/a/b?x=1", "/%C3%A9"]),
     truncated=st.booleans(),

@@ -28,6 +28,13 @@ def config_schema() -> dict[str, Any]:
     properties = {name: dict(full["properties"][name]) for name in keys}
     # A duration is written as text in a file (24h), not as pydantic writes it (P1D).
     properties["max_age"]["default"] = shown_default("max_age")
+    # One bibliography may be written as a path alone, not a list of one.
+    listed = properties["bib"]
+    properties["bib"] = {
+        "anyOf": [{"type": "string"}, {"type": "array", "items": listed["items"]}],
+        "description": listed["description"],
+        "default": listed["default"],
+    }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "claimcheck settings",
