@@ -14,12 +14,15 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 from rich.color import ColorSystem
 from rich.console import Console
 from rich.style import Style
-from rich.table import Table
 from rich.text import Text
+
+if TYPE_CHECKING:
+    from rich.table import Table  # tables are made by the report's callers
 
 # A table cell: its text, and its style (None: the cell is a plain string, not a Text).
 Cell = tuple[str, str | None]

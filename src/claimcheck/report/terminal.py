@@ -7,11 +7,10 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from io import StringIO
+from typing import TYPE_CHECKING
 
-from rich import box
 from rich.color import ColorSystem
 from rich.console import Console, Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from claimcheck.models import (
@@ -28,6 +27,9 @@ from claimcheck.report.layout import longest_word, shorten_url, table_room, wide
 from claimcheck.report.rows import Row, line_of, table_text
 from claimcheck.severity import Severity
 from claimcheck.visible import visible
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _HEADING = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings", Severity.INFO: "Info"}
@@ -247,6 +249,9 @@ def _sources_table(
     """The sources table with ``rows`` in columns of ``widths``, titled with ``total``
     sources (default: the rows)."""
     count = len(rows) if total is None else total
+    from rich import box  # rich.table only for a report that has tables (lint's has none)
+    from rich.table import Table
+
     table = Table(title=f"Sources ({count})", title_justify="left", box=box.SIMPLE_HEAD)
     headings = ("reference", "status", "why", "url")
     for heading, width in zip(headings, widths, strict=True):
@@ -298,6 +303,9 @@ def _claims_table(claims: tuple[ClaimResult, ...], width: int) -> Table:
     )
     evidence_width = min(widest(evidence, "evidence"), shared - claim_width)
     text_width = room - status - claim_width - evidence_width
+    from rich import box
+    from rich.table import Table
+
     table = Table(title=f"Claims ({len(claims)})", title_justify="left", box=box.SIMPLE_HEAD)
     table.add_column("claim", width=max(1, claim_width), overflow="fold")
     table.add_column("status", width=status, no_wrap=True)
