@@ -81,3 +81,12 @@ def test_quiet_lint_of_a_clean_project_prints_the_summary_alone(
 
     assert result.stdout.count("\n") == 1
     assert result.stdout.startswith("claimcheck 1 claims")
+
+
+@pytest.mark.parametrize(("choice", "coloured"), [("always", True), ("never", False)])
+def test_rules_follow_the_colour_flag(choice: str, coloured: bool) -> None:
+    listed = CliRunner().invoke(app, ["rules", "--color", choice])
+
+    assert listed.exit_code == 0
+    assert ("\x1b[" in listed.stdout) is coloured
+    assert "CC101" in listed.stdout

@@ -222,3 +222,12 @@ def test_flags_are_made_from_the_declarations(tmp_path: Path) -> None:
     rows = {line.split()[0]: line.split()[1:] for line in shown.stdout.splitlines()[3:]}
     assert rows["per_host"] == ["3", "--per-host"]
     assert rows["archive"] == ["false", "--no-archive"]
+
+
+def test_config_of_a_bibliography_alone_says_so(tmp_path: Path) -> None:
+    (tmp_path / "references.bib").write_text("", encoding="utf-8")
+
+    shown = claimcheck("config", cwd=tmp_path)
+
+    (claims,) = [line for line in shown.stdout.splitlines() if line.startswith("claims ")]
+    assert "bibliography only" in claims

@@ -125,7 +125,9 @@ def show_config(settings: Loaded, output_format: FormatOption = OutputFormat.TER
 
 
 @app.command("rules")
-def list_rules(output_format: FormatOption = OutputFormat.TERMINAL) -> None:
+def list_rules(
+    output_format: FormatOption = OutputFormat.TERMINAL, color: ColorOption = ColorChoice.AUTO
+) -> None:
     """List every finding code with its severity and what it checks."""
     import json
 
@@ -145,7 +147,8 @@ def list_rules(output_format: FormatOption = OutputFormat.TERMINAL) -> None:
     table = Table("code", "name", "severity", "checks", box=None, pad_edge=False)
     for rule in rules.RULES:
         table.add_row(rule.code, rule.name, rule.severity.value, rule.summary)
-    Console(width=120, no_color=not colour(ColorChoice.AUTO)).print(table)
+    coloured = colour(color)
+    Console(width=120, force_terminal=coloured, no_color=not coloured).print(table)
 
 
 class SchemaName(StrEnum):

@@ -43,5 +43,7 @@ def print_settings(loaded: Loaded, *, json_output: bool) -> None:
     for column in ("setting", "value", "from"):
         table.add_column(column, overflow="fold")
     for name, value, origin in rows:
+        if name == "claims" and loaded.settings.claims is None:
+            value = "none: bibliography only (no claims.yaml in the project)"
         table.add_row(name, visible(value) or "-", visible(origin))
     console.print(table)
