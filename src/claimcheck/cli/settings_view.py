@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -30,13 +31,15 @@ def print_settings(loaded: Loaded, *, json_output: bool) -> None:
         return
     width = None if sys.stdout.isatty() else 200
     console = Console(highlight=False, no_color="NO_COLOR" in os.environ, width=width)
-    where = visible(str(loaded.file)) if loaded.file else "none (defaults, variables and flags)"
+    where = (
+        visible(_shown_path(loaded.file)) if loaded.file else "none (defaults, variables, flags)"
+    )
     console.print(f"settings file: {where}", markup=False)
-    console.print(f"project folder: {visible(str(loaded.root))}", markup=False)
+    console.print(f"project folder: {visible(_shown_path(loaded.root))}", markup=False)
     for path in loaded.passed_over:
         console.print(
-            f"note: {visible(str(path))} is passed over: its folder's claimcheck.toml is the "
-            "settings file",
+            f"note: {visible(_shown_path(path))} is passed over: its folder's claimcheck.toml "
+            "is the settings file",
             markup=False,
         )
     table = Table(box=None, pad_edge=False)
@@ -47,3 +50,11 @@ def print_settings(loaded: Loaded, *, json_output: bool) -> None:
             value = "none: bibliography only (no claims.yaml in the project)"
         table.add_row(name, visible(value) or "-", visible(origin))
     console.print(table)
+
+
+def _shown_path(path: Path) -> str:
+    """``path`` as seen from the current folder (``../claimcheck.toml``), where it can be."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive, on Windows
+        return str(path)
