@@ -582,7 +582,9 @@ def test_archive_verify_during_a_save_waits_for_it_and_finds_no_problem(
     try:
         lock = folder / CACHE / "lock"
         deadline = time.monotonic() + 20
-        while b"archive save" not in lock.read_bytes() and time.monotonic() < deadline:
+        # This save's own line (the first save's stays in the file after it ends).
+        holder = f"archive save (pid {saving.pid},".encode()
+        while holder not in lock.read_bytes() and time.monotonic() < deadline:
             time.sleep(0.02)
         verified = claimcheck("archive", "verify", cwd=folder)
         assert saving.poll() is not None
