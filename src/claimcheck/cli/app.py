@@ -23,7 +23,7 @@ from claimcheck.cli.options import (
     QuietOption,
     VerboseOption,
 )
-from claimcheck.cli.plain import PlainArguments
+from claimcheck.cli.plain import Command
 
 if TYPE_CHECKING:
     from claimcheck.config import Loaded, Settings
@@ -64,7 +64,7 @@ def _main(
     """Keep a paper's claims tied to evidence that still exists."""
 
 
-@app.command()
+@app.command(cls=Command)
 @with_settings("verify", checking)
 def verify(
     settings: Settings,
@@ -91,7 +91,7 @@ def verify(
     report_and_exit(settings, output_format, output, view=view, color=color, verbose=verbose)
 
 
-@app.command()
+@app.command(cls=Command)
 @with_settings("lint", not_checking)
 def lint(
     settings: Settings,
@@ -110,7 +110,7 @@ def lint(
     report_and_exit(settings, output_format, output, view=view, color=color)
 
 
-@app.command("config")
+@app.command("config", cls=Command)
 @with_settings("config", with_origins)
 def show_config(settings: Loaded, output_format: FormatOption = OutputFormat.TERMINAL) -> None:
     """Print the effective settings and where each came from.
@@ -124,7 +124,7 @@ def show_config(settings: Loaded, output_format: FormatOption = OutputFormat.TER
     print_settings(settings, json_output=output_format is OutputFormat.JSON)
 
 
-@app.command("rules")
+@app.command("rules", cls=Command)
 def list_rules(
     output_format: FormatOption = OutputFormat.TERMINAL, color: ColorOption = ColorChoice.AUTO
 ) -> None:
@@ -159,7 +159,7 @@ class SchemaName(StrEnum):
     CONFIG = "config"
 
 
-@app.command(cls=PlainArguments)
+@app.command(cls=Command)
 def schema(
     which: Annotated[
         SchemaName,

@@ -9,7 +9,7 @@ import typer
 
 from claimcheck.cli.flags import checking, with_settings
 from claimcheck.cli.options import EXIT_FINDINGS, EXIT_OK, ColorChoice, ColorOption
-from claimcheck.cli.plain import PlainArguments
+from claimcheck.cli.plain import Command
 
 if TYPE_CHECKING:
     from claimcheck.config import Settings
@@ -26,7 +26,7 @@ KeyOrUrl = Annotated[
 ]
 
 
-@archive_app.command("save")
+@archive_app.command("save", cls=Command)
 @with_settings("archive save", checking)
 def save_command(
     settings: Settings,
@@ -81,7 +81,7 @@ def save_command(
     raise typer.Exit(EXIT_OK)
 
 
-@archive_app.command("list")
+@archive_app.command("list", cls=Command)
 @with_settings("archive list", checking)
 def list_command(settings: Settings, color: ColorOption = ColorChoice.AUTO) -> None:
     """List the cited sources with their number of snapshots and the newest one."""
@@ -123,7 +123,7 @@ def list_command(settings: Settings, color: ColorOption = ColorChoice.AUTO) -> N
     show(table, color)
 
 
-@archive_app.command("show", cls=PlainArguments)
+@archive_app.command("show", cls=Command)
 @with_settings("archive show", checking)
 def show_command(
     settings: Settings, key_or_url: KeyOrUrl, color: ColorOption = ColorChoice.AUTO
@@ -166,7 +166,7 @@ def show_command(
         show(table, color)
 
 
-@archive_app.command("verify")
+@archive_app.command("verify", cls=Command)
 @with_settings("archive verify", checking)
 def verify_command(settings: Settings) -> None:
     """Re-read every WARC record, check its digests, and compare it with the index.
@@ -205,7 +205,7 @@ def verify_command(settings: Settings) -> None:
     raise typer.Exit(EXIT_FINDINGS)
 
 
-@archive_app.command("reindex")
+@archive_app.command("reindex", cls=Command)
 @with_settings("archive reindex", checking)
 def reindex_command(settings: Settings) -> None:
     """Rebuild the archive's index (and the text of each page) from the WARC files.
@@ -238,7 +238,7 @@ def reindex_command(settings: Settings) -> None:
     show_text(text)
 
 
-@archive_app.command("export", cls=PlainArguments)
+@archive_app.command("export", cls=Command)
 @with_settings("archive export", checking)
 def export_command(
     settings: Settings,
@@ -282,7 +282,7 @@ def export_command(
         typer.echo(visible(str(path)))
 
 
-@archive_app.command("prune")
+@archive_app.command("prune", cls=Command)
 @with_settings("archive prune", checking)
 def prune_command(
     settings: Settings,
