@@ -281,11 +281,13 @@ def _macro_bomb(levels: int = 30) -> str:
     return "\n".join(lines) + f"\n{CLEAN_BIB.replace('{China', 's' + str(levels) + ' # {China')}"
 
 
+# The in-process limits below are CPU seconds of this process (what a blow-up would burn),
+# not wall time, which other jobs on a busy machine stretch.
 def test_a_macro_bomb_is_reported_as_too_large_not_expanded(tmp_path: Path) -> None:
     make_project(tmp_path, bib=_macro_bomb())
-    start = time.monotonic()
+    start = time.process_time()
     result = lint(tmp_path, "--format", "json")
-    assert time.monotonic() - start < 10
+    assert time.process_time() - start < 10
     assert result.exit_code == 1, result.stdout + result.stderr
     findings = json.loads(result.stdout)["findings"]
     too_large = [finding for finding in findings if finding["code"] == "CC210"]
@@ -316,9 +318,9 @@ def test_a_bibliography_shaped_like_no_bibliography_is_refused_quickly(
     tmp_path: Path, text: str, message: str
 ) -> None:
     make_project(tmp_path, bib=text)
-    start = time.monotonic()
+    start = time.process_time()
     result = lint(tmp_path)
-    assert time.monotonic() - start < 5
+    assert time.process_time() - start < 5
     assert_refused(result, "references.bib: the file holds", message, "hint:")
 
 
@@ -373,9 +375,9 @@ def test_a_latin1_bibliography_is_still_detected_as_latin1(tmp_path: Path) -> No
 )
 def test_a_ledger_with_too_many_values_is_refused_quickly(tmp_path: Path, text: str) -> None:
     make_project(tmp_path, claims=text)
-    start = time.monotonic()
+    start = time.process_time()
     result = lint(tmp_path)
-    assert time.monotonic() - start < 8
+    assert time.process_time() - start < 8
     assert_refused(result, "the YAML holds more than 50,000 values")
 
 
