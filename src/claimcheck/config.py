@@ -302,7 +302,7 @@ def resolve_settings(
     else ``folder``. Raises ConfigError naming the file and
     line, the variable or the flag of a bad setting.
     """
-    found_file, passed_over = find_settings_file(folder)
+    found_file, passed_over, read = find_settings_file(folder)
     root = found_file.parent if found_file is not None else _marked_root(folder)
     file = found_file if config_file is None else config_file
     if config_file is not None:
@@ -312,15 +312,15 @@ def resolve_settings(
     environ = os.environ if environ is None else environ
     for name in ("bib", "claims", "cache_dir"):
         default = Settings.model_fields[name].get_default()
-        values[name] = _relative(root, default, lambda path: _as_given(path, folder))
+        values[name] = _relative(root, default, lambda path: as_given(path, folder))
     text = ""
     if file is not None:
-        found, text = _read_file(file)
+        found, text = read if read is not None and file == found_file else _read_file(file)
         _refuse_unknown(found, file, text)
         for name, value in found.items():
             values[name] = _relative(file.parent, value) if _is_path(name) else value
             line = _where(file, text, name).line
-            shown_file = _as_given(file, folder)
+            shown_file = as_given(file, folder)
             origins[name] = Origin("file", f"{shown_file}:{line}" if line else str(shown_file))
     for name, value in _from_environment(environ).items():
         values[name] = value
@@ -352,28 +352,36 @@ def _without_absent_ledger(
     return settings.model_copy(update={"claims": None})
 
 
-def find_settings_file(start: Path) -> tuple[Path | None, tuple[Path, ...]]:
-    """The nearest settings file in ``start`` or above, as ruff finds its own, and a
-    pyproject.toml with a ``[tool.claimcheck]`` table passed over beside it, if any."""
+# A settings file's settings, and its text (for the lines of errors).
+_Read = tuple[dict[str, Any], str]
+
+
+def find_settings_file(start: Path) -> tuple[Path | None, tuple[Path, ...], _Read | None]:
+    """The nearest settings file in ``start`` or above, as ruff finds its own; a
+    pyproject.toml with a ``[tool.claimcheck]`` table passed over beside it, if any; and the
+    file's settings when finding it meant reading them (a pyproject.toml's table)."""
     for folder in (start, *start.parents):
         own, pyproject = folder / CONFIG_FILE, folder / PYPROJECT
-        has_table = pyproject.is_file() and _has_tool_table(pyproject)
+        table = _tool_table(pyproject) if pyproject.is_file() else None
         if own.is_file():
-            return own, (pyproject,) if has_table else ()
-        if has_table:
-            return pyproject, ()
-    return None, ()
+            return own, (pyproject,) if table is not None else (), None
+        if table is not None:
+            return pyproject, (), table
+    return None, (), None
 
 
-def _has_tool_table(pyproject: Path) -> bool:
+def _tool_table(pyproject: Path) -> _Read | None:
+    """A pyproject.toml's ``[tool.claimcheck]`` settings, or None when it has no such table
+    (or cannot be read: it is then no settings file). A [tool] that is no table is refused,
+    as ruff does."""
     try:
-        text = read_bytes(pyproject, MAX_SETTINGS_BYTES).decode("utf-8", "replace")
+        data = read_bytes(pyproject, MAX_SETTINGS_BYTES)
     except InputError:
-        return False
-    if "tool" not in text:
-        return False
-    document, _ = _read_file(pyproject)  # a [tool] that is no table is refused, as ruff does
-    return bool(document) or bool(_TOOL_TABLE.search(text))
+        return None
+    if b"tool" not in data:
+        return None
+    found, text = _settings_in(pyproject, data)
+    return (found, text) if found or _TOOL_TABLE.search(text) else None
 
 
 def _marked_root(folder: Path) -> Path:
@@ -384,7 +392,7 @@ def _marked_root(folder: Path) -> Path:
     return folder
 
 
-def _as_given(path: Path, folder: Path) -> Path:
+def as_given(path: Path, folder: Path) -> Path:
     """``path`` as the user would type it in ``folder``: relative where it can be."""
     try:
         return Path(os.path.relpath(path, folder))
@@ -518,15 +526,20 @@ def _config_error(
     )
 
 
-def _read_file(path: Path) -> tuple[dict[str, Any], str]:
+def _read_file(path: Path) -> _Read:
     """The settings a TOML file holds (its ``[tool.claimcheck]`` table for pyproject.toml),
     and its text. A file over MAX_SETTINGS_BYTES, a pipe or a device is refused unread."""
-    where = Location(file=str(path))
     try:
         data = read_bytes(path, MAX_SETTINGS_BYTES)
     except InputError as error:
         message = "config file not found" if error.message == "file not found" else error.message
-        raise ConfigError(message, where, hint=error.hint) from None
+        raise ConfigError(message, Location(file=str(path)), hint=error.hint) from None
+    return _settings_in(path, data)
+
+
+def _settings_in(path: Path, data: bytes) -> _Read:
+    """The settings in ``data``, read from the TOML file ``path``, and its text."""
+    where = Location(file=str(path))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -10,7 +10,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from claimcheck.config import Loaded, declared, shown
+from claimcheck.config import Loaded, as_given, declared, shown
 from claimcheck.visible import visible
 
 
@@ -31,15 +31,16 @@ def print_settings(loaded: Loaded, *, json_output: bool) -> None:
         return
     width = None if sys.stdout.isatty() else 200
     console = Console(highlight=False, no_color="NO_COLOR" in os.environ, width=width)
-    where = (
-        visible(_shown_path(loaded.file)) if loaded.file else "none (defaults, variables, flags)"
-    )
+    here = Path.cwd()
+    where = "none (defaults, variables, flags)"
+    if loaded.file is not None:
+        where = visible(str(as_given(loaded.file, here)))
     console.print(f"settings file: {where}", markup=False)
-    console.print(f"project folder: {visible(_shown_path(loaded.root))}", markup=False)
+    console.print(f"project folder: {visible(str(as_given(loaded.root, here)))}", markup=False)
     for path in loaded.passed_over:
         console.print(
-            f"note: {visible(_shown_path(path))} is passed over: its folder's claimcheck.toml "
-            "is the settings file",
+            f"note: {visible(str(as_given(path, here)))} is passed over: its folder's "
+            "claimcheck.toml is the settings file",
             markup=False,
         )
     table = Table(box=None, pad_edge=False)
@@ -50,11 +51,3 @@ def print_settings(loaded: Loaded, *, json_output: bool) -> None:
             value = "none: bibliography only (no claims.yaml in the project)"
         table.add_row(name, visible(value) or "-", visible(origin))
     console.print(table)
-
-
-def _shown_path(path: Path) -> str:
-    """``path`` as seen from the current folder (``../claimcheck.toml``), where it can be."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive, on Windows
-        return str(path)
