@@ -445,10 +445,20 @@ def test_pdf_page_text_is_extracted_line_by_line() -> None:
     assert result == ExtractedText(TextKind.PDF, page, None, None)
 
 
-def test_pdf_pages_are_joined_by_a_blank_line() -> None:
+def test_pdf_pages_are_joined_by_a_form_feed() -> None:
     result = extract_text(make_pdf(["Page one", "Page two\nline two", "Page three"]), None)
 
-    assert result.text == "Page one\n\nPage two\nline two\n\nPage three"
+    assert result.text == "Page one\fPage two\nline two\fPage three"
+
+
+def test_form_feed_within_a_pdf_page_becomes_a_line_break(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(pypdf.PageObject, "extract_text", lambda page: "top\fbottom")
+
+    result = extract_text(make_pdf(["one", "two"]), "application/pdf")
+
+    assert result.text == "top\nbottom\ftop\nbottom"
 
 
 @pytest.mark.parametrize("algorithm", ["RC4-128", "AES-256"])
@@ -501,7 +511,7 @@ def test_unreadable_page_is_reported_and_the_others_kept() -> None:
     result = extract_text(body, "application/pdf")
 
     assert (result.text, result.problem) == (
-        "Good page\n\n",
+        "Good page\f",
         "1 of 2 pages could not be read (page 2: NotImplementedError: Unsupported filter /Foo)",
     )
 
@@ -539,7 +549,7 @@ def test_pdf_pages_beyond_the_limit_are_left_out(monkeypatch: pytest.MonkeyPatch
 
     result = extract_text(make_pdf(["one", "two", "three"]), "application/pdf")
 
-    assert (result.text, result.problem) == ("one\n\ntwo", "only the first 2 of 3 pages were read")
+    assert (result.text, result.problem) == ("one\ftwo", "only the first 2 of 3 pages were read")
 
 
 def test_pdf_text_beyond_the_limit_is_cut(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -548,7 +558,7 @@ def test_pdf_text_beyond_the_limit_is_cut(monkeypatch: pytest.MonkeyPatch) -> No
     result = extract_text(make_pdf(["first page", "second page", "third"]), "application/pdf")
 
     assert (result.text, result.problem) == (
-        "first page\n\n",
+        "first page\fs",
         "the text was cut after 12 characters",
     )
 
@@ -642,7 +652,7 @@ def test_page_decoded_by_the_check_is_left_aside_for_a_pdf_served_as_html() -> N
     result = extract_text(VALID_PDF, "text/html", PageText("<p>Not the PDF.", "utf-8"))
 
     assert result.kind is TextKind.PDF
-    assert result.text == "Visa-free travel\n\nfor six countries"
+    assert result.text == "Visa-free travel\ffor six countries"
 
 
 HTML_TYPES = st.sampled_from(

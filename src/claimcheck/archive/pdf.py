@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError, DeprecationError, PyPdfError
 
-from claimcheck.archive.text import ExtractedText, TextKind
+from claimcheck.archive.text import PAGE_BREAK, ExtractedText, TextKind
 
 MAX_PDF_PAGES = 2000
 MAX_PDF_CHARS = 20_000_000
@@ -40,7 +40,7 @@ _PDF_ERRORS = (
 
 
 def pdf_text(body: bytes) -> ExtractedText:
-    """The text of a PDF's pages, a blank line between pages; a problem instead of raising."""
+    """The text of a PDF's pages, a form feed between pages; a problem instead of raising."""
     with _ONE_AT_A_TIME, _quiet_pypdf():
         try:
             reader = PdfReader(io.BytesIO(body))
@@ -50,6 +50,20 @@ def pdf_text(body: bytes) -> ExtractedText:
             return _no_pdf_text(f"the PDF cannot be read here: {error}")
         except _PDF_ERRORS as error:
             return _no_pdf_text(f"the PDF is damaged: {_describe(error)}")
+
+
+def pdf_page_labels(body: bytes) -> tuple[str, ...] | None:
+    """The printed page numbers a PDF declares (its /PageLabels: "233", "xii", "A-1"), one per
+    page within ``MAX_PDF_PAGES``; None when it declares none (its pages are counted from 1) or
+    they cannot be read."""
+    with _ONE_AT_A_TIME, _quiet_pypdf():
+        try:
+            reader = PdfReader(io.BytesIO(body))
+            if _locked(reader) or "/PageLabels" not in reader.root_object:
+                return None
+            return tuple(reader.page_labels[:MAX_PDF_PAGES])
+        except (*_PDF_ERRORS, DependencyError):
+            return None
 
 
 @contextmanager
@@ -87,7 +101,7 @@ def _pages_text(reader: PdfReader) -> ExtractedText:
         texts.append(text)
         if error:
             unreadable.append(error)
-        size += len(text) + 2
+        size += len(text) + len(PAGE_BREAK)
         if size > MAX_PDF_CHARS:
             problems.append(f"the text was cut after {MAX_PDF_CHARS:,} characters")
             break
@@ -95,7 +109,7 @@ def _pages_text(reader: PdfReader) -> ExtractedText:
         problems.append(
             f"{len(unreadable)} of {len(texts)} pages could not be read ({unreadable[0]})"
         )
-    text = "\n\n".join(texts)[:MAX_PDF_CHARS]
+    text = PAGE_BREAK.join(texts)[:MAX_PDF_CHARS]
     if not text.strip():
         problems.append("the PDF has no text to extract (a scan, or only images?)")
         return _no_pdf_text("; ".join(problems))
@@ -103,9 +117,10 @@ def _pages_text(reader: PdfReader) -> ExtractedText:
 
 
 def _page_text(reader: PdfReader, number: int) -> tuple[str, str | None]:
-    """A page's text, or "" and why it could not be read."""
+    """A page's text (any form feed of its own made a line break), or "" and why it could
+    not be read."""
     try:
-        return reader.pages[number].extract_text(), None
+        return reader.pages[number].extract_text().replace(PAGE_BREAK, "\n"), None
     except (*_PDF_ERRORS, DependencyError) as error:
         return "", f"page {number + 1}: {_describe(error)}"
 

@@ -10,6 +10,10 @@ from claimcheck.charsets import byte_order_mark, decode, looks_binary
 from claimcheck.check.html import PageText, visible_text
 from claimcheck.check.visible import unix_newlines
 
+# What the pages of a PDF's text are joined with (as pdftotext does): page boundaries can be
+# found again in the text, kept in the archive's database too.
+PAGE_BREAK = "\f"
+
 
 class TextKind(StrEnum):
     """How a capture's text was read: as HTML, PDF or plain text, or not at all."""
