@@ -30,6 +30,8 @@ FORBIDDEN = {
     "linkcheck": {"verify", "report", "cli", "archive.commands", "progress"},
     "project": {"verify", "linkcheck", "report", "cli", "archive.commands", "pipeline", "progress"},
     "archive.commands": {"report", "cli"},
+    # Is each quote still in its source: pure matching, and local copies read like captures.
+    "evidence": UPPER | {"archive.commands", "lint"},
     "report": {"cli", "verify", "load", "lint", "archive.commands", "linkcheck", "project"},
     "config": {
         "verify",

@@ -1,0 +1,1 @@
+"""Evidence: is each quote still in its source, and where."""
