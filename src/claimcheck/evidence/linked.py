@@ -68,7 +68,7 @@ def _expanded(path: Path) -> Path:
     """The path with a leading ``~`` or ``~user`` made that home; as written when unknown."""
     try:
         return path.expanduser()
-    except RuntimeError:
+    except (RuntimeError, ValueError):  # no home known; a NUL in the user's name
         return path
 
 

@@ -74,7 +74,7 @@ def _exists(path: Path) -> bool:
         path.stat()
     except PermissionError:
         return True
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in the path
         return False
     return True
 
