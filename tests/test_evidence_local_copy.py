@@ -85,7 +85,7 @@ def test_html_in_a_legacy_charset_is_decoded_by_its_meta_tag(tmp_path: Path) -> 
     assert (read.kind, read.text, read.charset) == (
         TextKind.HTML,
         "T\n\n中国扩大免签国家范围",
-        "gbk",
+        "gb18030",
     )
 
 
