@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
+
+import pypdf
 
 _FONT_SIZE = 12
 _LEADING = 14
@@ -77,3 +80,14 @@ def _document(objects: Sequence[bytes]) -> bytes:
     out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\n".encode("ascii")
     out += f"startxref\n{xref}\n%%EOF\n".encode("ascii")
     return bytes(out)
+
+
+def make_labelled_pdf(pages: Sequence[str], roman: int, first_arabic: int) -> bytes:
+    """A PDF as ``make_pdf``, whose first ``roman`` pages are printed i, ii, ... and the
+    others ``first_arabic`` onwards (its /PageLabels)."""
+    writer = pypdf.PdfWriter(clone_from=io.BytesIO(make_pdf(pages)))
+    writer.set_page_label(0, roman - 1, "/r", start=1)
+    writer.set_page_label(roman, len(pages) - 1, "/D", start=first_arabic)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -15,7 +15,7 @@ from claimcheck.archive.text import TextKind
 from claimcheck.evidence import local
 from claimcheck.evidence.linked import LinkedFile
 from claimcheck.evidence.local import LocalText, local_text, read_local_copy
-from tests.documents import make_pdf
+from tests.documents import make_labelled_pdf, make_pdf
 
 SENTENCE = "China extends visa-free entry to 12 countries"
 
@@ -33,13 +33,8 @@ def write(path: Path, data: bytes) -> Path:
 
 
 def labelled_pdf() -> bytes:
-    """Five pages printed as i, ii, 233, 234, 235."""
-    writer = pypdf.PdfWriter(clone_from=io.BytesIO(make_pdf(["i", "ii", "a", "b", SENTENCE])))
-    writer.set_page_label(0, 1, "/r", start=1)
-    writer.set_page_label(2, 4, "/D", start=233)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    """Five pages printed as i, ii, 233, 234, 235; the last holds the sentence."""
+    return make_labelled_pdf(["i", "ii", "a", "b", SENTENCE], roman=2, first_arabic=233)
 
 
 def test_pdf_is_read_with_its_pages_separated(tmp_path: Path) -> None:
