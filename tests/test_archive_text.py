@@ -26,7 +26,7 @@ from claimcheck.check.html import PageText, page_facts, read_page
 from claimcheck.models import SourceStatus
 from claimcheck.pipeline import run_checks
 from tests.checking import options, source
-from tests.documents import make_pdf
+from tests.documents import make_labelled_pdf, make_pdf
 from tests.servers import HostFactory
 from tests.servers import html_page as served_page
 
@@ -459,6 +459,19 @@ def test_form_feed_within_a_pdf_page_becomes_a_line_break(
     result = extract_text(make_pdf(["one", "two"]), "application/pdf")
 
     assert result.text == "top\nbottom\ftop\nbottom"
+
+
+def test_pdf_page_labels_are_its_printed_page_numbers() -> None:
+    body = make_labelled_pdf(["a", "b", "c"], roman=1, first_arabic=233)
+
+    assert pdf_module.pdf_page_labels(body) == ("i", "233", "234")
+
+
+@pytest.mark.parametrize(
+    "body", [make_pdf(["no labels"]), b"this is not a PDF", make_pdf(["cut"])[:100]]
+)
+def test_pdf_without_page_labels_has_none(body: bytes) -> None:
+    assert pdf_module.pdf_page_labels(body) is None
 
 
 @pytest.mark.parametrize("algorithm", ["RC4-128", "AES-256"])
