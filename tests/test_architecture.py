@@ -11,15 +11,28 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "claimcheck"
 UI_LIBRARIES = {"typer", "rich", "click"}
 UI_MODULES = {"cli", "report", "progress"}
 # Each layer and the layers it must not import.
-UPPER = {"verify", "linkcheck", "project", "report", "cli", "config", "pipeline", "progress"}
+UPPER = {
+    "verify",
+    "linkcheck",
+    "quotecheck",
+    "project",
+    "report",
+    "cli",
+    "config",
+    "pipeline",
+    "progress",
+}
 FORBIDDEN = {
     "severity": {"models", "load", "lint", "check", "archive", "statefiles", "rules", *UPPER},
     "models": {"load", "lint", "check", *UPPER},
-    "check": UPPER | {"archive"},
+    "check": UPPER | {"archive", "evidence"},
     # The archive's own modules, and (archive/commands.py) the archive commands' work, which
     # runs the checks of a project like verify does: a layer of its own, above them.
-    "archive": UPPER | {"archive.commands"},
+    "archive": UPPER | {"archive.commands", "evidence"},
     "pipeline": UPPER - {"pipeline"},
+    # Evidence: quotes matched in texts, claims judged; it reads the archive, never runs checks.
+    "evidence": UPPER | {"archive.commands", "lint"},
+    "quotecheck": {"verify", "report", "cli", "archive.commands", "linkcheck", "progress"},
     "load": {"lint", "verify", "report", "cli", "config", "linkcheck", "project"},
     "identifiers": {"load", "lint", "verify", "report", "cli", "config", "linkcheck", "project"},
     "charsets": {"load", "lint", "check", "archive", *UPPER},
@@ -30,8 +43,6 @@ FORBIDDEN = {
     "linkcheck": {"verify", "report", "cli", "archive.commands", "progress"},
     "project": {"verify", "linkcheck", "report", "cli", "archive.commands", "pipeline", "progress"},
     "archive.commands": {"report", "cli"},
-    # Is each quote still in its source: pure matching, and local copies read like captures.
-    "evidence": UPPER | {"archive.commands", "lint"},
     "report": {"cli", "verify", "load", "lint", "archive.commands", "linkcheck", "project"},
     "config": {
         "verify",

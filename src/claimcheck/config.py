@@ -125,6 +125,14 @@ class Settings(CheckSettings, WaybackSettings):
         ),
         Flag("--offline", VERIFY | {"config"}),
     ] = False
+    quotes: Annotated[
+        bool,
+        Field(
+            description="Look for each evidence item's quote in its source's text (the "
+            "capture of this run, the newest snapshot, or a local copy)."
+        ),
+        Flag("--quotes", VERIFY | {"config"}, negative="--no-quotes"),
+    ] = True
     # Not settings: which command runs (lint checks no link), and the regexes of the
     # project's .claimcheckignore.
     check_links: bool = Field(default=True, exclude=True)

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from claimcheck.severity import Severity
 
-REPORT_SCHEMA_VERSION: Literal["1"] = "1"
+REPORT_SCHEMA_VERSION: Literal["2"] = "2"
 # One set of field names for every instance given the same fields. Pydantic keeps, on each
 # instance, the names of the fields it was given: a set of 5 names or more takes 728 bytes,
 # more than the rest of a finding. A frozen model never adds to its own set, and model_copy
@@ -327,14 +327,92 @@ class Source(Frozen):
 
 
 class ClaimStatus(StrEnum):
-    """How well a claim is backed by its evidence."""
+    """How well a claim is backed by its evidence, rolled up from each item (see README)."""
 
-    UNVERIFIED = "unverified"
+    SUPPORTED = "supported"
+    AT_RISK = "at-risk"
+    BROKEN = "broken"
+    CONTESTED = "contested"
     UNSUPPORTED = "unsupported"
+    UNVERIFIED = "unverified"
+
+
+class QuoteStatus(StrEnum):
+    """Whether an evidence item's quote is in its source's text."""
+
+    FOUND = "found"
+    FUZZY = "fuzzy"
+    MISSING = "missing"
+    DRIFTED = "drifted"
+    UNCHECKED = "unchecked"
+
+
+class Excerpt(Frozen):
+    """A passage of a source's text: the matched (or closest) part and its context."""
+
+    before: str = Field(description="About 100 characters of text before the passage.")
+    match: str = Field(description="The passage; an elided quote's parts joined by ' … '.")
+    after: str = Field(description="About 100 characters of text after the passage.")
+    page: str | None = Field(default=None, description="The PDF page it is on, when known.")
+
+
+class Difference(Frozen):
+    """Tokens that differ between a quote and the passage of its source closest to it."""
+
+    quote: str
+    source: str
+    decisive: bool = Field(
+        default=False,
+        description="A number, unit, per cent, currency, date or negation: it changes the claim.",
+    )
+
+
+class Drift(Frozen):
+    """A quote that an earlier snapshot of the source had and the current text lacks."""
+
+    last_found: datetime = Field(description="The last snapshot that had the quote.")
+    first_missing: datetime = Field(description="The first snapshot after it without the quote.")
+    cite: ArchivedCopy = Field(description="The copy to cite instead: a memento or the snapshot.")
+
+
+class EvidenceResult(Frozen):
+    """An evidence item of a claim: its source, and whether the quote is still in it."""
+
+    source: str = Field(description="The reference key.")
+    quote: str | None
+    locator: str | None
+    stance: Stance
+    source_status: SourceStatus | None = Field(
+        description="What is known of the cited URL or DOI; null: no URL or DOI, or no key."
+    )
+    quote_status: QuoteStatus | None = Field(description="Null when the item has no quote.")
+    score: float | None = Field(
+        default=None,
+        description="1 for found; the similarity of a fuzzy match or of the closest passage.",
+    )
+    excerpt: Excerpt | None = Field(
+        default=None, description="Where the quote was found (for drifted: in the old snapshot)."
+    )
+    closest: Excerpt | None = Field(
+        default=None, description="For a missing quote: the passage most like it."
+    )
+    differences: tuple[Difference, ...] = ()
+    checked_in: str | None = Field(
+        default=None,
+        description="The text searched: live (captured in this run), the snapshot's time, "
+        "or file (a local copy).",
+    )
+    snapshot: Snapshot | None = Field(default=None, description="The capture searched.")
+    file: str | None = Field(default=None, description="The local copy searched.")
+    drift: Drift | None = None
+    detail: str | None = Field(
+        default=None, description="In words: why unchecked, or a note (the page it is on)."
+    )
+    line: int | None = Field(default=None, description="The item's line in the claims ledger.")
 
 
 class ClaimResult(Frozen):
-    """A claim in the report, with its evidence keys and status."""
+    """A claim in the report, with its evidence and status."""
 
     id: str
     text: str
@@ -342,6 +420,8 @@ class ClaimResult(Frozen):
     tags: tuple[str, ...]
     sources: tuple[str, ...]
     status: ClaimStatus
+    why: str | None = Field(default=None, description="What decided the status, in words.")
+    evidence: tuple[EvidenceResult, ...] = ()
     file: str
     line: int | None
 
@@ -364,13 +444,15 @@ class Summary(Frozen):
     findings: dict[Severity, int]
     ignored_findings: int = 0
     source_statuses: dict[SourceStatus, int] = Field(default_factory=dict)
+    claim_statuses: dict[ClaimStatus, int] = Field(default_factory=dict)
+    quote_statuses: dict[QuoteStatus, int] = Field(default_factory=dict)
     network_unreachable: bool = False
 
 
 class Report(Frozen):
     """Everything `claimcheck verify` found, in the form every output format renders."""
 
-    schema_version: Literal["1"] = REPORT_SCHEMA_VERSION
+    schema_version: Literal["2"] = REPORT_SCHEMA_VERSION
     tool: str = "claimcheck"
     tool_version: str
     generated_at: datetime

@@ -329,6 +329,31 @@ RULES: tuple[Rule, ...] = (
         "a source that was not fetched: a private or link-local address",
         "pass --allow-private to check loopback and private addresses",
     ),
+    # CC6xx: what the evidence says of each claim
+    Rule(
+        "CC601",
+        "claim-broken",
+        _E,
+        "a claim whose evidence fails it: a quote missing from its source, a dead source "
+        "without an archived copy, or a key that is not in the bibliography",
+        "compare the quote with the closest passage shown; cite an archived copy or another "
+        "source that says it",
+    ),
+    Rule(
+        "CC602",
+        "claim-at-risk",
+        _W,
+        "a claim whose evidence holds only in part: a near-match quote, a quote gone from the "
+        "live page but kept in a snapshot, a blocked source, a dead source with an archived copy",
+        "check the differences shown; cite the archived copy proposed when the page changed",
+    ),
+    Rule(
+        "CC603",
+        "claim-contested",
+        _W,
+        "a claim that evidence marked as refuting it still refutes: its quote is in its source",
+        "say in the paper how the claim stands against that source, or revise the claim",
+    ),
 )
 
 BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}

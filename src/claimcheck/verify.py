@@ -10,6 +10,8 @@ from claimcheck import __version__
 from claimcheck import identifiers as ids
 from claimcheck.check.findings import source_findings
 from claimcheck.config import Settings
+from claimcheck.evidence.claims import claim_results, quotes_left_alone
+from claimcheck.evidence.findings import claim_findings
 from claimcheck.lint import lint
 from claimcheck.load.bib import Cited, load_bibliographies
 from claimcheck.load.claims import Ledger, load_ledger
@@ -18,6 +20,7 @@ from claimcheck.models import (
     ClaimStatus,
     Finding,
     Inputs,
+    QuoteStatus,
     Report,
     Source,
     SourceStatus,
@@ -28,6 +31,10 @@ from claimcheck.severity import FailOn, Severity
 if TYPE_CHECKING:
     from claimcheck.check.resolver import Resolver
     from claimcheck.pipeline import Listener
+
+# Why an evidence item's quote was not looked for.
+QUOTES_OFF = "quotes are not checked (--no-quotes)"
+LINT_LEAVES_QUOTES = "lint does not check quotes: claimcheck verify does"
 
 
 def run(
@@ -59,6 +66,10 @@ def run(
         checked = check(sources, settings, now=now, listener=listener, resolver=resolver)
         sources, unreachable = checked.sources, checked.network_unreachable
         everything += source_findings(sources, bibliography)
+    claims = _claims(settings, ledger, bibliography, sources, now) if ledger is not None else ()
+    if settings.check_links or settings.offline:
+        # lint judges no evidence: its ledger rules (undefined-key, ...) say what it can.
+        everything += claim_findings(claims)
     everything.sort(key=lambda f: (f.file, f.line or 0, f.column or 0, f.code))
     findings = tuple(f for f in everything if f.code not in settings.ignore)
     return Report(
@@ -68,9 +79,11 @@ def run(
             bib=tuple(str(path) for path in settings.bib),
             claims=str(settings.claims) if settings.claims is not None else None,
         ),
-        summary=_summary(bibliography, ledger, findings, sources, len(everything), unreachable),
+        summary=_summary(
+            bibliography, ledger, findings, sources, claims, len(everything), unreachable
+        ),
         findings=findings,
-        claims=claim_results(ledger, bibliography) if ledger is not None else (),
+        claims=claims,
         sources=sources,
     )
 
@@ -109,26 +122,23 @@ def _source(kind: str, value: str, cited: list[str]) -> Source:
     )
 
 
-def claim_results(ledger: Ledger, bibliography: Cited) -> tuple[ClaimResult, ...]:
-    """Each claim with its evidence keys and what is known of its support."""
-    known = bibliography.by_key()
-    results = []
-    for claim in ledger.claims:
-        keys = tuple(dict.fromkeys(item.source for item in claim.evidence))
-        backed = any(key in known for key in keys)
-        results.append(
-            ClaimResult(
-                id=claim.id,
-                text=claim.text,
-                section=claim.section,
-                tags=claim.tags,
-                sources=keys,
-                status=ClaimStatus.UNVERIFIED if backed else ClaimStatus.UNSUPPORTED,
-                file=claim.location.file,
-                line=claim.location.line,
-            )
-        )
-    return tuple(results)
+def _claims(
+    settings: Settings,
+    ledger: Ledger,
+    bibliography: Cited,
+    sources: tuple[Source, ...],
+    now: datetime,
+) -> tuple[ClaimResult, ...]:
+    """The claims judged: quotes searched when the run checks links (or recalls them offline)
+    and quotes are on; else each claim from what is known of its sources alone."""
+    checking = settings.check_links or settings.offline
+    if checking and settings.quotes:
+        # Only a run that checks quotes imports the matcher and opens the archive for it.
+        from claimcheck.quotecheck import check_quotes
+
+        return check_quotes(ledger, bibliography, sources, settings, now=now)
+    why = QUOTES_OFF if checking else LINT_LEAVES_QUOTES
+    return claim_results(ledger.claims, bibliography.by_key(), sources, quotes_left_alone(why))
 
 
 def _summary(
@@ -136,11 +146,19 @@ def _summary(
     ledger: Ledger | None,
     findings: tuple[Finding, ...],
     sources: tuple[Source, ...],
+    claims: tuple[ClaimResult, ...],
     found: int,
     unreachable: bool,
 ) -> Summary:
     counts = Counter(finding.severity for finding in findings)
     statuses = Counter(source.status for source in sources)
+    claim_statuses = Counter(claim.status for claim in claims)
+    quotes = Counter(
+        item.quote_status
+        for claim in claims
+        for item in claim.evidence
+        if item.quote_status is not None
+    )
     return Summary(
         references=len(bibliography.references),
         claims=len(ledger.claims) if ledger is not None else 0,
@@ -149,6 +167,8 @@ def _summary(
         findings={severity: counts.get(severity, 0) for severity in Severity},
         ignored_findings=found - len(findings),
         source_statuses={status: statuses[status] for status in SourceStatus if statuses[status]},
+        claim_statuses={s: claim_statuses[s] for s in ClaimStatus if claim_statuses[s]},
+        quote_statuses={status: quotes[status] for status in QuoteStatus if quotes[status]},
         network_unreachable=unreachable,
     )
 

@@ -14,8 +14,6 @@ from rich.console import Console, Group, RenderableType
 from rich.text import Text
 
 from claimcheck.models import (
-    ClaimResult,
-    ClaimStatus,
     Finding,
     Reason,
     Report,
@@ -23,6 +21,7 @@ from claimcheck.models import (
     SourceStatus,
 )
 from claimcheck.report import RenderOptions
+from claimcheck.report.claims import print_claims, status_counts
 from claimcheck.report.layout import longest_word, shorten_url, table_room, widest
 from claimcheck.report.rows import Row, line_of, table_text
 from claimcheck.severity import Severity
@@ -46,7 +45,6 @@ _SAYS_STATUS = frozenset({Reason.OK, Reason.NOT_FOUND, Reason.GONE, Reason.ACCES
 _KEY_WHOLE = 16
 # More alive sources than this, and the sources table lists only those needing attention.
 LISTED_ALIVE = 50
-_CLAIM_STYLE = {ClaimStatus.UNVERIFIED: "yellow", ClaimStatus.UNSUPPORTED: "bold red"}
 # What the summary line says of a run without a claims ledger.
 BIBLIOGRAPHY_ONLY = "no claims ledger: bibliography only"
 
@@ -88,7 +86,7 @@ class TerminalFormat:
             _print_sources(report, options, console, colors)
         if report.claims:
             console.print()
-            console.print(_claims_table(report.claims, options.width))
+            print_claims(report.claims, options.width, console)
         return buffer.getvalue()
 
 
@@ -118,6 +116,8 @@ def summary_line(report: Report) -> Text:
     if summary.ignored_findings:
         text.append(f" ({summary.ignored_findings} ignored)")
     text.append_text(_sources_summary(report))
+    if report.claims:
+        text.append(f"; claims: {status_counts(report.claims)}")
     return text
 
 
@@ -289,33 +289,3 @@ def _age(then: datetime, now: datetime) -> str:
     days = (now - then).days
     ago = "" if days < 1 else f" ({days} day{'s' if days != 1 else ''} ago)"
     return f"{then.date().isoformat()}{ago}"
-
-
-def _claims_table(claims: tuple[ClaimResult, ...], width: int) -> Table:
-    """The claims, one line each: ids and keys wrap when long, the text is cut to fit."""
-    ids = [visible(claim.id) for claim in claims]
-    evidence = [visible(", ".join(claim.sources)) or "-" for claim in claims]
-    room = table_room(width, 4)
-    status = widest([claim.status.value for claim in claims], "status")
-    shared = room - status - max(room // 3, 4)
-    claim_width = min(
-        widest(ids, "claim"), max(shared * 2 // 3, shared - widest(evidence, "evidence"))
-    )
-    evidence_width = min(widest(evidence, "evidence"), shared - claim_width)
-    text_width = room - status - claim_width - evidence_width
-    from rich import box
-    from rich.table import Table
-
-    table = Table(title=f"Claims ({len(claims)})", title_justify="left", box=box.SIMPLE_HEAD)
-    table.add_column("claim", width=max(1, claim_width), overflow="fold")
-    table.add_column("status", width=status, no_wrap=True)
-    table.add_column("evidence", width=max(1, evidence_width), overflow="fold")
-    table.add_column("text", width=max(1, text_width), no_wrap=True, overflow="ellipsis")
-    for claim, claim_id, keys in zip(claims, ids, evidence, strict=True):
-        table.add_row(
-            Text(claim_id),
-            Text(claim.status.value, style=_CLAIM_STYLE.get(claim.status, "")),
-            Text(keys),
-            Text(visible(claim.text)),
-        )
-    return table

@@ -1,0 +1,33 @@
+"""Check a project's quotes: each claim's evidence searched in its sources' texts."""
+
+from __future__ import annotations
+
+from contextlib import ExitStack, closing
+from datetime import datetime
+
+from claimcheck.config import Settings
+from claimcheck.evidence.assess import QuoteCheck, QuoteJudge, read_local_copy
+from claimcheck.evidence.claims import claim_results
+from claimcheck.load.bib import Cited
+from claimcheck.load.claims import Ledger
+from claimcheck.models import ClaimResult, Source
+from claimcheck.project import database, open_index
+
+
+def check_quotes(
+    ledger: Ledger,
+    bibliography: Cited,
+    sources: tuple[Source, ...],
+    settings: Settings,
+    *,
+    now: datetime,
+) -> tuple[ClaimResult, ...]:
+    """Each claim with its evidence judged: quotes searched in this run's captures (the run
+    began at ``now``), the archive's snapshots and the references' local copies, and its
+    status rolled up. The archive is opened only when it exists."""
+    with ExitStack() as stack:
+        index = None
+        if database(settings).exists():
+            index = stack.enter_context(closing(open_index(settings)))
+        judge = QuoteJudge(index, QuoteCheck(started=now, read_local=read_local_copy))
+        return claim_results(ledger.claims, bibliography.by_key(), sources, judge)

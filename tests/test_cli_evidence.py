@@ -1,0 +1,253 @@
+"""`claimcheck verify` judging evidence end to end: quotes looked for in live pages, snapshots
+and local copies served or written for the test, and each claim's status rolled up."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.documents import make_pdf
+from tests.servers import Host, HostFactory, html_page, status
+from tests.test_cli import claimcheck
+from tests.test_cli_verify import fast_settings
+
+NEWS = (
+    "<p>China extends visa-free entry to 12 countries, the foreign ministry said on Friday.</p>"
+    "<p>Foreign nationals made 8.91 million entries in the third quarter.</p>"
+)
+
+
+def bib(*entries: tuple[str, str]) -> str:
+    """A bibliography of ``(key, fields)`` online entries."""
+    return "".join(
+        f"@online{{{key},\n  author = {{{{Xinhua}}}},\n  title = {{News}},\n{fields}}}\n"
+        for key, fields in entries
+    )
+
+
+def ledger(*claims: tuple[str, str, str, str]) -> str:
+    """A ledger of ``(id, source key, quote, stance)`` claims, one evidence item each."""
+    lines = ["version: 1", "claims:"]
+    for claim_id, key, quote, stance in claims:
+        lines += [
+            f"  - id: {claim_id}",
+            f"    text: The claim {claim_id}.",
+            "    evidence:",
+            f"      - source: {key}",
+            f"        quote: {json.dumps(quote)}",
+            f"        stance: {stance}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def project(folder: Path, bib_text: str, claims: str) -> Path:
+    (folder / "references.bib").write_text(bib_text, encoding="utf-8")
+    (folder / "claims.yaml").write_text(claims, encoding="utf-8")
+    return fast_settings(folder)
+
+
+def verify_json(folder: Path, *args: str) -> tuple[int, dict[str, Any]]:
+    result = claimcheck("verify", "--allow-private", "--format", "json", *args, cwd=folder)
+    assert result.returncode in (0, 1), result.stdout + result.stderr
+    return result.returncode, json.loads(result.stdout)
+
+
+def claims_by_id(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {claim["id"]: claim for claim in report["claims"]}
+
+
+def news_host(hosts: HostFactory, body: str = NEWS) -> Host:
+    (host,) = hosts(1)
+    host.route("/news", html_page("Visa news", body))
+    return host
+
+
+def test_a_quote_on_the_live_page_supports_its_claim_and_one_it_lacks_breaks_its(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    host = news_host(hosts)
+    folder = project(
+        tmp_path,
+        bib(("xinhua", f"  url = {{{host.url('/news')}}},\n")),
+        ledger(
+            ("extends", "xinhua", "China extends visa-free entry to 12 countries", "supports"),
+            ("absent", "xinhua", "China ends visa-free entry for all countries", "supports"),
+        ),
+    )
+    code, report = verify_json(folder)
+    claims = claims_by_id(report)
+    found = claims["extends"]["evidence"][0]
+    assert claims["extends"]["status"] == "supported"
+    assert found["quote_status"] == "found"
+    assert found["checked_in"] == "live"
+    assert found["excerpt"]["match"] == "China extends visa-free entry to 12 countries"
+    assert "foreign ministry said on Friday" in found["excerpt"]["after"]
+    assert found["snapshot"]["payload_digest"]
+    missing = claims["absent"]["evidence"][0]
+    assert claims["absent"]["status"] == "broken"
+    assert missing["quote_status"] == "missing"
+    assert "China extends visa-free entry to 12 countries" in missing["closest"]["match"]
+    assert code == 1
+    codes = [(f["code"], f["subject"], f["file"]) for f in report["findings"]]
+    assert ("CC601", "absent", "claims.yaml") in codes
+    assert report["summary"]["claim_statuses"] == {"broken": 1, "supported": 1}
+
+
+def test_a_changed_number_is_missing_never_a_near_match(hosts: HostFactory, tmp_path: Path) -> None:
+    host = news_host(hosts)
+    quote = "Foreign nationals made 8.19 million entries in the third quarter."
+    folder = project(
+        tmp_path,
+        bib(("xinhua", f"  url = {{{host.url('/news')}}},\n")),
+        ledger(("arrivals", "xinhua", quote, "supports")),
+    )
+    _, report = verify_json(folder)
+    item = report["claims"][0]["evidence"][0]
+    assert item["quote_status"] == "missing"
+    assert {"quote": "8.19", "source": "8.91", "decisive": True} in item["differences"]
+    assert "8.91 million" in item["closest"]["match"]
+
+
+def test_the_terminal_report_shows_the_claim_needing_attention_with_its_closest_passage(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    host = news_host(hosts)
+    folder = project(
+        tmp_path,
+        bib(("xinhua", f"  url = {{{host.url('/news')}}},\n")),
+        ledger(
+            ("extends", "xinhua", "China extends visa-free entry to 12 countries", "supports"),
+            ("arrivals", "xinhua", "made 8.19 million entries", "supports"),
+        ),
+    )
+    result = claimcheck("verify", "--allow-private", cwd=folder, env={"COLUMNS": "200"})
+    assert result.returncode == 1
+    out = result.stdout
+    assert "claims: 1 broken, 1 supported" in out
+    assert "Claims needing attention (1)" in out
+    assert "broken arrivals claims.yaml:" in out
+    assert "quote missing" in out
+    assert "closest: " in out
+    assert "«" in out
+    assert out.index("arrivals") < out.index("extends")
+
+
+def test_a_quote_gone_from_the_page_is_drifted_with_the_snapshot_that_had_it(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    host = news_host(hosts)
+    folder = project(
+        tmp_path,
+        bib(("xinhua", f"  url = {{{host.url('/news')}}},\n")),
+        ledger(("extends", "xinhua", "China extends visa-free entry to 12 countries", "supports")),
+    )
+    first_code, first = verify_json(folder)
+    assert first_code == 0
+    host.route("/news", html_page("Visa news", "<p>The page was rewritten.</p>"))
+    code, report = verify_json(folder, "--max-age", "0s")
+    claim = report["claims"][0]
+    item = claim["evidence"][0]
+    assert item["quote_status"] == "drifted"
+    assert claim["status"] == "at-risk"
+    assert (
+        item["drift"]["last_found"] == first["claims"][0]["evidence"][0]["snapshot"]["captured_at"]
+    )
+    assert item["drift"]["cite"]["kind"] == "local"
+    assert item["excerpt"]["match"] == "China extends visa-free entry to 12 countries"
+    assert [f["code"] for f in report["findings"] if f["code"].startswith("CC6")] == ["CC602"]
+    assert code == 0
+
+
+def test_offline_the_quote_is_checked_in_the_newest_snapshot_saying_which(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    host = news_host(hosts)
+    folder = project(
+        tmp_path,
+        bib(("xinhua", f"  url = {{{host.url('/news')}}},\n")),
+        ledger(("extends", "xinhua", "China extends visa-free entry to 12 countries", "supports")),
+    )
+    _, first = verify_json(folder)
+    host.stop()
+    code, report = verify_json(folder, "--offline")
+    item = report["claims"][0]["evidence"][0]
+    assert item["quote_status"] == "found"
+    assert item["checked_in"] == first["claims"][0]["evidence"][0]["snapshot"]["captured_at"]
+    assert report["claims"][0]["status"] == "supported"
+    assert code == 0
+
+
+def test_a_dead_source_is_searched_in_its_snapshot_and_its_claim_is_at_risk(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    host = news_host(hosts)
+    folder = project(
+        tmp_path,
+        bib(("xinhua", f"  url = {{{host.url('/news')}}},\n")),
+        ledger(("extends", "xinhua", "China extends visa-free entry to 12 countries", "supports")),
+    )
+    verify_json(folder)
+    host.route("/news", status(404))
+    _, report = verify_json(folder, "--max-age", "0s")
+    claim = report["claims"][0]
+    item = claim["evidence"][0]
+    assert item["source_status"] == "dead"
+    assert item["quote_status"] == "found"
+    assert item["checked_in"] != "live"
+    assert claim["status"] == "at-risk"
+
+
+def test_a_refuting_quote_that_is_there_contests_the_claim(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    host = news_host(hosts)
+    folder = project(
+        tmp_path,
+        bib(("xinhua", f"  url = {{{host.url('/news')}}},\n")),
+        ledger(("extends", "xinhua", "China extends visa-free entry to 12 countries", "refutes")),
+    )
+    _, report = verify_json(folder)
+    assert report["claims"][0]["status"] == "contested"
+    assert [f["code"] for f in report["findings"] if f["code"].startswith("CC6")] == ["CC603"]
+
+
+def test_no_quotes_leaves_every_quote_unchecked_and_the_claim_unverified(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    host = news_host(hosts)
+    folder = project(
+        tmp_path,
+        bib(("xinhua", f"  url = {{{host.url('/news')}}},\n")),
+        ledger(("absent", "xinhua", "A sentence the page does not have", "supports")),
+    )
+    code, report = verify_json(folder, "--no-quotes")
+    item = report["claims"][0]["evidence"][0]
+    assert item["quote_status"] == "unchecked"
+    assert "--no-quotes" in item["detail"]
+    assert report["claims"][0]["status"] == "unverified"
+    assert code == 0
+
+
+def test_a_local_pdf_copy_of_a_reference_without_url_is_searched_page_first(
+    tmp_path: Path,
+) -> None:
+    pdf = make_pdf(["Title page", "Arrivals rose by 48.8 per cent in the third quarter."])
+    (tmp_path / "papers").mkdir()
+    (tmp_path / "papers" / "report.pdf").write_bytes(pdf)
+    folder = project(
+        tmp_path,
+        bib(("report", "  file = {:papers/report.pdf:PDF},\n")),
+        "version: 1\nclaims:\n  - id: rise\n    text: Arrivals rose.\n    evidence:\n"
+        "      - source: report\n        quote: Arrivals rose by 48.8 per cent\n"
+        "        locator: p. 1\n",
+    )
+    code, report = verify_json(folder)
+    item = report["claims"][0]["evidence"][0]
+    assert item["quote_status"] == "found"
+    assert item["checked_in"] == "file"
+    assert item["file"].endswith("report.pdf")
+    assert item["excerpt"]["page"] == "2"
+    assert "page 2" in item["detail"]
+    assert report["claims"][0]["status"] == "supported"
+    assert code == 0
