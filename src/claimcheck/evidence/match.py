@@ -33,10 +33,14 @@ CLOSEST_MIN = 0.5
 # occurrences vote for where the quote would start, and the few likeliest places are aligned
 # with the quote. A text of up to SEARCH_BUDGET // MIN_SEEDS characters is searched with as
 # many chunks as the budget allows, up to MAX_SEEDS.
-MIN_SEEDS = 8
+MIN_SEEDS = 6
 MAX_SEEDS = 24
-SEARCH_BUDGET = 40_000_000
-# A chunk found more often than this says nothing about where the quote is.
+SEARCH_BUDGET = 30_000_000
+# A chunk is a quarter of the quote, at most this long (a longer chunk is found faster, but
+# is likelier to hold a typo).
+MAX_CHUNK = 16
+MAX_CHUNK_CJK = 6
+# Each chunk votes with its first this many occurrences.
 MAX_SEED_HITS = 32
 # This many of the places with the most votes are aligned with the quote.
 CANDIDATES = 3
@@ -246,7 +250,7 @@ def _closest(quote: str, text: str) -> _Passage | None:
 def _chunks(quote: str, text_length: int) -> list[tuple[int, str]]:
     """Chunks of the quote to search for, spread over it, with their offsets in it."""
     cjk = 2 * len(_CJK.findall(quote)) > len(quote)
-    size = max(2, min(4 if cjk else 10, len(quote) // 4 or 1))
+    size = max(2, min(MAX_CHUNK_CJK if cjk else MAX_CHUNK, len(quote) // 4))
     seeds = max(MIN_SEEDS, min(MAX_SEEDS, SEARCH_BUDGET // max(text_length, 1)))
     last = len(quote) - size
     if last <= 0:
@@ -264,10 +268,7 @@ def _candidates(quote: str, text: str) -> list[int]:
     for offset, chunk in _chunks(quote, len(text)):
         if not chunk.strip():
             continue
-        hits = _first_hits(chunk, text)
-        if hits is None:
-            continue
-        for at in hits:
+        for at in _first_hits(chunk, text):
             key = (at - offset) // bucket
             votes[key].add(offset)
             starts[key].append(at - offset)
@@ -275,13 +276,11 @@ def _candidates(quote: str, text: str) -> list[int]:
     return [max(0, min(starts[key])) for key in ranked]
 
 
-def _first_hits(chunk: str, text: str) -> list[int] | None:
-    """Where ``chunk`` is in ``text``; None when it is too common to tell anything."""
+def _first_hits(chunk: str, text: str) -> list[int]:
+    """Where ``chunk`` is in ``text``: its first MAX_SEED_HITS occurrences."""
     hits: list[int] = []
     at = text.find(chunk)
-    while at >= 0:
-        if len(hits) == MAX_SEED_HITS:
-            return None
+    while at >= 0 and len(hits) < MAX_SEED_HITS:
         hits.append(at)
         at = text.find(chunk, at + 1)
     return hits
