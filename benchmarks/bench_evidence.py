@@ -1,5 +1,8 @@
 """Benchmark: 100 quotes searched in a 5 MB text; print normalisation time and time per quote."""
 
+# The CJK paragraphs are real prose, whose punctuation ruff would flag as look-alikes.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 import argparse
@@ -24,10 +27,28 @@ CJK = (
     "から、フランス、ドイツ、イタリアの6か国の一般旅券所持者を対象に、ビザ免除措置を試験的に"
     "導入すると発表した。対象国の国民は最長15日間ビザなしで中国に滞在できる。\n"
 )
-WORDS = (
-    "policy visa entry border travel tourism cooperation exchange diplomatic ministry council"
-    " agreement economic cultural regional growth passport citizens countries announcement"
-).split()
+WORDS = [
+    "policy",
+    "visa",
+    "entry",
+    "border",
+    "travel",
+    "tourism",
+    "cooperation",
+    "exchange",
+    "diplomatic",
+    "ministry",
+    "council",
+    "agreement",
+    "economic",
+    "cultural",
+    "regional",
+    "growth",
+    "passport",
+    "citizens",
+    "countries",
+    "announcement",
+]
 
 
 def generated_text(rng: random.Random) -> str:
