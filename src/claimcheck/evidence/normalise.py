@@ -62,19 +62,6 @@ def fold(text: str) -> str:
     return text
 
 
-class _FoldTable(dict[int, str]):
-    """Each code point's folded text, computed the first time the code point is met."""
-
-    def __missing__(self, code: int) -> str:
-        folded = fold(chr(code))
-        self[code] = folded
-        return folded
-
-
-_TABLE = _FoldTable()
-_ASCII_TABLE = {code: _TABLE[code] for code in range(128)}
-
-
 def _is_mark(char: str) -> bool:
     """Whether a character may combine with the one before it under NFKC: a combining mark,
     or a Hangul medial or final jamo."""
@@ -85,6 +72,21 @@ def _is_mark(char: str) -> bool:
         or 0x1160 <= code <= 0x11FF
         or 0xD7B0 <= code <= 0xD7FF
     )
+
+
+class _FoldTable(dict[int, str]):
+    """Each code point's folded text, computed the first time the code point is met."""
+
+    def __missing__(self, code: int) -> str:
+        folded = fold(chr(code))
+        if folded[:1] == " " and len(folded) > 1 and all(map(_is_mark, folded[1:])):
+            folded = ""  # A spacing accent (U+00B4), which NFKC makes a space and a mark.
+        self[code] = folded
+        return folded
+
+
+_TABLE = _FoldTable()
+_ASCII_TABLE = {code: _TABLE[code] for code in range(128)}
 
 
 @dataclass(frozen=True)
