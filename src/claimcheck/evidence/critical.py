@@ -71,16 +71,21 @@ _TOKEN = re.compile(
 )
 
 
-def critical_tokens(passage: str) -> Counter[str]:
-    """The tokens of a normalised passage that decide what it claims, with their counts.
+def critical_tokens(text: str, start: int = 0, end: int | None = None) -> Counter[str]:
+    """The tokens of a normalised text that decide what it says, with their counts: all of
+    them, or those at least partly within ``text[start:end]``.
 
     Numbers keep their digits and separators as written (``8.19``, ``8,19`` and ``8.91`` are
     three numbers); per cent in any spelling is ``%``; a negation contracted (``n't``,
     ``cannot``) is ``not``; a plural is its singular. Two passages that say the same thing in
     the same words have the same tokens; a near match whose tokens differ says something else.
     """
+    stop = len(text) if end is None else min(end, len(text))
+    start = max(start, 0)
     tokens: Counter[str] = Counter()
-    for match in _TOKEN.finditer(passage):
+    for match in _TOKEN.finditer(text, max(start - _LONGEST, 0), min(stop + _LONGEST, len(text))):
+        if match.end() <= start or match.start() >= stop:
+            continue
         kind = match.lastgroup
         token = match.group()
         if kind == "percent":
@@ -94,6 +99,9 @@ def critical_tokens(passage: str) -> Counter[str]:
 
 
 _SINGULARS = frozenset(_COUNTED.split())
+# Tokens are looked for this far around a span, to find those partly within it; a number
+# longer than this is cut where the search ends.
+_LONGEST = 64
 
 
 def is_critical(token: str) -> bool:

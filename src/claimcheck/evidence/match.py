@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import itertools
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -58,6 +58,9 @@ _ELISION = re.compile(r" ?(?:\[ ?(?:\. ?){3,}\]|\( ?(?:\. ?){3,}\)|(?:\. ?){2,}\
 _TOKENS = re.compile(
     r"[\u2e80-\u9fff\u3040-\u30ff\uac00-\ud7af\uf900-\ufaff]|\d+(?:[.,]\d+)*|[^\W\d_]+|[^\w\s]"
 )
+# Negations that Chinese writes before a verb and Japanese after it, in the same word.
+_NEGATION_BEFORE = frozenset("不没沒未非无無別别")
+_NEGATION_AFTER = ("ない", "なかった", "ず", "ません")
 _CJK = re.compile(r"[\u2e80-\u9fff\u3040-\u30ff\u1100-\u11ff\uac00-\ud7af\uf900-\ufaff]")
 
 
@@ -133,12 +136,17 @@ def _number_goes_on(text: str, at: int, step: int) -> bool:
 
 def _edges_hold(needle: str, text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` (equal to ``needle``) starts and ends at word edges: "12"
-    is not in "112" nor in "1.12", "ten" is not in "often"."""
+    is not in "112" nor in "1.12", "ten" is not in "often"; nor does it leave out a negation
+    bound to it: "超过" is not in "不超过", "含まれてい" is not in "含まれていない"."""
     if start > 0 and _wordish(needle[0]):
         if _wordish(text[start - 1]):
             return False
         if needle[0].isdigit() and _number_goes_on(text, start, -1):
             return False
+    if start > 0 and text[start - 1] in _NEGATION_BEFORE and _CJK.match(needle[0]):
+        return False
+    if text.startswith(_NEGATION_AFTER, end) and _CJK.match(needle[-1]):
+        return False
     if end < len(text) and _wordish(needle[-1]):
         if _wordish(text[end]):
             return False
@@ -243,7 +251,7 @@ def _closest(quote: str, text: str) -> _Passage | None:
     start, end, score = best
     if score < CLOSEST_MIN:
         return None
-    differences, decisive = _differences(quote, text[start:end], score)
+    differences, decisive = _differences(quote, text, start, end, score)
     return _Passage(start, end, score, differences, decisive)
 
 
@@ -335,10 +343,17 @@ def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _differences(
-    quote: str, passage: str, score: float
+    quote: str, text: str, start: int, end: int, score: float
 ) -> tuple[tuple[tuple[str, str], ...], bool]:
-    """The differing tokens of a quote and a passage, and whether a near one (scoring at
-    least FUZZY_THRESHOLD) differs in its critical tokens, with only those pairs then given."""
+    """The differing tokens of a quote and the passage ``text[start:end]``, and whether a near
+    passage (scoring at least FUZZY_THRESHOLD) differs in its critical tokens, with only
+    those pairs then given.
+
+    The passage's critical tokens are those even partly within it or within as many
+    characters around it as the quote is longer than it, plus one: an alignment may leave out
+    of the passage a negation or number that the quote's extra characters stand for ("含ま
+    れている" aligned with "含まれてい|ない", "포함되었다" with "포함되지| 않았다")."""
+    passage = text[start:end]
     ours, theirs = _TOKENS.findall(quote), _TOKENS.findall(passage)
     matcher = difflib.SequenceMatcher(None, ours, theirs, autojunk=False)
     pairs = tuple(
@@ -346,16 +361,17 @@ def _differences(
         for tag, i1, i2, j1, j2 in matcher.get_opcodes()
         if tag != "equal"
     )
-    decisive = score >= FUZZY_THRESHOLD and critical_tokens(quote) != critical_tokens(passage)
+    margin = max(0, len(quote) - len(passage)) + 1
+    quoted, sourced = critical_tokens(quote), critical_tokens(text, start - margin, end + margin)
+    decisive = score >= FUZZY_THRESHOLD and quoted != sourced
     if decisive:
         critical = tuple(pair for pair in pairs if is_critical(pair[0]) or is_critical(pair[1]))
-        return critical or _token_difference(quote, passage), True
+        return critical or _token_difference(quoted, sourced), True
     return pairs, False
 
 
-def _token_difference(quote: str, passage: str) -> tuple[tuple[str, str], ...]:
-    ours, theirs = critical_tokens(quote), critical_tokens(passage)
-    return ((" ".join((ours - theirs).elements()), " ".join((theirs - ours).elements())),)
+def _token_difference(quoted: Counter[str], sourced: Counter[str]) -> tuple[tuple[str, str], ...]:
+    return ((" ".join((quoted - sourced).elements()), " ".join((sourced - quoted).elements())),)
 
 
 def _joined(tokens: Sequence[str]) -> str:
