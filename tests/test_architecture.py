@@ -62,7 +62,11 @@ FORBIDDEN = {
     "suffixes": {"models", "load", "lint", "check", "archive", "statefiles", *UPPER},
     "setting": {"models", "load", "lint", "check", "archive", "statefiles", *UPPER},
     "visible": {"models", "load", "lint", "check", "archive", "statefiles", *UPPER},
+    # Quote matching: pure functions of text (see test_evidence_matching_is_pure).
+    "evidence": UPPER | {"archive.commands", "load", "lint"},
 }
+# The pure modules of the evidence layer, which import no other part of claimcheck.
+PURE_EVIDENCE = ("normalise.py", "critical.py", "match.py")
 # The command line and the package's own entry points may import anything.
 TOP = {"cli", "__init__", "__main__"}
 
@@ -104,6 +108,13 @@ def test_module_respects_the_layers(path: Path) -> None:
         assert not tops & UI_LIBRARIES, f"{path.name} imports {tops & UI_LIBRARIES}"
     own = {layer_of(name) for name in names if name.startswith("claimcheck.")}
     assert not own & FORBIDDEN.get(layer(path), set())
+
+
+@pytest.mark.parametrize("name", PURE_EVIDENCE)
+def test_evidence_matching_is_pure(name: str) -> None:
+    names = imported(PACKAGE / "evidence" / name)
+    own = {name for name in names if name.startswith("claimcheck")}
+    assert own <= {"claimcheck.evidence.normalise", "claimcheck.evidence.critical"}
 
 
 def test_every_layer_has_its_rule() -> None:

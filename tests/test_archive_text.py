@@ -100,6 +100,49 @@ def test_scripts_styles_templates_svg_and_comments_are_dropped() -> None:
     assert page_text(markup) == "T\n\nKept\n\nAlso kept"
 
 
+@pytest.mark.parametrize(
+    "attributes",
+    [
+        "hidden",
+        'hidden="until-found"',
+        'aria-hidden="true"',
+        "aria-hidden=TRUE",
+        'style="display:none"',
+        "style='color: red; DISPLAY : none'",
+        'style="visibility: hidden"',
+    ],
+)
+def test_elements_hidden_by_their_attributes_are_dropped(attributes: str) -> None:
+    markup = (
+        f"<body><p>Kept</p><div {attributes}><p>Hidden <b>text</b></p><div>inner</div>"
+        "<br>still hidden</div><p>Also kept</p></body>"
+    )
+
+    assert page_text(markup) == "Kept\n\nAlso kept"
+
+
+@pytest.mark.parametrize(
+    "attributes", ['aria-hidden="false"', 'style="display: block"', 'class="hidden"', ""]
+)
+def test_elements_not_hidden_by_their_attributes_are_kept(attributes: str) -> None:
+    assert page_text(f"<div {attributes}>Shown</div>") == "Shown"
+
+
+def test_a_hidden_element_hides_until_its_own_end_tag() -> None:
+    markup = "<div hidden><div><span>a</span></div><img src=x>b</div><div>after</div>"
+
+    assert page_text(markup) == "after"
+
+
+def test_the_visible_text_read_along_with_the_facts_drops_hidden_elements() -> None:
+    body = b"<html><body><p>Kept</p><p hidden>Gone</p><span aria-hidden=true>Gone</span></body>"
+
+    facts = read_page(body, "text/html; charset=utf-8", anchors=True, keep=True)
+
+    assert facts.kept is not None
+    assert facts.kept.visible_text() == "Kept"
+
+
 def test_title_is_the_first_line_and_later_titles_are_ignored() -> None:
     markup = (
         "<html><head><title>\n  China trials   visa-free travel\n</title></head>"

@@ -63,7 +63,7 @@ class _Markup(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.visible is not None:
-            self.visible.start(tag)
+            self.visible.start(tag, attrs)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.visible is not None:
@@ -113,7 +113,7 @@ class _PageParser(_Markup):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.visible is not None:
-            self.visible.start(tag)
+            self.visible.start(tag, attrs)
         self._start(tag, attrs)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:

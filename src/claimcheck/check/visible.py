@@ -15,6 +15,13 @@ _LINES = frozenset(
     | {"legend", "option", "menu", "hgroup", "textarea", "body", "html"}
 )
 _PREFORMATTED = frozenset({"pre", "textarea"})
+# Elements that never hold content: inside a hidden element they open nothing to close.
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param"}
+    | {"source", "track", "wbr"}
+)
+# An inline style that hides its element.
+_HIDING_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 # Whitespace that flows into one space outside preformatted text; the finished text turns the
 # space-like characters into spaces and collapses runs. Each step is a plain search or
 # replacement, run only when the text holds what it changes: a regular expression tried at
@@ -29,8 +36,10 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 class VisibleText:
     """Collects a page's title and the text of its body, with line breaks for blocks.
 
-    Scripts, styles, templates, SVG and comments are dropped; block elements break lines,
-    paragraphs are set apart by a blank line; inline elements join their text as written.
+    Scripts, styles, templates, SVG and comments are dropped, and so are elements hidden by
+    their attributes (``hidden``, ``aria-hidden="true"``, an inline style ``display: none`` or
+    ``visibility: hidden``); block elements break lines, paragraphs are set apart by a blank
+    line; inline elements join their text as written.
     """
 
     def __init__(self) -> None:
@@ -41,11 +50,11 @@ class VisibleText:
         self._preformatted = 0
         self._pending_newlines = 0
 
-    def start(self, tag: str) -> None:
-        """An element opens."""
+    def start(self, tag: str, attrs: list[tuple[str, str | None]] | None = None) -> None:
+        """An element opens, with its attributes."""
         if tag == "body":
             self._hidden.clear()
-        if self._hidden or tag in _HIDDEN:
+        if self._hidden or tag in _HIDDEN or (attrs and _hidden_by(attrs)):
             self._hide(tag)
             return
         if tag in _PREFORMATTED:
@@ -91,7 +100,7 @@ class VisibleText:
         """Hide what follows until ``tag`` ends; only the first title outside SVG is kept."""
         if tag == "title" and not self._hidden:
             self._titles += 1
-        if tag in _HIDDEN:
+        if tag not in _VOID:
             self._hidden.append(tag)
 
     def _break(self, tag: str) -> None:
@@ -114,6 +123,18 @@ class VisibleText:
             data = "\n" * self._pending_newlines + data
             self._pending_newlines = 0
         self._parts.append(data)
+
+
+def _hidden_by(attrs: list[tuple[str, str | None]]) -> bool:
+    """Whether an element's attributes hide it from the reader."""
+    for name, value in attrs:
+        if name == "hidden":
+            return True
+        if name == "aria-hidden" and (value or "").strip().lower() == "true":
+            return True
+        if name == "style" and value and _HIDING_STYLE.search(value):
+            return True
+    return False
 
 
 def unix_newlines(text: str) -> str:

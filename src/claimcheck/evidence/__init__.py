@@ -1,1 +1,1 @@
-"""Evidence: is each quote still in its source, and where."""
+"""Evidence: whether each quote is still in its source, and what that says of each claim."""

@@ -1,0 +1,1 @@
+"""Labelled pages and quotes for the evidence tests."""
