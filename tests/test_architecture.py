@@ -63,7 +63,6 @@ FORBIDDEN = {
     "setting": {"models", "load", "lint", "check", "archive", "statefiles", *UPPER},
     "visible": {"models", "load", "lint", "check", "archive", "statefiles", *UPPER},
     # Quote matching: pure functions of text (see test_evidence_matching_is_pure).
-    "evidence": UPPER | {"archive.commands", "load", "lint"},
 }
 # The pure modules of the evidence layer, which import no other part of claimcheck.
 PURE_EVIDENCE = ("normalise.py", "critical.py", "match.py")

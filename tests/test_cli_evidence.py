@@ -193,7 +193,7 @@ def test_a_dead_source_is_searched_in_its_snapshot_and_its_claim_is_at_risk(
     claim = report["claims"][0]
     item = claim["evidence"][0]
     assert item["source_status"] == "dead"
-    assert item["quote_status"] == "found"
+    assert item["quote_status"] == "found", item["detail"]
     assert item["checked_in"] != "live"
     assert claim["status"] == "at-risk"
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from contextlib import ExitStack, closing
-from datetime import datetime
 
 from claimcheck.config import Settings
-from claimcheck.evidence.assess import QuoteCheck, QuoteJudge, read_local_copy
+from claimcheck.evidence.assess import QuoteJudge
 from claimcheck.evidence.claims import claim_results
 from claimcheck.load.bib import Cited
 from claimcheck.load.claims import Ledger
@@ -19,15 +18,13 @@ def check_quotes(
     bibliography: Cited,
     sources: tuple[Source, ...],
     settings: Settings,
-    *,
-    now: datetime,
 ) -> tuple[ClaimResult, ...]:
-    """Each claim with its evidence judged: quotes searched in this run's captures (the run
-    began at ``now``), the archive's snapshots and the references' local copies, and its
-    status rolled up. The archive is opened only when it exists."""
+    """Each claim with its evidence judged: quotes searched in this run's captures, the
+    archive's snapshots and the references' local copies, and its status rolled up. The
+    archive is opened only when it exists."""
     with ExitStack() as stack:
         index = None
         if database(settings).exists():
             index = stack.enter_context(closing(open_index(settings)))
-        judge = QuoteJudge(index, QuoteCheck(started=now, read_local=read_local_copy))
+        judge = QuoteJudge(index)
         return claim_results(ledger.claims, bibliography.by_key(), sources, judge)

@@ -66,7 +66,7 @@ def run(
         checked = check(sources, settings, now=now, listener=listener, resolver=resolver)
         sources, unreachable = checked.sources, checked.network_unreachable
         everything += source_findings(sources, bibliography)
-    claims = _claims(settings, ledger, bibliography, sources, now) if ledger is not None else ()
+    claims = _claims(settings, ledger, bibliography, sources) if ledger is not None else ()
     if settings.check_links or settings.offline:
         # lint judges no evidence: its ledger rules (undefined-key, ...) say what it can.
         everything += claim_findings(claims)
@@ -127,7 +127,6 @@ def _claims(
     ledger: Ledger,
     bibliography: Cited,
     sources: tuple[Source, ...],
-    now: datetime,
 ) -> tuple[ClaimResult, ...]:
     """The claims judged: quotes searched when the run checks links (or recalls them offline)
     and quotes are on; else each claim from what is known of its sources alone."""
@@ -136,7 +135,7 @@ def _claims(
         # Only a run that checks quotes imports the matcher and opens the archive for it.
         from claimcheck.quotecheck import check_quotes
 
-        return check_quotes(ledger, bibliography, sources, settings, now=now)
+        return check_quotes(ledger, bibliography, sources, settings)
     why = QUOTES_OFF if checking else LINT_LEAVES_QUOTES
     return claim_results(ledger.claims, bibliography.by_key(), sources, quotes_left_alone(why))
 

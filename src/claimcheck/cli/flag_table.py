@@ -178,6 +178,20 @@ FLAGS: dict[str, Declared] = {
             'verify',
         ),
     ),
+    'quotes': Declared(
+        flag='--quotes',
+        negative='--no-quotes',
+        metavar=None,
+        kind='bool',
+        help=(
+            "Look for each evidence item's quote in its source's text (the capture of this "
+            'run, the newest snapshot, or a local copy). [default: true]'
+        ),
+        commands=(
+            'config',
+            'verify',
+        ),
+    ),
     'concurrency': Declared(
         flag='--concurrency',
         negative=None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from claimcheck.archive.index import ArchiveIndex, CaptureRow, Payload
@@ -34,14 +34,6 @@ _ALIVE_HTTP = range(200, 300)
 _SAME_DAY = timedelta(days=1)
 
 
-@dataclass(frozen=True)
-class QuoteCheck:
-    """How a run checks quotes: when it started, and how it reads a reference's local copies."""
-
-    started: datetime
-    read_local: Callable[[Reference], LocalText | None]
-
-
 @dataclass
 class _Found:
     """The best result of one quote in one text."""
@@ -57,9 +49,13 @@ class _Found:
 class QuoteJudge:
     """Judges evidence items by their quotes, with the texts of one run read once each."""
 
-    def __init__(self, archive: ArchiveIndex | None, check: QuoteCheck):
+    def __init__(
+        self,
+        archive: ArchiveIndex | None,
+        read_local: Callable[[Reference], LocalText | None] | None = None,
+    ):
         self._texts = _Texts(archive)
-        self._check = check
+        self._read_local = read_local or read_local_copy
 
     def __call__(
         self, item: Evidence, reference: Reference | None, source: Source | None
@@ -68,7 +64,9 @@ class QuoteJudge:
         base = base_result(item, source)
         if item.quote is None or reference is None:
             return base
-        return _assess(item.quote, item.locator, reference, source, base, self._texts, self._check)
+        return _assess(
+            item.quote, item.locator, reference, source, base, self._texts, self._read_local
+        )
 
 
 def _assess(
@@ -78,13 +76,13 @@ def _assess(
     source: Source | None,
     base: EvidenceResult,
     texts: _Texts,
-    check: QuoteCheck,
+    read_local: Callable[[Reference], LocalText | None],
 ) -> EvidenceResult:
     problems: list[str] = []
     found: list[_Found] = []
     current = None
     if source is not None and source.kind == "url":
-        current = texts.current(source, check.started)
+        current = texts.current(source)
         if current is None:
             problems.append(_no_capture(source, texts.has_archive))
         elif current.text is None:
@@ -96,7 +94,7 @@ def _assess(
             "a DOI is checked with its resolver, not read: a file field with a "
             "local copy lets its quotes be checked"
         )
-    local = check.read_local(reference)
+    local = read_local(reference)
     if local is not None and local.text is None:
         problems.append(f"the local copy has no text to search: {local.problem}")
     elif local is not None and local.text is not None:
@@ -195,6 +193,9 @@ class _Capture:
     snapshot: Snapshot
     text: str | None
     problem: str | None
+    # Every capture of its URL, oldest first, and its own place among them.
+    history: list[CaptureRow]
+    position: int
 
 
 class _Texts:
@@ -215,45 +216,36 @@ class _Texts:
             found = self._normalised[key] = normalise(text)
         return found
 
-    def current(self, source: Source, started: datetime) -> _Capture | None:
-        """The capture to search: this run's, if the source answered; else the newest page
-        kept before this run (an answer of today may be the error page a dead link gives)."""
+    def current(self, source: Source) -> _Capture | None:
+        """The capture to search: the one this run made, if the source answered; else the
+        newest page kept before (a dead link's answer today may be its error page)."""
         if self._archive is None:
             return None
         captures = self._archive.captures(source.url)
-        live = source.snapshot if source.status is SourceStatus.ALIVE else None
-        if live is not None and not source.from_cache and live.captured_at >= started:
-            for capture in reversed(captures):
-                if capture.payload_digest == live.payload_digest:
-                    return self._capture(capture, "live")
-        usable = [
-            c
-            for c in captures
-            if c.http_status in _ALIVE_HTTP
-            and (source.status is SourceStatus.ALIVE or c.captured_at < started)
-        ]
-        if not usable:
-            return None
-        newest = usable[-1]
-        return self._capture(newest, newest.captured_at.isoformat())
+        ours = _this_runs_capture(source, captures)
+        if ours is not None and source.status is SourceStatus.ALIVE:
+            return self._capture(captures, ours, "live")
+        before = len(captures) if ours is None else ours
+        for position in reversed(range(before)):
+            capture = captures[position]
+            if capture.http_status in _ALIVE_HTTP:
+                return self._capture(captures, position, moment(capture.captured_at))
+        return None
 
     def drift(
         self, source: Source, quote: str, locator: str | None, current: _Capture
     ) -> tuple[_Found, datetime, ArchivedCopy] | None:
         """The last earlier capture that had the quote, when the first one after it lacked it,
         and the copy to cite instead; None when no earlier capture has it."""
-        assert self._archive is not None
-        older = [
-            c
-            for c in self._archive.captures(source.url)
-            if c.http_status in _ALIVE_HTTP and c.captured_at < current.snapshot.captured_at
-        ]
         missing_since = current.snapshot.captured_at
-        for capture in reversed(older):
+        for position in reversed(range(current.position)):
+            capture = current.history[position]
+            if capture.http_status not in _ALIVE_HTTP:
+                continue
             if capture.payload_digest == current.digest:
                 missing_since = capture.captured_at
                 continue
-            candidate = self._capture(capture, capture.captured_at.isoformat())
+            candidate = self._capture(current.history, position, moment(capture.captured_at))
             if candidate.text is None:
                 continue
             found = _search(quote, locator, candidate, self)
@@ -280,8 +272,9 @@ class _Texts:
             return ArchivedCopy(kind="wayback", captured_at=nearest.captured_at, url=nearest.url)
         return ArchivedCopy(kind="local", captured_at=when, url=had.snapshot.url)
 
-    def _capture(self, capture: CaptureRow, when: str) -> _Capture:
+    def _capture(self, history: list[CaptureRow], position: int, when: str) -> _Capture:
         assert self._archive is not None
+        capture = history[position]
         digest = capture.payload_digest
         if digest not in self._payloads:
             self._payloads[digest] = self._archive.payload(digest, with_text=True)
@@ -293,8 +286,30 @@ class _Texts:
             payload_digest=digest,
         )
         if payload is None:
-            return _Capture(digest, when, snapshot, None, "its body is not in the archive")
-        return _Capture(digest, when, snapshot, payload.text, payload.problem)
+            problem = "its body is not in the archive"
+            return _Capture(digest, when, snapshot, None, problem, history, position)
+        return _Capture(digest, when, snapshot, payload.text, payload.problem, history, position)
+
+
+def _this_runs_capture(source: Source, captures: list[CaptureRow]) -> int | None:
+    """The place among ``captures`` of the one this run made of ``source``, if it made one:
+    a source checked now carries the snapshot archived with its check, of the same second."""
+    snapshot = source.snapshot
+    if snapshot is None or source.from_cache or snapshot.captured_at != source.checked_at:
+        return None
+    for position in reversed(range(len(captures))):
+        capture = captures[position]
+        if (capture.payload_digest, capture.captured_at) == (
+            snapshot.payload_digest,
+            snapshot.captured_at,
+        ):
+            return position
+    return None
+
+
+def moment(when: datetime) -> str:
+    """A capture's time as the JSON report writes times: ``2026-12-02T03:28:30Z``."""
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def read_local_copy(reference: Reference) -> LocalText | None:
