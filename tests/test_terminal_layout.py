@@ -147,10 +147,10 @@ def test_quiet_prints_the_failing_findings_and_the_summary_and_no_progress(
     assert result.stderr == ""
     lines = result.stdout.splitlines()
     assert lines[0].startswith("claimcheck 2 claims, 3 evidence items, 62 references")
-    assert lines[2] == "Errors (3)"
+    assert lines[2] == "Errors (4)"
     assert "CC502" not in result.stdout  # a warning: it does not fail the policy
     assert "Sources (" not in result.stdout
-    assert len(lines) == 7
+    assert len(lines) == 9
 
 
 def test_quiet_with_a_warning_policy_also_prints_the_warnings(

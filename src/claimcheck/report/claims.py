@@ -68,30 +68,35 @@ def print_claims(claims: Sequence[ClaimResult], width: int, console: Console) ->
     if not attention:
         return
     console.print(Text(f"Claims needing attention ({len(attention)})", style="bold"))
+    from rich.padding import Padding
+
     for claim in attention:
         console.print()
-        for line in claim_lines(claim):
-            console.print(line, soft_wrap=False, overflow="fold")
+        for indent, line in claim_lines(claim):
+            # Long lines wrap under their own start, not at the left margin.
+            console.print(Padding(line, (0, 0, 0, indent), expand=False))
 
 
-def claim_lines(claim: ClaimResult) -> list[Text]:
-    """A claim needing attention: its status, id and place, why, then each evidence item."""
-    head = Text("  ")
+def claim_lines(claim: ClaimResult) -> list[tuple[int, Text]]:
+    """A claim needing attention, each line with its indent: its status, id and place, why,
+    then each evidence item."""
+    head = Text()
     head.append(claim.status.value, style=CLAIM_STYLE[claim.status])
     head.append(f" {visible(claim.id)} ", style="bold")
     head.append(visible(f"{claim.file}:{claim.line}" if claim.line else claim.file), style="dim")
-    lines = [head, Text(f"    {visible(claim.text)}")]
+    lines = [(2, head), (4, Text(visible(claim.text)))]
     if claim.why:
-        lines.append(Text(f"    why: {visible(claim.why)}", style="dim"))
+        lines.append((4, Text(f"why: {visible(claim.why)}", style="dim")))
     for item in claim.evidence:
         lines += evidence_lines(item)
     return lines
 
 
-def evidence_lines(item: EvidenceResult) -> list[Text]:
-    """An evidence item: key, source status, quote status and where it was looked for, then
-    the quote, the passage found (or the closest one) and what differs."""
-    line = Text("    - ")
+def evidence_lines(item: EvidenceResult) -> list[tuple[int, Text]]:
+    """An evidence item, each line with its indent: key, source status, quote status and
+    where it was looked for, then the quote, the passage found (or the closest one), what
+    differs, and how the quote drifted."""
+    line = Text("- ")
     line.append(visible(item.source), style="bold")
     line.append(f" ({item.stance.value})" if item.stance.value != "supports" else "")
     if item.source_status is not None:
@@ -103,31 +108,35 @@ def evidence_lines(item: EvidenceResult) -> list[Text]:
             line.append(f" (score {item.score:.2f})")
         if item.checked_in:
             line.append(f" in {_where(item)}")
-    lines = [line]
+    lines = [(4, line)]
     if item.quote is not None:
-        lines.append(Text(f"      quote: \u201c{visible(item.quote)}\u201d"))
+        lines.append((6, Text(f"quote: \u201c{visible(item.quote)}\u201d")))
     if item.excerpt is not None:
-        lines.append(_excerpt_line("found", item.excerpt))
+        lines.append((6, _excerpt_line("found", item.excerpt)))
     if item.closest is not None:
-        lines.append(_excerpt_line("closest", item.closest))
+        lines.append((6, _excerpt_line("closest", item.closest)))
     if item.differences:
         differs = "; ".join(
             f"{visible(d.quote) or '(nothing)'} \u2192 {visible(d.source) or '(nothing)'}"
             for d in item.differences
         )
-        lines.append(Text(f"      differs: {differs}", style="yellow"))
+        lines.append((6, Text(f"differs: {differs}", style="yellow")))
     if item.drift is not None:
         drift = item.drift
         lines.append(
-            Text(
-                f"      drifted: in the snapshot of {drift.last_found.date().isoformat()}, "
-                f"gone by {drift.first_missing.date().isoformat()}; cite {drift.cite.kind} "
-                f"copy {visible(drift.cite.url)} ({drift.cite.captured_at.date().isoformat()})",
-                style="yellow",
+            (
+                6,
+                Text(
+                    f"drifted: in the snapshot of {drift.last_found.date().isoformat()}, "
+                    f"gone by {drift.first_missing.date().isoformat()}; cite the "
+                    f"{drift.cite.kind} copy {visible(drift.cite.url)} "
+                    f"({drift.cite.captured_at.date().isoformat()})",
+                    style="yellow",
+                ),
             )
         )
     if item.detail:
-        lines.append(Text(f"      note: {visible(item.detail)}", style="dim"))
+        lines.append((6, Text(f"note: {visible(item.detail)}", style="dim")))
     return lines
 
 
@@ -140,7 +149,7 @@ def _where(item: EvidenceResult) -> str:
 
 
 def _excerpt_line(label: str, excerpt: Excerpt) -> Text:
-    text = Text(f"      {label}: ")
+    text = Text(f"{label}: ")
     if excerpt.page:
         text.append(f"(p. {visible(excerpt.page)}) ")
     text.append(f"\u2026{visible(excerpt.before)}" if excerpt.before else "")
@@ -152,7 +161,7 @@ def _excerpt_line(label: str, excerpt: Excerpt) -> Text:
 def claims_table(claims: Sequence[ClaimResult], width: int) -> Table:
     """The claims, one line each: ids and keys wrap when long, the text is cut to fit."""
     ids = [visible(claim.id) for claim in claims]
-    evidence = [_evidence_cell(claim) for claim in claims]
+    evidence = [visible(", ".join(claim.sources)) or "-" for claim in claims]
     room = table_room(width, 4)
     status = widest([claim.status.value for claim in claims], "status")
     shared = room - status - max(room // 3, 4)
@@ -177,14 +186,3 @@ def claims_table(claims: Sequence[ClaimResult], width: int) -> Table:
             Text(visible(claim.text)),
         )
     return table
-
-
-def _evidence_cell(claim: ClaimResult) -> str:
-    """Each item's key, with its quote's status when it has one: ``bbc2023 found``."""
-    parts = []
-    for item in claim.evidence:
-        part = visible(item.source)
-        if item.quote_status is not None:
-            part += f" {item.quote_status.value}"
-        parts.append(part)
-    return ", ".join(parts) or "-"

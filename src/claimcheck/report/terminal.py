@@ -68,7 +68,7 @@ class TerminalFormat:
             legacy_windows=False,
         )
         colors = ColorSystem.STANDARD if options.color else None
-        console.print(summary_line(report), soft_wrap=True)
+        console.print(summary_line(report, claims=options.claims), soft_wrap=True)
         findings = report.findings
         if options.quiet:
             findings = tuple(f for f in findings if f.severity in options.failing)
@@ -90,8 +90,9 @@ class TerminalFormat:
         return buffer.getvalue()
 
 
-def summary_line(report: Report) -> Text:
-    """One line: what was read, and how many findings of each severity."""
+def summary_line(report: Report, *, claims: bool = True) -> Text:
+    """One line: what was read, how many findings of each severity, what the sources are
+    and (with ``claims``: lint judges none) how the claims stand."""
     summary = report.summary
     text = Text()
     text.append("claimcheck ", style="bold")
@@ -116,7 +117,7 @@ def summary_line(report: Report) -> Text:
     if summary.ignored_findings:
         text.append(f" ({summary.ignored_findings} ignored)")
     text.append_text(_sources_summary(report))
-    if report.claims:
+    if claims and report.claims:
         text.append(f"; claims: {status_counts(report.claims)}")
     return text
 
