@@ -52,7 +52,7 @@ def test_verify_of_a_bibliography_alone_checks_its_sources(
     hosts: HostFactory, tmp_path: Path
 ) -> None:
     (host,) = hosts(1)
-    host.route("/news", html_page("China trials visa-free travel"))
+    host.route("/news", html_page("China trials visa-free travel for six countries"))
     fast_settings(only_bib(tmp_path, BIB.replace("URL", host.url("/news"))))
     result = claimcheck("verify", "--allow-private", "--format", "json", cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr

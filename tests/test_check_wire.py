@@ -242,7 +242,11 @@ def test_verify_reads_what_h11_reads_and_reports_what_it_refuses(
     host.route("/folded", lambda _request: Response(raw=folded))
     host.route("/chunky", lambda _request: Response(raw=chunky))
     bib = BIB.replace("URL_FOLDED", host.url("/folded")).replace("URL_CHUNKY", host.url("/chunky"))
-    make_project(tmp_path, bib=bib, claims=CLEAN_CLAIMS.replace("bbc2023", "folded2024"))
+    make_project(
+        tmp_path,
+        bib=bib,
+        claims=CLEAN_CLAIMS.replace("bbc2023", "folded2024").replace("six countries", "hello"),
+    )
     (tmp_path / "claimcheck.toml").write_text(
         'probe_hosts = []\nbackoff = 0.01\nignore = ["organisation-host-mismatch"]\n',
         encoding="utf-8",

@@ -112,7 +112,7 @@ def test_unparseable_entry_is_a_finding_not_a_crash(tmp_path: Path) -> None:
 def test_json_report_goes_to_stdout_with_its_schema_version(repo: Path) -> None:
     result = claimcheck("lint", "--format", "json", cwd=repo)
     report = json.loads(result.stdout)
-    assert report["schema_version"] == "1"
+    assert report["schema_version"] == "2"
     assert report["summary"]["findings"]["error"] == 1
     assert len(report["claims"]) == 33
     assert result.stderr == ""

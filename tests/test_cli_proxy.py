@@ -14,7 +14,7 @@ from tests.servers import HostFactory, html_page
 from tests.test_cli import claimcheck
 from tests.test_cli_verify import project
 
-PAGE = html_page("China trials visa-free travel")
+PAGE = html_page("China trials visa-free travel for six countries")
 
 
 def test_verify_tunnels_https_through_the_proxy_option(

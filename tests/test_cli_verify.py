@@ -56,7 +56,7 @@ def fast_settings(folder: Path) -> Path:
 
 def test_verify_exits_0_when_every_source_is_alive(hosts: HostFactory, tmp_path: Path) -> None:
     (host,) = hosts(1)
-    host.route("/news", html_page("China trials visa-free travel"))
+    host.route("/news", html_page("China trials visa-free travel for six countries"))
     result = claimcheck("verify", "--allow-private", cwd=project(tmp_path, host.url("/news")))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "sources: 1 alive" in result.stdout
@@ -95,7 +95,7 @@ def test_private_addresses_are_skipped_without_allow_private(
     hosts: HostFactory, tmp_path: Path
 ) -> None:
     (host,) = hosts(1)
-    host.route("/news", html_page("China trials visa-free travel"))
+    host.route("/news", html_page("China trials visa-free travel for six countries"))
     result = claimcheck("verify", "--format", "json", cwd=project(tmp_path, host.url("/news")))
     source = json.loads(result.stdout)["sources"][0]
     assert (source["status"], source["reason"]) == ("skipped", "private-address")
@@ -106,7 +106,7 @@ def test_private_addresses_are_skipped_without_allow_private(
 def test_json_sources_carry_the_contract_fields(hosts: HostFactory, tmp_path: Path) -> None:
     (host,) = hosts(1)
     host.route("/old", redirect("/news", 301))
-    host.route("/news", html_page("China trials visa-free travel"))
+    host.route("/news", html_page("China trials visa-free travel for six countries"))
     folder = project(tmp_path, host.url("/old"))
     result = claimcheck("verify", "--allow-private", "--format", "json", cwd=folder)
     (source,) = json.loads(result.stdout)["sources"]
@@ -124,7 +124,7 @@ def test_second_run_reuses_the_alive_result_from_the_cache(
     hosts: HostFactory, tmp_path: Path
 ) -> None:
     (host,) = hosts(1)
-    host.route("/news", html_page("China trials visa-free travel"))
+    host.route("/news", html_page("China trials visa-free travel for six countries"))
     folder = project(tmp_path, host.url("/news"))
     claimcheck("verify", "--allow-private", cwd=folder)
     second = claimcheck("verify", "--allow-private", "--format", "json", cwd=folder)
@@ -138,7 +138,7 @@ def test_second_run_reuses_the_alive_result_from_the_cache(
 
 def test_max_age_zero_checks_again(hosts: HostFactory, tmp_path: Path) -> None:
     (host,) = hosts(1)
-    host.route("/news", html_page("China trials visa-free travel"))
+    host.route("/news", html_page("China trials visa-free travel for six countries"))
     folder = project(tmp_path, host.url("/news"))
     claimcheck("verify", "--allow-private", cwd=folder)
     claimcheck("verify", "--allow-private", "--max-age", "0s", cwd=folder)
@@ -177,7 +177,7 @@ def test_progress_is_a_bar_on_a_terminal_and_lines_in_a_log(
     hosts: HostFactory, tmp_path: Path
 ) -> None:
     (host,) = hosts(1)
-    host.route("/news", slow(html_page("China trials visa-free travel"), 0.3))
+    host.route("/news", slow(html_page("China trials visa-free travel for six countries"), 0.3))
     folder = project(tmp_path, host.url("/news"))
     piped = claimcheck("verify", "--allow-private", "--no-cache", cwd=folder)
     assert piped.stderr == "checked 1/1 (100%)\n"
@@ -195,7 +195,7 @@ def test_verify_on_a_machine_without_network_says_so_and_calls_nothing_dead(
     hosts: HostFactory, tmp_path: Path, offline_dns: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (host,) = hosts(1)
-    host.route("/news", html_page("China trials visa-free travel"))
+    host.route("/news", html_page("China trials visa-free travel for six countries"))
     entries = [("bbc2023", host.url("/news")), ("gone", "https://www.gone.invalid/story")]
     bib = "".join(BIB.replace("bbc2023", key).replace("URL", url) for key, url in entries)
     make_project(tmp_path, bib=bib + BIB.replace("bbc2023", "typo").replace("URL", "http://"))
@@ -222,7 +222,7 @@ def test_json_report_has_a_row_for_every_cited_url_and_says_each_problem_once(
     hosts: HostFactory, tmp_path: Path
 ) -> None:
     (host,) = hosts(1)
-    host.route("/news", html_page("China trials visa-free travel"))
+    host.route("/news", html_page("China trials visa-free travel for six countries"))
     cited = {
         "alive": host.url("/news"),
         "typo": "htps://www.example.org/news",

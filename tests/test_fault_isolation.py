@@ -72,7 +72,7 @@ def test_verify_logs_a_sources_traceback_and_reports_the_rest(
     hosts: HostFactory, tmp_path: Path
 ) -> None:
     (host,) = hosts(1)
-    host.route("/news", html_page("China trials visa-free travel"))
+    host.route("/news", html_page("China trials visa-free travel for six countries"))
     folder = project(tmp_path, host.url("/news"))
 
     result = _python(
@@ -105,7 +105,7 @@ def test_a_bug_outside_any_source_exits_3_with_one_line_naming_the_log(
     hosts: HostFactory, tmp_path: Path
 ) -> None:
     (host,) = hosts(1)
-    host.route("/news", html_page("China trials visa-free travel"))
+    host.route("/news", html_page("China trials visa-free travel for six countries"))
     folder = project(tmp_path, host.url("/news"))
 
     result = _python(
@@ -136,7 +136,7 @@ def test_a_bug_outside_any_source_exits_3_with_one_line_naming_the_log(
 
 def test_a_clean_run_writes_no_log(hosts: HostFactory, tmp_path: Path) -> None:
     (host,) = hosts(1)
-    host.route("/news", html_page("China trials visa-free travel"))
+    host.route("/news", html_page("China trials visa-free travel for six countries"))
     folder = project(tmp_path, host.url("/news"))
 
     result = _python(
@@ -158,7 +158,7 @@ def test_the_log_is_never_written_through_a_symbolic_link(
     hosts: HostFactory, tmp_path: Path
 ) -> None:
     (host,) = hosts(1)
-    host.route("/news", html_page("China trials visa-free travel"))
+    host.route("/news", html_page("China trials visa-free travel for six countries"))
     (tmp_path / "paper").mkdir()
     folder = project(tmp_path / "paper", host.url("/news"))
     thesis = tmp_path / "thesis.tex"

@@ -89,7 +89,7 @@ def test_a_user_agent_setting_with_a_line_break_is_refused_at_its_line(tmp_path:
 
 def test_an_injected_user_agent_sends_no_request_at_all(hosts: HostFactory, tmp_path: Path) -> None:
     (host,) = hosts(1)
-    host.route("/news", html_page("China trials visa-free travel"))
+    host.route("/news", html_page("China trials visa-free travel for six countries"))
     folder = project(tmp_path, host.url("/news"))
     result = claimcheck(
         "verify", "--allow-private", "--user-agent", "a\r\nX-Injected: yes", cwd=folder
@@ -102,7 +102,7 @@ def test_an_injected_user_agent_sends_no_request_at_all(hosts: HostFactory, tmp_
 
 def test_a_plain_user_agent_is_sent_as_given(hosts: HostFactory, tmp_path: Path) -> None:
     (host,) = hosts(1)
-    host.route("/news", html_page("China trials visa-free travel"))
+    host.route("/news", html_page("China trials visa-free travel for six countries"))
     folder = project(tmp_path, host.url("/news"))
     result = claimcheck(
         "verify",

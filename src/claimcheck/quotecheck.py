@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from contextlib import ExitStack, closing
 
 from claimcheck.config import Settings
+from claimcheck.errors import StateError
 from claimcheck.evidence.assess import QuoteJudge
 from claimcheck.evidence.claims import claim_results
 from claimcheck.load.bib import Cited
 from claimcheck.load.claims import Ledger
 from claimcheck.models import ClaimResult, Source
 from claimcheck.project import database, open_index
+
+LOG = logging.getLogger("claimcheck")
 
 
 def check_quotes(
@@ -25,6 +29,11 @@ def check_quotes(
     with ExitStack() as stack:
         index = None
         if database(settings).exists():
-            index = stack.enter_context(closing(open_index(settings)))
+            try:
+                index = stack.enter_context(closing(open_index(settings)))
+            except StateError as error:
+                # A damaged archive costs the quotes its snapshots, not the run: the way out
+                # it names (a --no-cache run, or archive reindex) must still work.
+                LOG.warning("quotes are checked without the archive: %s", error.message)
         judge = QuoteJudge(index)
         return claim_results(ledger.claims, bibliography.by_key(), sources, judge)

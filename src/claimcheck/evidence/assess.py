@@ -21,6 +21,7 @@ from claimcheck.models import (
     EvidenceResult,
     Excerpt,
     QuoteStatus,
+    Reason,
     Reference,
     Snapshot,
     Source,
@@ -172,6 +173,11 @@ def _drifted(
 def _no_capture(source: Source, has_archive: bool) -> str:
     if not has_archive:
         return "no snapshot to search: the project has no archive yet"
+    if source.reason is Reason.ACCEPTED_STATUS:
+        return (
+            f"HTTP {source.http_status} counts as alive by an accept rule, but such an answer "
+            "is no copy of the page, and the archive has no earlier one"
+        )
     if source.status is SourceStatus.ALIVE:
         return "no snapshot to search: archiving is off (--no-archive) and none was kept before"
     return f"the source is {source.status.value} and the archive has no snapshot of it"
@@ -223,7 +229,11 @@ class _Texts:
             return None
         captures = self._archive.captures(source.url)
         ours = _this_runs_capture(source, captures)
-        if ours is not None and source.status is SourceStatus.ALIVE:
+        if (
+            ours is not None
+            and source.status is SourceStatus.ALIVE
+            and captures[ours].http_status in _ALIVE_HTTP
+        ):
             return self._capture(captures, ours, "live")
         before = len(captures) if ours is None else ours
         for position in reversed(range(before)):
