@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.documents import make_pdf
-from tests.servers import Host, HostFactory, html_page, status
+from tests.servers import Host, HostFactory, html_page, page, status
 from tests.test_cli import claimcheck
 from tests.test_cli_verify import fast_settings
 
@@ -251,3 +251,105 @@ def test_a_local_pdf_copy_of_a_reference_without_url_is_searched_page_first(
     assert "page 2" in item["detail"]
     assert report["claims"][0]["status"] == "supported"
     assert code == 0
+
+
+def test_a_quote_that_cannot_be_searched_is_unchecked_with_its_reason(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    (host,) = hosts(1)
+    host.route("/chart.png", page(b"\x89PNG\r\n\x1a\n" + bytes(64), content_type="image/png"))
+    host.route("/scan.pdf", page(make_pdf([""]), content_type="application/pdf"))
+    host.route("/paywall", status(403, [("Content-Type", "text/html")], b"<p>Forbidden</p>"))
+    folder = project(
+        tmp_path,
+        bib(
+            ("chart", f"  url = {{{host.url('/chart.png')}}},\n"),
+            ("scan", f"  url = {{{host.url('/scan.pdf')}}},\n"),
+            ("paywall", f"  url = {{{host.url('/paywall')}}},\n"),
+            ("book", "  isbn = {978-0-465-00719-5},\n"),
+        ),
+        ledger(
+            ("c-chart", "chart", "arrivals doubled", "supports"),
+            ("c-scan", "scan", "arrivals doubled", "supports"),
+            ("c-paywall", "paywall", "arrivals doubled", "supports"),
+            ("c-book", "book", "arrivals doubled", "supports"),
+        ),
+    )
+    _, report = verify_json(folder)
+    claims = claims_by_id(report)
+    details = {key: claims[f"c-{key}"]["evidence"][0]["detail"] for key in claims_keys()}
+    statuses = {claims[f"c-{key}"]["evidence"][0]["quote_status"] for key in claims_keys()}
+    assert statuses == {"unchecked"}
+    assert "image/png has no text" in details["chart"]
+    assert "the PDF has no text to extract" in details["scan"]
+    assert details["paywall"] == "the source is blocked and the archive has no snapshot of it"
+    assert details["book"] == "the reference has no URL and no local copy (file field) to search"
+    assert claims["c-paywall"]["status"] == "at-risk"
+    assert claims["c-book"]["status"] == "unverified"
+    assert claims["c-chart"]["status"] == "unverified"
+
+
+def claims_keys() -> tuple[str, ...]:
+    return ("chart", "scan", "paywall", "book")
+
+
+def test_a_long_quote_with_a_typo_is_fuzzy_and_its_claim_at_risk(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    host = news_host(hosts)
+    quote = "China extends visa-free entry to 12 countreis, the foreign ministry said"
+    folder = project(
+        tmp_path,
+        bib(("xinhua", f"  url = {{{host.url('/news')}}},\n")),
+        ledger(("extends", "xinhua", quote, "supports")),
+    )
+    code, report = verify_json(folder)
+    claim = report["claims"][0]
+    item = claim["evidence"][0]
+    assert item["quote_status"] == "fuzzy"
+    assert 0.85 <= item["score"] < 1
+    assert {"quote": "countreis", "source": "countries", "decisive": False} in item["differences"]
+    assert claim["status"] == "at-risk"
+    assert code == 0
+
+
+def test_an_elided_quote_is_found_when_its_parts_stand_in_order(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    host = news_host(hosts)
+    folder = project(
+        tmp_path,
+        bib(("xinhua", f"  url = {{{host.url('/news')}}},\n")),
+        ledger(
+            (
+                "elided",
+                "xinhua",
+                "China extends visa-free entry [...] 8.91 million entries",
+                "supports",
+            ),
+            ("reversed", "xinhua", "8.91 million entries ... China extends visa-free", "supports"),
+        ),
+    )
+    _, report = verify_json(folder)
+    claims = claims_by_id(report)
+    assert claims["elided"]["evidence"][0]["quote_status"] == "found"
+    assert claims["reversed"]["evidence"][0]["quote_status"] == "missing"
+
+
+def test_a_chinese_quote_is_found_in_a_gbk_page(hosts: HostFactory, tmp_path: Path) -> None:
+    (host,) = hosts(1)
+    body = "<html><head><meta charset=gbk><title>签证</title></head><body>"
+    body += "<p>中国对法国、德国等六国试行免签政策。</p></body></html>"
+    host.route("/zh", page(body.encode("gbk"), content_type="text/html; charset=gbk"))
+    folder = project(
+        tmp_path,
+        bib(("xinhua", f"  url = {{{host.url('/zh')}}},\n")),
+        ledger(
+            ("six", "xinhua", "对法国、德国等六国试行免签政策", "supports"),
+            ("not", "xinhua", "对法国、德国等六国不试行免签政策", "supports"),
+        ),
+    )
+    _, report = verify_json(folder)
+    claims = claims_by_id(report)
+    assert claims["six"]["evidence"][0]["quote_status"] == "found"
+    assert claims["not"]["evidence"][0]["quote_status"] == "missing"

@@ -58,7 +58,7 @@ def judge_item(item: EvidenceResult, source: Source | None, *, defined: bool) ->
     if not defined:
         return Judged(ItemState.BROKEN, f"{key!r} is not in the bibliography")
     quote = item.quote_status
-    where = f"in {key!r}" + (f" ({item.checked_in})" if item.checked_in else "")
+    where = f"in {key!r}" + _searched(item.checked_in)
     if quote is QuoteStatus.MISSING:
         return Judged(ItemState.BROKEN, f"the quote is missing {where}")
     if source is not None and source.status is SourceStatus.DEAD:
@@ -80,6 +80,17 @@ def judge_item(item: EvidenceResult, source: Source | None, *, defined: bool) ->
     if source is not None and source.status in _UNKNOWN:
         return Judged(ItemState.UNVERIFIED, f"{key!r} could not be checked")
     return Judged(ItemState.SUPPORTED, f"{key!r} answers")
+
+
+def _searched(checked_in: str | None) -> str:
+    """Which text was searched, in words: `` (the live page)``."""
+    if checked_in is None:
+        return ""
+    if checked_in == "live":
+        return " (the live page)"
+    if checked_in == "file":
+        return " (its local copy)"
+    return f" (the snapshot of {checked_in})"
 
 
 def claim_status(

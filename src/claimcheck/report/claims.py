@@ -120,7 +120,8 @@ def evidence_lines(item: EvidenceResult) -> list[tuple[int, Text]]:
             f"{visible(d.quote) or '(nothing)'} \u2192 {visible(d.source) or '(nothing)'}"
             for d in item.differences
         )
-        lines.append((6, Text(f"differs: {differs}", style="yellow")))
+        label = "differs, decisively" if any(d.decisive for d in item.differences) else "differs"
+        lines.append((6, Text(f"{label}: {differs}", style="yellow")))
     if item.drift is not None:
         drift = item.drift
         lines.append(
