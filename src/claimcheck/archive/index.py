@@ -447,6 +447,18 @@ def _placement(capture: CaptureRow) -> tuple[object, ...]:
 # zlib's level for a payload's text: as the WARC records' (level 6 took a fifth more time on
 # real pages for 2% fewer bytes, and four times as much on repetitive text).
 _TEXT_LEVEL = 4
+# The most bytes a stored text may inflate to: a PDF's text is cut at 20 million characters
+# (up to 4 bytes each in UTF-8). A row that inflates further is damage, or a zip bomb.
+_MAX_TEXT_BYTES = 80_000_000
+
+
+def _inflated(blob: bytes) -> bytes:
+    """A stored text's bytes, inflated within ``_MAX_TEXT_BYTES``; ValueError beyond."""
+    inflater = zlib.decompressobj()
+    data = inflater.decompress(blob, _MAX_TEXT_BYTES)
+    if inflater.unconsumed_tail:
+        raise ValueError(f"a stored text inflates past {_MAX_TEXT_BYTES:,} bytes")
+    return data
 
 
 def _payload_values(payload: Payload) -> tuple[object, ...]:
@@ -469,7 +481,7 @@ def _payload_values(payload: Payload) -> tuple[object, ...]:
 
 def _payload(row: tuple[object, ...]) -> Payload:
     blob = row[10]
-    text = zlib.decompress(blob).decode("utf-8") if isinstance(blob, bytes) else None
+    text = _inflated(blob).decode("utf-8") if isinstance(blob, bytes) else None
     return Payload(
         digest=str(row[0]),
         place=_place(row[1], row[2], row[3]),
