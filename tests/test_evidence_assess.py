@@ -85,7 +85,7 @@ def judged(index: ArchiveIndex, source: Source, *items: Evidence) -> list[object
 def test_a_quote_gone_since_an_earlier_snapshot_proposes_that_days_memento(
     project: tuple[Path, ArchiveIndex],
 ) -> None:
-    first, second, third = captured(project, HAD, HAD.replace("12", "12 "), LACKS)
+    _, second, third = captured(project, HAD, HAD.replace("12", "12 "), LACKS)
     index = project[1]
     memento = Memento(
         url="https://web.archive.org/web/20241123/https://news.example/visa",
