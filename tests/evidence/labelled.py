@@ -203,7 +203,7 @@ PRESENT = [
     Case(
         "en-zero-width-space",
         html("<p>A unilateral\u200b visa\u200bwaiver was announced.</p>"),
-        "A unilateral visawaiver was announced",
+        "A unilateral visa waiver was announced",
         FOUND,
     ),
     Case(

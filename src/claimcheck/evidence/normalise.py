@@ -20,9 +20,11 @@ _PUNCTUATION = (
     | dict.fromkeys(_DASHES, "-")
 )
 # Characters that show nothing and are removed: every format character (soft hyphen,
-# zero-width space, joiners, word joiner, byte order mark, direction marks), variation
-# selectors and the combining grapheme joiner. A zero-width space is removed, not made a
-# space: a reader sees the words it sits between as one.
+# joiners, word joiner, byte order mark, direction marks), variation selectors and the
+# combining grapheme joiner. The zero-width space is the exception: it marks a break between
+# words (where a line may wrap, and in scripts that write no spaces), so it counts as
+# whitespace and becomes one space, as a no-break space does.
+_ZERO_WIDTH_SPACE = "\u200b"
 _INVISIBLE_MARKS = frozenset({0x034F, *range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)})
 # Hyphens that may end a line inside a word.
 _LINE_END_HYPHENS = "-\u00ad\u2010\u2011"
@@ -44,6 +46,8 @@ def _fold_char(char: str) -> str:
     """One character of NFKC's output made plain: invisible ones removed, spaces and controls
     made a space, punctuation folded."""
     category = unicodedata.category(char)
+    if char == _ZERO_WIDTH_SPACE:
+        return " "
     if category == "Cf" or ord(char) in _INVISIBLE_MARKS:
         return ""
     if char.isspace() or category in {"Cc", "Zs", "Zl", "Zp"}:
