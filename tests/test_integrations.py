@@ -248,3 +248,49 @@ def test_pre_commit_installs_the_lint_hook_and_it_fails_on_a_defect(tmp_path: Pa
     assert re.search(r"^claimcheck lint\.+Failed$", shown, flags=re.M), shown
     assert "references.bib:3 CC303" in shown
     assert "Traceback" not in shown
+
+
+# The README's recipes ---------------------------------------------------------------------
+
+
+def readme_recipes() -> dict[str, Any]:
+    """The YAML blocks of the README's "Using claimcheck in CI", by what each configures."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    start = readme.index("\n## Using claimcheck in CI\n")
+    section = readme[start : readme.index("\n## ", start + 1)]
+    blocks = [load_yaml(text) for text in re.findall(r"```yaml\n(.*?)```", section, flags=re.S)]
+    kinds = {"jobs": "github", "repos": "pre-commit", "claimcheck": "gitlab"}
+    return {kinds[next(key for key in kinds if key in block)]: block for block in blocks}
+
+
+def test_the_readme_workflow_runs_on_pull_requests_and_weekly_with_the_actions_inputs() -> None:
+    workflow = readme_recipes()["github"]
+    (job,) = workflow["jobs"].values()
+    (step,) = [step for step in job["steps"] if step["uses"].startswith("claimcheck/")]
+
+    assert set(workflow["on"]) >= {"pull_request", "schedule"}
+    assert re.fullmatch(r"\d+ \d+ \* \* \d", workflow["on"]["schedule"][0]["cron"])
+    assert workflow["permissions"]["security-events"] == "write"
+    assert set(step["with"]) <= set(action()["inputs"])
+    assert job["steps"][0]["uses"].startswith("actions/checkout@")
+
+
+def test_the_readme_gitlab_job_reports_the_junit_file_claimcheck_writes() -> None:
+    job = readme_recipes()["gitlab"]["claimcheck"]
+    calls = [call for line in job["script"] for call in claimcheck_calls(line)]
+
+    assert [unparsable(call) for call in calls] == [None]
+    (written,) = [word.split("=", 1)[1] for word in calls[0] if word.startswith("junit=")]
+    assert job["artifacts"]["reports"]["junit"] == written
+    assert job["artifacts"]["when"] == "always"
+    assert job["cache"]["paths"] == [".claimcheck/"]
+
+
+def test_the_readme_pre_commit_config_names_the_repository_s_hooks() -> None:
+    (repository,) = readme_recipes()["pre-commit"]["repos"]
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    manual = re.search(r"pre-commit run (\S+) --hook-stage (\S+)", readme)
+
+    assert {hook["id"] for hook in repository["hooks"]} == set(hooks())
+    assert manual is not None
+    assert manual[2] in hooks()[manual[1]]["stages"]
