@@ -57,6 +57,7 @@ FORBIDDEN = {
     "progress": {"cli", "report", "verify", "archive.commands", "linkcheck", "project"},
     "errors": {"load", "lint", "check", "archive", "statefiles", *UPPER},
     "rules": {"load", "lint", "check", "archive", "statefiles", *UPPER},
+    "listings": {"load", "lint", "check", "archive", "statefiles", *UPPER},
     "schemas": {"cli", "report", "verify", "archive.commands", "pipeline", "linkcheck", "project"},
     "statefiles": {"load", "lint", "check", "archive", *UPPER},
     "suffixes": {"models", "load", "lint", "check", "archive", "statefiles", *UPPER},

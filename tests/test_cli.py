@@ -151,7 +151,7 @@ def test_version_names_the_tool(repo: Path) -> None:
 
 
 def test_rules_lists_every_code_as_json(repo: Path) -> None:
-    rows = json.loads(claimcheck("rules", "--format", "json", cwd=repo).stdout)
+    rows = json.loads(claimcheck("rules", "--format", "json", cwd=repo).stdout)["rules"]
     assert {"code": "CC303", "name": "url-markdown-escape"}.items() <= rows[
         [row["code"] for row in rows].index("CC303")
     ].items()

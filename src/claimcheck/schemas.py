@@ -1,10 +1,11 @@
-"""JSON Schemas generated from the models: claims.yaml, the JSON report, the settings file."""
+"""JSON Schemas generated from the models: claims.yaml, the reports, the settings, the listings."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from claimcheck.listings import ArchiveList, CaptureHistory, RuleList
 from claimcheck.models import ClaimsFile, Report
 
 
@@ -46,8 +47,26 @@ def config_schema() -> dict[str, Any]:
     }
 
 
+def rules_schema() -> dict[str, Any]:
+    """The JSON Schema of ``claimcheck rules --format json``."""
+    return RuleList.model_json_schema(mode="serialization")
+
+
+def archive_list_schema() -> dict[str, Any]:
+    """The JSON Schema of ``claimcheck archive list --format json``."""
+    return ArchiveList.model_json_schema(mode="serialization")
+
+
+def archive_show_schema() -> dict[str, Any]:
+    """The JSON Schema of ``claimcheck archive show --format json``."""
+    return CaptureHistory.model_json_schema(mode="serialization")
+
+
 SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
     "claims": claims_schema,
     "report": report_schema,
     "config": config_schema,
+    "rules": rules_schema,
+    "archive-list": archive_list_schema,
+    "archive-show": archive_show_schema,
 }

@@ -29,6 +29,7 @@ from claimcheck.check.resolver import Resolver, RunResolver, SystemResolver
 from claimcheck.config import Settings
 from claimcheck.errors import DamagedState, InputError
 from claimcheck.identifiers import unfetchable
+from claimcheck.listings import ArchivedSource, ArchiveList, CaptureEntry, CaptureHistory
 from claimcheck.load.bib import Cited, load_bibliographies
 from claimcheck.load.text import read_bytes
 from claimcheck.load.writeback import WriteBackPlan, refuse_unwritable, write_back
@@ -332,3 +333,63 @@ def captures_of(
             )
         url = cited[0].url
     return url, index.captures(url)
+
+
+def archive_list(settings: Settings) -> ArchiveList:
+    """The cited sources with their captures and mementos in brief, in bibliography order,
+    then the URLs the archive holds that are no longer cited."""
+    sources = collect_sources(load_bibliographies(settings.bib, encoding=settings.encoding))
+    with reading_archive(settings) as (_, index):
+        summaries = index.summaries()
+        cited = {source.url: source.keys for source in sources}
+        uncited = [url for url in summaries if url not in cited]
+        mementos = index.mementos_of([*cited, *uncited])
+    rows = []
+    for url, keys in [*cited.items(), *((url, ()) for url in uncited)]:
+        summary = summaries.get(url)
+        known = mementos.get(url, [])
+        rows.append(
+            ArchivedSource(
+                url=url,
+                keys=keys,
+                cited=url in cited,
+                snapshots=summary.snapshots if summary else 0,
+                newest=summary.newest if summary else None,
+                newest_status=summary.newest_status if summary else None,
+                mementos=len(known),
+                newest_memento=known[-1] if known else None,
+            )
+        )
+    return ArchiveList(sources=tuple(rows))
+
+
+def capture_history(settings: Settings, key_or_url: str) -> CaptureHistory:
+    """The captures and mementos of the URL a reference key or a URL names, oldest first."""
+    with reading_archive(settings) as (_, index):
+        url, captures = captures_of(index, settings, key_or_url)
+        mementos = index.mementos(url)
+        chars = {c.payload_digest: index.text_chars(c.payload_digest) for c in captures}
+    return CaptureHistory(
+        url=url,
+        captures=tuple(
+            _capture_entry(capture, chars[capture.payload_digest]) for capture in captures
+        ),
+        mementos=tuple(mementos),
+    )
+
+
+def _capture_entry(capture: CaptureRow, text_chars: int | None) -> CaptureEntry:
+    return CaptureEntry(
+        captured_at=capture.captured_at,
+        target=capture.target,
+        http_status=capture.http_status,
+        content_type=capture.content_type,
+        payload_digest=capture.payload_digest,
+        stored="new" if capture.record_type == "response" else "same-as-before",
+        truncated=capture.truncated,
+        text_chars=text_chars,
+        record_id=capture.record_id,
+        warc_file=capture.place.warc_file,
+        offset=capture.place.offset,
+        length=capture.place.length,
+    )

@@ -18,6 +18,8 @@ from claimcheck.cli.options import (
     ColorChoice,
     ColorOption,
     FormatOption,
+    ListFormat,
+    ListFormatOption,
     OutputFormat,
     OutputOption,
     QuietOption,
@@ -112,7 +114,7 @@ def lint(
 
 @app.command("config", cls=Command)
 @with_settings("config", with_origins)
-def show_config(settings: Loaded, output_format: FormatOption = OutputFormat.TERMINAL) -> None:
+def show_config(settings: Loaded, output_format: ListFormatOption = ListFormat.TERMINAL) -> None:
     """Print the effective settings and where each came from.
 
     Each value comes from its default, the settings file (with its line), a CLAIMCHECK_*
@@ -121,28 +123,26 @@ def show_config(settings: Loaded, output_format: FormatOption = OutputFormat.TER
     """
     from claimcheck.cli.settings_view import print_settings
 
-    print_settings(settings, json_output=output_format is OutputFormat.JSON)
+    print_settings(settings, json_output=output_format is ListFormat.JSON)
 
 
 @app.command("rules", cls=Command)
 def list_rules(
-    output_format: FormatOption = OutputFormat.TERMINAL, color: ColorOption = ColorChoice.AUTO
+    output_format: ListFormatOption = ListFormat.TERMINAL, color: ColorOption = ColorChoice.AUTO
 ) -> None:
-    """List every finding code with its severity and what it checks."""
-    import json
+    """List every finding code with its severity and what it checks.
 
+    With --format json, a document of schemas/rules.schema.json ('claimcheck schema rules').
+    """
     from rich.console import Console
     from rich.table import Table
 
     from claimcheck import rules
     from claimcheck.cli.common import colour
+    from claimcheck.listings import rule_list
 
-    if output_format is OutputFormat.JSON:
-        rows = [
-            {"code": r.code, "name": r.name, "severity": r.severity.value, "summary": r.summary}
-            for r in rules.RULES
-        ]
-        typer.echo(json.dumps(rows, indent=2))
+    if output_format is ListFormat.JSON:
+        typer.echo(rule_list(rules.RULES).model_dump_json(indent=2))
         return
     table = Table("code", "name", "severity", "checks", box=None, pad_edge=False)
     for rule in rules.RULES:
@@ -157,6 +157,9 @@ class SchemaName(StrEnum):
     CLAIMS = "claims"
     REPORT = "report"
     CONFIG = "config"
+    RULES = "rules"
+    ARCHIVE_LIST = "archive-list"
+    ARCHIVE_SHOW = "archive-show"
 
 
 @app.command(cls=Command)
@@ -165,12 +168,12 @@ def schema(
         SchemaName,
         typer.Argument(
             metavar="WHICH",
-            help="claims (the ledger file), report (the JSON report) or config (the settings "
-            "file).",
+            help="claims (the ledger file), report (the JSON report), config (the settings "
+            "file), or the JSON of rules, archive list or archive show.",
         ),
     ],
 ) -> None:
-    """Print the JSON Schema of claims.yaml, of the JSON report or of the settings file."""
+    """Print the JSON Schema of claims.yaml, the JSON report, the settings file or a listing."""
     import json
 
     from claimcheck.schemas import SCHEMAS

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from claimcheck.cli.flags import checking, with_settings
-from claimcheck.cli.options import EXIT_FINDINGS, EXIT_OK, ColorChoice, ColorOption
+from claimcheck.cli.options import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    ColorChoice,
+    ColorOption,
+    ListFormat,
+    ListFormatOption,
+)
 from claimcheck.cli.plain import Command
 
 if TYPE_CHECKING:
@@ -83,87 +90,59 @@ def save_command(
 
 @archive_app.command("list", cls=Command)
 @with_settings("archive list", checking)
-def list_command(settings: Settings, color: ColorOption = ColorChoice.AUTO) -> None:
-    """List the cited sources with their number of snapshots and the newest one."""
-    from claimcheck.archive.commands import reading_archive
-    from claimcheck.cli.archive_view import add_row, show, titled_table, when
+def list_command(
+    settings: Settings,
+    output_format: ListFormatOption = ListFormat.TERMINAL,
+    color: ColorOption = ColorChoice.AUTO,
+) -> None:
+    """List the cited sources with their number of snapshots and the newest one.
+
+    With --format json, a document of schemas/archive-list.schema.json.
+    """
+    from claimcheck.archive.commands import archive_list
+    from claimcheck.cli.archive_view import listed_table, show
     from claimcheck.cli.common import fail_with
     from claimcheck.errors import ClaimcheckError
-    from claimcheck.load.bib import load_bibliographies
-    from claimcheck.verify import collect_sources
 
     try:
-        sources = collect_sources(load_bibliographies(settings.bib, encoding=settings.encoding))
-        with reading_archive(settings) as (_, index):
-            summaries = index.summaries()
-            mementos = {source.url: index.mementos(source.url) for source in sources}
+        listed = archive_list(settings)
     except ClaimcheckError as error:
         fail_with(error)
-    table = titled_table(
-        "Archived sources", "reference", "snapshots", "newest", "status", "wayback"
-    )
-    table.add_column("url", overflow="fold", ratio=1)
-    cited = {source.url for source in sources}
-    for source in sources:
-        summary = summaries.get(source.url)
-        known = mementos[source.url]
-        add_row(
-            table,
-            ", ".join(source.keys),
-            str(summary.snapshots) if summary else "0",
-            when(summary.newest) if summary else "-",
-            str(summary.newest_status) if summary else "-",
-            when(known[-1].captured_at) if known else "-",
-            source.url,
-        )
-    for url, summary in summaries.items():
-        if url not in cited:
-            row = (str(summary.snapshots), when(summary.newest), str(summary.newest_status))
-            add_row(table, "(no longer cited)", *row, "-", url)
-    show(table, color)
+    if output_format is ListFormat.JSON:
+        typer.echo(listed.model_dump_json(indent=2))
+        return
+    show(listed_table(listed), color)
 
 
 @archive_app.command("show", cls=Command)
 @with_settings("archive show", checking)
 def show_command(
-    settings: Settings, key_or_url: KeyOrUrl, color: ColorOption = ColorChoice.AUTO
+    settings: Settings,
+    key_or_url: KeyOrUrl,
+    output_format: ListFormatOption = ListFormat.TERMINAL,
+    color: ColorOption = ColorChoice.AUTO,
 ) -> None:
-    """Show one source's captures over time, with status and digest, and its mementos."""
-    from claimcheck.archive.commands import captures_of, reading_archive
-    from claimcheck.cli.archive_view import add_row, show, titled_table, when
+    """Show one source's captures over time, with status and digest, and its mementos.
+
+    With --format json, a document of schemas/archive-show.schema.json.
+    """
+    from claimcheck.archive.commands import capture_history
+    from claimcheck.cli.archive_view import captures_table, mementos_table, show
     from claimcheck.cli.common import fail, fail_with
     from claimcheck.errors import ClaimcheckError
-    from claimcheck.visible import visible
 
     try:
-        with reading_archive(settings) as (_, index):
-            url, captures = captures_of(index, settings, key_or_url)
-            mementos = index.mementos(url)
-            chars = {c.payload_digest: index.text_chars(c.payload_digest) for c in captures}
+        history = capture_history(settings, key_or_url)
     except ClaimcheckError as error:
         fail_with(error)
-    if not captures and not mementos:
-        fail(f"no captures of {url}", hint="run 'claimcheck archive save' to capture it")
-    title = f"Captures of {visible(url)}"
-    table = titled_table(title, "captured", "status", "stored", "type", "text", "digest")
-    for capture in captures:
-        text = chars.get(capture.payload_digest)
-        add_row(
-            table,
-            when(capture.captured_at),
-            str(capture.http_status),
-            "new" if capture.record_type == "response" else "same as before",
-            (capture.content_type or "-") + (" (truncated)" if capture.truncated else ""),
-            f"{text:,} chars" if text is not None else "none",
-            capture.payload_digest,
-        )
-    show(table, color)
-    if mementos:
-        table = titled_table("Wayback mementos", "captured", "via")
-        table.add_column("memento", overflow="fold", ratio=1)
-        for memento in mementos:
-            add_row(table, when(memento.captured_at), memento.via, memento.url)
-        show(table, color)
+    if not history.captures and not history.mementos:
+        fail(f"no captures of {history.url}", hint="run 'claimcheck archive save' to capture it")
+    if output_format is ListFormat.JSON:
+        typer.echo(history.model_dump_json(indent=2))
+        return
+    show(captures_table(history), color)
+    if history.mementos:
+        show(mementos_table(history), color)
 
 
 @archive_app.command("verify", cls=Command)

@@ -15,6 +15,7 @@ from claimcheck.archive.wayback import WaybackResult, WaybackStatus
 from claimcheck.cli.common import colour, fail
 from claimcheck.cli.options import ColorChoice
 from claimcheck.config import Settings
+from claimcheck.listings import ArchiveList, CaptureHistory
 from claimcheck.models import Source
 from claimcheck.visible import visible
 
@@ -75,6 +76,53 @@ def saved_summary(saved: Saved, settings: Settings) -> Text:
         if plan.skipped:
             text.append(f" ({len(plan.skipped)} already there or not addable)")
     return text
+
+
+def listed_table(listed: ArchiveList) -> Table:
+    """`archive list`: each source's snapshots, the newest one, and the newest memento."""
+    table = titled_table(
+        "Archived sources", "reference", "snapshots", "newest", "status", "wayback"
+    )
+    table.add_column("url", overflow="fold", ratio=1)
+    for source in listed.sources:
+        memento = source.newest_memento
+        add_row(
+            table,
+            ", ".join(source.keys) if source.cited else "(no longer cited)",
+            str(source.snapshots),
+            when(source.newest) if source.newest else "-",
+            str(source.newest_status) if source.newest_status is not None else "-",
+            when(memento.captured_at) if memento else "-",
+            source.url,
+        )
+    return table
+
+
+def captures_table(history: CaptureHistory) -> Table:
+    """`archive show`: one URL's captures, oldest first."""
+    title = f"Captures of {visible(history.url)}"
+    table = titled_table(title, "captured", "status", "stored", "type", "text", "digest")
+    for capture in history.captures:
+        text = capture.text_chars
+        add_row(
+            table,
+            when(capture.captured_at),
+            str(capture.http_status),
+            "new" if capture.stored == "new" else "same as before",
+            (capture.content_type or "-") + (" (truncated)" if capture.truncated else ""),
+            f"{text:,} chars" if text is not None else "none",
+            capture.payload_digest,
+        )
+    return table
+
+
+def mementos_table(history: CaptureHistory) -> Table:
+    """`archive show`: one URL's known Wayback mementos, oldest first."""
+    table = titled_table("Wayback mementos", "captured", "via")
+    table.add_column("memento", overflow="fold", ratio=1)
+    for memento in history.mementos:
+        add_row(table, when(memento.captured_at), memento.via, memento.url)
+    return table
 
 
 def titled_table(title: str, *columns: str) -> Table:

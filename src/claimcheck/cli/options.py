@@ -18,6 +18,13 @@ class OutputFormat(StrEnum):
     JSON = "json"
 
 
+class ListFormat(StrEnum):
+    """The formats of the commands that list things: rules, config, archive list and show."""
+
+    TERMINAL = "terminal"
+    JSON = "json"
+
+
 class ColorChoice(StrEnum):
     """When --color colours the output."""
 
@@ -37,6 +44,10 @@ ConfigOption = Annotated[
     ),
 ]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="The report's format.")]
+ListFormatOption = Annotated[
+    ListFormat,
+    typer.Option("--format", "-f", help="The output's format: terminal (tables) or json."),
+]
 OutputOption = Annotated[
     Path | None,
     typer.Option(
