@@ -156,6 +156,24 @@ def test_printed_every_claim_is_open_and_no_control_shows(page: WebDriver, tmp_p
     print(f"screenshot: {screenshot}")
 
 
+def test_without_scripts_every_claim_is_open_and_no_button_shows(
+    browser: WebDriver, tmp_path: Path
+) -> None:
+    path = tmp_path / "review.html"
+    path.write_text(render_review(review_reports.report(), review_reports.extras()), "utf-8")
+    browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+    try:
+        browser.get(path.as_uri())
+        rows = browser.find_elements(By.CSS_SELECTOR, "tr.details")
+        assert len(rows) == 6
+        assert all(row.is_displayed() for row in rows)
+        buttons = browser.find_elements(By.CSS_SELECTOR, "button")
+        assert not any(button.is_displayed() for button in buttons)
+        assert browser.find_element(By.CSS_SELECTOR, "span.count").is_displayed()
+    finally:
+        browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+
+
 # Each text's computed colour and the colour behind it, in the browser.
 _COLOURS = """
 const background = (element) => {

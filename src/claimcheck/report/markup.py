@@ -25,9 +25,14 @@ def block(text: str) -> str:
     """Text of many lines for an element that keeps them (white-space: pre-wrap): each line
     escaped as ``esc`` does, a form feed (between a PDF's pages) shown as a rule."""
     pages = text.replace("\r\n", "\n").replace("\r", "\n").split("\f")
-    return '<hr class="page">'.join(
-        "\n".join(esc(line) for line in page.split("\n")) for page in pages
-    )
+    return '<hr class="page">'.join(_lines(page) for page in pages)
+
+
+def _lines(text: str) -> str:
+    flat = text.replace("\n", " ")
+    if flat.isascii() and flat.isprintable():
+        return html.escape(text, quote=True)
+    return "\n".join(esc(line) for line in text.split("\n"))
 
 
 def link(url: str, label: str | None = None) -> str:

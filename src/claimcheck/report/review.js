@@ -2,7 +2,6 @@
 // script the page shows every claim with its evidence open, as it does printed.
 "use strict";
 (() => {
-  document.documentElement.classList.add("js");
   const table = document.getElementById("claims");
   if (!table) {
     return;
@@ -17,8 +16,6 @@
     document.getElementById(button.getAttribute("aria-controls")).hidden = !open;
   };
   for (const button of toggles) {
-    button.hidden = false;
-    setOpen(button, false);
     button.addEventListener("click", () => {
       setOpen(button, button.getAttribute("aria-expanded") !== "true");
     });

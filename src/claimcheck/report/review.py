@@ -12,7 +12,13 @@ from claimcheck.report.claims import ATTENTION_ORDER
 from claimcheck.report.extras import ReviewExtras
 from claimcheck.report.markup import badge, esc, when
 from claimcheck.report.review_items import evidence_item
-from claimcheck.report.review_style import CLAIM_TONES, SOURCE_TONES, script, stylesheet
+from claimcheck.report.review_style import (
+    CLAIM_TONES,
+    NO_SCRIPT,
+    SOURCE_TONES,
+    script,
+    stylesheet,
+)
 
 __all__ = ["ReviewExtras", "render_review"]
 
@@ -24,8 +30,8 @@ def render_review(report: Report, extras: ReviewExtras) -> str:
     Content-Security-Policy that lets nothing else load (no network)."""
     style, code = stylesheet(), script()
     policy = (
-        f"default-src 'none'; style-src '{_digest(style)}'; script-src '{_digest(code)}'; "
-        "img-src data:; base-uri 'none'; form-action 'none'"
+        f"default-src 'none'; style-src '{_digest(style)}' '{_digest(NO_SCRIPT)}'; "
+        f"script-src '{_digest(code)}'; img-src data:; base-uri 'none'; form-action 'none'"
     )
     inputs = report.inputs
     title = f"claimcheck review of {inputs.claims or ', '.join(inputs.bib)}"
@@ -40,6 +46,7 @@ def render_review(report: Report, extras: ReviewExtras) -> str:
             f'<meta name="generator" content="{esc(report.tool)} {esc(report.tool_version)}">',
             f"<title>{esc(title)}</title>",
             f"<style>{style}</style>",
+            f"<noscript><style>{NO_SCRIPT}</style></noscript>",
             "</head>",
             "<body>",
             '<a class="skip" href="#claims-h">Skip to the claims</a>',
@@ -166,12 +173,14 @@ def _claim(claim: ClaimResult, index: int, by_key: dict[str, Source], extras: Re
         f"<td>{badge(claim.status.value, CLAIM_TONES[claim.status])}</td>",
         f"<td>{esc(claim.section or '')}</td>",
         f"<td>{text}</td>",
-        f'<td><button type="button" class="toggle" aria-expanded="true" '
-        f'aria-controls="{claim_id}-evidence" hidden>{count}'
+        f'<td><button type="button" class="toggle" aria-expanded="false" '
+        f'aria-controls="{claim_id}-evidence">{count}'
         f'<span class="hidden-label"> of {esc(claim.id)}</span></button>'
         f'<span class="count">{count}</span></td>',
         "</tr>",
-        f'<tr class="details" id="{claim_id}-evidence"><td colspan="{_COLUMNS}">',
+        # Closed until opened: a browser lays a long page out far faster so (the styles for
+        # print, and for a browser without scripts, show every claim open).
+        f'<tr class="details" id="{claim_id}-evidence" hidden><td colspan="{_COLUMNS}">',
         _claim_details(claim, index, by_key, extras),
         "</td></tr>",
         "</tbody>",

@@ -70,6 +70,13 @@ SOURCE_TONES = {
 }
 
 
+# Where scripts do not run, every claim is shown open and the buttons that would open it are not.
+NO_SCRIPT = (
+    "tr.details[hidden] { display: table-row; } button.toggle { display: none; } "
+    ".count { display: inline; }"
+)
+
+
 def stylesheet() -> str:
     """The page's CSS: the palette as custom properties, then review.css."""
     colours = "".join(f"  --{name}: {value};\n" for name, value in PALETTE.items())
