@@ -84,8 +84,7 @@ def _copies(item: EvidenceResult, source: Source) -> str:
     copies = []
     if source.memento is not None:
         copies.append(
-            f"{link(source.memento.url, 'Wayback Machine copy')} "
-            f"of {day(source.memento.captured_at)}"
+            f"{link(source.memento.url, 'web archive copy')} of {day(source.memento.captured_at)}"
         )
     rescue = source.rescue
     if (
