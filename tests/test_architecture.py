@@ -21,6 +21,7 @@ UPPER = {
     "config",
     "pipeline",
     "progress",
+    "review",
 }
 FORBIDDEN = {
     "severity": {"models", "load", "lint", "check", "archive", "statefiles", "rules", *UPPER},
@@ -43,7 +44,18 @@ FORBIDDEN = {
     "linkcheck": {"verify", "report", "cli", "archive.commands", "progress"},
     "project": {"verify", "linkcheck", "report", "cli", "archive.commands", "pipeline", "progress"},
     "archive.commands": {"report", "cli"},
-    "report": {"cli", "verify", "load", "lint", "archive.commands", "linkcheck", "project"},
+    "report": {
+        "cli",
+        "verify",
+        "load",
+        "lint",
+        "archive.commands",
+        "linkcheck",
+        "project",
+        "review",
+    },
+    # The review page's extras: read from the project's database beside a report, never made.
+    "review": {"cli", "verify", "linkcheck", "pipeline", "progress", "archive.commands", "load"},
     "config": {
         "verify",
         "linkcheck",

@@ -137,6 +137,18 @@ class SqliteCache:
                 self._skip(url, error)
         return None
 
+    def history(self, url: str) -> list[Source]:
+        """Every check of ``url`` kept, newest first (damaged rows skipped)."""
+        checks = []
+        for (result,) in self._rows(
+            "SELECT result FROM checks WHERE url = ? ORDER BY checked_at DESC, rowid DESC", url
+        ):
+            try:
+                checks.append(Source.model_validate_json(result))
+            except _DAMAGE as error:
+                self._skip(url, error)
+        return checks
+
     def first_alive(self, url: str) -> datetime | None:
         for (checked_at,) in self._rows(
             "SELECT checked_at FROM checks WHERE url = ? AND status = ? ORDER BY checked_at",
