@@ -11,6 +11,7 @@ import typer
 
 from claimcheck import __version__
 from claimcheck.cli.archive import archive_app
+from claimcheck.cli.export import export
 from claimcheck.cli.flags import checking, not_checking, with_origins, with_settings
 from claimcheck.cli.options import (
     EXIT_INTERNAL,
@@ -91,6 +92,9 @@ def verify(
     report_and_exit(settings, output_format, output, view=view, color=color, verbose=verbose)
 
 
+app.command(cls=Command)(with_settings("export", checking)(export))
+
+
 @app.command(cls=Command)
 @with_settings("lint", not_checking)
 def lint(
@@ -157,6 +161,7 @@ class SchemaName(StrEnum):
     CLAIMS = "claims"
     REPORT = "report"
     CONFIG = "config"
+    EXPORT = "export"
 
 
 @app.command(cls=Command)
@@ -165,12 +170,12 @@ def schema(
         SchemaName,
         typer.Argument(
             metavar="WHICH",
-            help="claims (the ledger file), report (the JSON report) or config (the settings "
-            "file).",
+            help="claims (the ledger file), report (the JSON report), config (the settings "
+            "file) or export (the JSON claims-to-sources table).",
         ),
     ],
 ) -> None:
-    """Print the JSON Schema of claims.yaml, of the JSON report or of the settings file."""
+    """Print the JSON Schema of claims.yaml, of a JSON report or table, or of the settings."""
     import json
 
     from claimcheck.schemas import SCHEMAS
