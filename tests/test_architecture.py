@@ -26,6 +26,7 @@ UPPER = {
 FORBIDDEN = {
     "severity": {"models", "load", "lint", "check", "archive", "statefiles", "rules", *UPPER},
     "models": {"load", "lint", "check", *UPPER},
+    "sourcetable": {"load", "lint", "check", "archive", "evidence", *UPPER},
     "check": UPPER | {"archive", "evidence"},
     # The archive's own modules, and (archive/commands.py) the archive commands' work, which
     # runs the checks of a project like verify does: a layer of its own, above them.

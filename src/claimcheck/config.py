@@ -76,7 +76,7 @@ class Settings(CheckSettings, WaybackSettings):
             description="The claims ledger; when it is not set and claims.yaml does not "
             "exist, the bibliography alone is checked."
         ),
-        Flag("--claims", frozenset({"verify", "lint", "config"}), metavar="FILE", path=True),
+        Flag("--claims", VERIFY | {"lint", "config"}, metavar="FILE", path=True),
     ] = Path("claims.yaml")
     encoding: Annotated[
         str | None,

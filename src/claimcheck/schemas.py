@@ -19,6 +19,13 @@ def report_schema() -> dict[str, Any]:
     return Report.model_json_schema(mode="serialization")
 
 
+def export_schema() -> dict[str, Any]:
+    """The JSON Schema of ``claimcheck export --format json``."""
+    from claimcheck.sourcetable import SourceTable
+
+    return SourceTable.model_json_schema(mode="serialization")
+
+
 def config_schema() -> dict[str, Any]:
     """The JSON Schema of claimcheck.toml (and of pyproject.toml's [tool.claimcheck] table),
     made from the settings' declarations: every key a file may set, nothing else."""
@@ -69,4 +76,5 @@ SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
     "rules": rules_schema,
     "archive-list": archive_list_schema,
     "archive-show": archive_show_schema,
+    "export": export_schema,
 }

@@ -33,10 +33,11 @@ class FileOnly:
     """Marks a setting that only a settings file sets (a table per host has no flag form)."""
 
 
-VERIFY = frozenset({"verify"})
-READS_BIB = frozenset({"verify", "lint", "config", "archive save", "archive list", "archive show",
-                       "archive export"})  # fmt: skip
-CHECKS = frozenset({"verify", "archive save", "config"})
+# `claimcheck export` checks the sources as verify does, and so takes the same flags.
+VERIFY = frozenset({"verify", "export"})
+READS_BIB = frozenset({"verify", "export", "lint", "config", "archive save", "archive list",
+                       "archive show", "archive export"})  # fmt: skip
+CHECKS = frozenset({"verify", "export", "archive save", "config"})
 WAYBACK = frozenset({"archive save", "config"})
 ALL = READS_BIB | frozenset({"archive verify", "archive reindex", "archive prune"})
 

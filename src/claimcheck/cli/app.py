@@ -11,6 +11,7 @@ import typer
 
 from claimcheck import __version__
 from claimcheck.cli.archive import archive_app
+from claimcheck.cli.export import export
 from claimcheck.cli.flags import checking, not_checking, with_origins, with_settings
 from claimcheck.cli.options import (
     EXIT_INTERNAL,
@@ -93,6 +94,9 @@ def verify(
     report_and_exit(settings, output_format, output, view=view, color=color, verbose=verbose)
 
 
+app.command(cls=Command)(with_settings("export", checking)(export))
+
+
 @app.command(cls=Command)
 @with_settings("lint", not_checking)
 def lint(
@@ -157,6 +161,7 @@ class SchemaName(StrEnum):
     CLAIMS = "claims"
     REPORT = "report"
     CONFIG = "config"
+    EXPORT = "export"
     RULES = "rules"
     ARCHIVE_LIST = "archive-list"
     ARCHIVE_SHOW = "archive-show"
@@ -169,11 +174,12 @@ def schema(
         typer.Argument(
             metavar="WHICH",
             help="claims (the ledger file), report (the JSON report), config (the settings "
-            "file), or the JSON of rules, archive list or archive show.",
+            "file), export (the JSON claims-to-sources table), or the JSON of rules, archive "
+            "list or archive show.",
         ),
     ],
 ) -> None:
-    """Print the JSON Schema of claims.yaml, the JSON report, the settings file or a listing."""
+    """Print the JSON Schema of an input, a report, the exported table or a listing."""
     import json
 
     from claimcheck.schemas import SCHEMAS

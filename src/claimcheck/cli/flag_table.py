@@ -38,6 +38,7 @@ FLAGS: dict[str, Declared] = {
             'archive save',
             'archive show',
             'config',
+            'export',
             'lint',
             'verify',
         ),
@@ -53,6 +54,7 @@ FLAGS: dict[str, Declared] = {
         ),
         commands=(
             'config',
+            'export',
             'lint',
             'verify',
         ),
@@ -71,6 +73,7 @@ FLAGS: dict[str, Declared] = {
             'archive save',
             'archive show',
             'config',
+            'export',
             'lint',
             'verify',
         ),
@@ -121,6 +124,7 @@ FLAGS: dict[str, Declared] = {
             'archive show',
             'archive verify',
             'config',
+            'export',
             'lint',
             'verify',
         ),
@@ -135,6 +139,7 @@ FLAGS: dict[str, Declared] = {
         ),
         commands=(
             'config',
+            'export',
             'verify',
         ),
     ),
@@ -148,6 +153,7 @@ FLAGS: dict[str, Declared] = {
         ),
         commands=(
             'config',
+            'export',
             'verify',
         ),
     ),
@@ -161,6 +167,7 @@ FLAGS: dict[str, Declared] = {
         ),
         commands=(
             'config',
+            'export',
             'verify',
         ),
     ),
@@ -175,6 +182,7 @@ FLAGS: dict[str, Declared] = {
         ),
         commands=(
             'config',
+            'export',
             'verify',
         ),
     ),
@@ -189,6 +197,7 @@ FLAGS: dict[str, Declared] = {
         ),
         commands=(
             'config',
+            'export',
             'verify',
         ),
     ),
@@ -203,6 +212,7 @@ FLAGS: dict[str, Declared] = {
         commands=(
             'archive save',
             'config',
+            'export',
             'verify',
         ),
     ),
@@ -217,6 +227,7 @@ FLAGS: dict[str, Declared] = {
         commands=(
             'archive save',
             'config',
+            'export',
             'verify',
         ),
     ),
@@ -231,6 +242,7 @@ FLAGS: dict[str, Declared] = {
         commands=(
             'archive save',
             'config',
+            'export',
             'verify',
         ),
     ),
@@ -245,6 +257,7 @@ FLAGS: dict[str, Declared] = {
         commands=(
             'archive save',
             'config',
+            'export',
             'verify',
         ),
     ),
@@ -259,6 +272,7 @@ FLAGS: dict[str, Declared] = {
         commands=(
             'archive save',
             'config',
+            'export',
             'verify',
         ),
     ),
@@ -273,6 +287,7 @@ FLAGS: dict[str, Declared] = {
         commands=(
             'archive save',
             'config',
+            'export',
             'verify',
         ),
     ),
@@ -288,6 +303,7 @@ FLAGS: dict[str, Declared] = {
         commands=(
             'archive save',
             'config',
+            'export',
             'verify',
         ),
     ),
@@ -302,6 +318,7 @@ FLAGS: dict[str, Declared] = {
         commands=(
             'archive save',
             'config',
+            'export',
             'verify',
         ),
     ),
@@ -316,6 +333,7 @@ FLAGS: dict[str, Declared] = {
         commands=(
             'archive save',
             'config',
+            'export',
             'verify',
         ),
     ),
@@ -330,6 +348,7 @@ FLAGS: dict[str, Declared] = {
         commands=(
             'archive save',
             'config',
+            'export',
             'verify',
         ),
     ),
@@ -344,6 +363,7 @@ FLAGS: dict[str, Declared] = {
         commands=(
             'archive save',
             'config',
+            'export',
             'verify',
         ),
     ),
@@ -358,6 +378,7 @@ FLAGS: dict[str, Declared] = {
         commands=(
             'archive save',
             'config',
+            'export',
             'verify',
         ),
     ),
@@ -372,6 +393,7 @@ FLAGS: dict[str, Declared] = {
         commands=(
             'archive save',
             'config',
+            'export',
             'verify',
         ),
     ),
@@ -386,6 +408,7 @@ FLAGS: dict[str, Declared] = {
         commands=(
             'archive save',
             'config',
+            'export',
             'verify',
         ),
     ),
@@ -401,6 +424,7 @@ FLAGS: dict[str, Declared] = {
         commands=(
             'archive save',
             'config',
+            'export',
             'verify',
         ),
     ),
@@ -416,6 +440,7 @@ FLAGS: dict[str, Declared] = {
         commands=(
             'archive save',
             'config',
+            'export',
             'verify',
         ),
     ),
@@ -430,6 +455,7 @@ FLAGS: dict[str, Declared] = {
         commands=(
             'archive save',
             'config',
+            'export',
             'verify',
         ),
     ),
@@ -444,6 +470,7 @@ FLAGS: dict[str, Declared] = {
         commands=(
             'archive save',
             'config',
+            'export',
             'verify',
         ),
     ),
@@ -458,6 +485,7 @@ FLAGS: dict[str, Declared] = {
         commands=(
             'archive save',
             'config',
+            'export',
             'verify',
         ),
     ),
@@ -472,6 +500,7 @@ FLAGS: dict[str, Declared] = {
         commands=(
             'archive save',
             'config',
+            'export',
             'verify',
         ),
     ),
@@ -487,6 +516,7 @@ FLAGS: dict[str, Declared] = {
         commands=(
             'archive save',
             'config',
+            'export',
             'verify',
         ),
     ),
@@ -502,6 +532,7 @@ FLAGS: dict[str, Declared] = {
         commands=(
             'archive save',
             'config',
+            'export',
             'verify',
         ),
     ),
