@@ -97,6 +97,7 @@ def test_url_with_no_address_to_send_is_refused_with_a_reason(url: str) -> None:
 @example(iri="http://\udcff/\ud800")
 @example(iri="http://x/%")
 @example(iri="http://a.\u3002b/")
+@example(iri="HTTP:\xad/0")
 def test_uri_is_ascii_and_converting_it_again_changes_nothing(iri: str) -> None:
     try:
         uri = to_uri(iri)

@@ -86,7 +86,11 @@ def _authority(authority: str, scheme: str) -> str:
     if not host and scheme in _SPECIAL:
         raise InvalidURL(f"{scheme}: URLs need a host")
     netloc = _userinfo(userinfo) + "@" if at else ""
-    netloc += _host(host)
+    name = _host(host)
+    if not name and scheme in _SPECIAL:
+        # A host of only ignorable characters (a soft hyphen) maps to nothing, as in browsers.
+        raise InvalidURL(f"the host {host!r} is empty once its ignorable characters go")
+    netloc += name
     if port:
         if not port.isascii() or not port.isdigit() or int(port) > 65535:
             raise InvalidURL(f"{port!r} is not a port number")
