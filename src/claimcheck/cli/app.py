@@ -19,8 +19,9 @@ from claimcheck.cli.options import (
     ColorOption,
     FormatOption,
     OutputFormat,
-    OutputOption,
+    OutputsOption,
     QuietOption,
+    ReportFormatOption,
     VerboseOption,
 )
 from claimcheck.cli.plain import Command
@@ -68,8 +69,8 @@ def _main(
 @with_settings("verify", checking)
 def verify(
     settings: Settings,
-    output_format: FormatOption = OutputFormat.TERMINAL,
-    output: OutputOption = None,
+    output_format: ReportFormatOption = None,
+    output: OutputsOption = None,
     verbose: VerboseOption = False,
     quiet: QuietOption = False,
     color: ColorOption = ColorChoice.AUTO,
@@ -95,8 +96,8 @@ def verify(
 @with_settings("lint", not_checking)
 def lint(
     settings: Settings,
-    output_format: FormatOption = OutputFormat.TERMINAL,
-    output: OutputOption = None,
+    output_format: ReportFormatOption = None,
+    output: OutputsOption = None,
     quiet: QuietOption = False,
     color: ColorOption = ColorChoice.AUTO,
 ) -> None:

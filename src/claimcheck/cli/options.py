@@ -18,6 +18,17 @@ class OutputFormat(StrEnum):
     JSON = "json"
 
 
+class ReportFormat(StrEnum):
+    """The formats --format and --output take for verify and lint: every report format."""
+
+    TERMINAL = "terminal"
+    JSON = "json"
+    MARKDOWN = "markdown"
+    JUNIT = "junit"
+    SARIF = "sarif"
+    GITHUB = "github"
+
+
 class ColorChoice(StrEnum):
     """When --color colours the output."""
 
@@ -44,6 +55,30 @@ OutputOption = Annotated[
         "-o",
         metavar="FILE",
         help="Write the report to this file, not stdout.",
+        show_default=False,
+    ),
+]
+ReportFormatOption = Annotated[
+    ReportFormat | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="The report's format on stdout (or in a plain --output FILE): terminal (the "
+        "default), json, markdown, junit, sarif or github. When it is not terminal, the "
+        "terminal report goes to stderr.",
+        show_default=False,
+    ),
+]
+OutputsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="[FORMAT=]FILE",
+        help="Write a report to a file (repeatable): FORMAT=FILE in that format (sarif=cc.sarif, "
+        "markdown=summary.md), besides stdout's; a plain FILE instead of stdout, in --format's "
+        "format or else its extension's (.json, .sarif, .xml junit, .md markdown, .txt "
+        "terminal).",
         show_default=False,
     ),
 ]
