@@ -109,15 +109,13 @@ def _where(finding: Finding) -> str:
 
 
 def _findings_table(findings: Sequence[Finding]) -> list[str]:
-    rows = [
-        [
-            _where(f),
-            f"{f.severity.value}",
-            f"{code(f.code)} {text(f.name)}",
-            text(f.message) + (f"<br>hint: {text(f.hint)}" if f.hint else ""),
-        ]
-        for f in findings
-    ]
+    """The findings, each rule's same hint shown once, at its first finding."""
+    rows, hinted = [], set()
+    for f in findings:
+        hint = f.hint if f.hint and (f.code, f.hint) not in hinted else None
+        hinted.add((f.code, f.hint))
+        finding = text(f.message) + (f"<br>hint: {text(hint)}" if hint else "")
+        rows.append([_where(f), f.severity.value, f"{code(f.code)} {text(f.name)}", finding])
     return _rows(["where", "severity", "code", "finding"], rows)
 
 
