@@ -71,9 +71,10 @@ def test_verify_junit_fails_the_dead_source_and_its_claim(dead_page: Path) -> No
     junit = (dead_page / "report.xml").read_text(encoding="utf-8")
     for schema in JUNIT_SCHEMAS:
         junit_schema(schema).validate(junit)
-    assert '<failure type="CC501" message="dead (not-found)' in junit
+    assert '<failure type="CC501" message="\'bbc2023\': http' in junit
+    assert "is dead (not-found): HTTP 404" in junit
     assert '<testcase name="visa-free-trial" classname="claims"' in junit
-    assert '<failure type="CC601" message="broken' in junit
+    assert '<failure type="CC601" message="claim \'visa-free-trial\' is broken' in junit
 
 
 def test_several_outputs_at_once_besides_the_terminal_report(dead_page: Path) -> None:

@@ -18,7 +18,6 @@ from xml.etree import ElementTree as ET
 
 from claimcheck.models import ClaimResult, ClaimStatus, Finding, Report, Source, SourceStatus
 from claimcheck.report import RenderOptions
-from claimcheck.severity import Severity
 from claimcheck.visible import visible
 
 # Statuses whose case says nothing was checked: skipped unless a finding fails it.
@@ -105,15 +104,17 @@ def _line(finding: Finding) -> str:
     return f"{where} {finding.code} {finding.message} [{finding.name}]"
 
 
-def _fail(case: _Case, failing: Sequence[Finding], what: str) -> _Case:
-    worst = min(failing, key=lambda f: list(Severity).index(f.severity))
+def _fail(case: _Case, failing: Sequence[Finding]) -> _Case:
+    """``case`` failed by the most severe of ``failing``: its code, and its message."""
+    worst = min(failing, key=lambda finding: finding.severity.rank)
     case.failure_type = worst.code
-    case.failure_message = what
+    case.failure_message = worst.message
     return case
 
 
 def _claim_case(claim: ClaimResult, findings: list[Finding], options: RenderOptions) -> _Case:
-    body = [f"{claim.file}:{claim.line}" if claim.line else claim.file, claim.text]
+    where = f"{claim.file}:{claim.line}" if claim.line else claim.file
+    body = [f"{where}: {claim.status.value}", claim.text]
     body += [f"why: {claim.why}"] if claim.why else []
     for item in claim.evidence:
         quote = f"; quote {item.quote_status.value}" if item.quote_status else ""
@@ -123,7 +124,7 @@ def _claim_case(claim: ClaimResult, findings: list[Finding], options: RenderOpti
     case = _Case(classname="claims", name=claim.id, body=tuple(body))
     failing = _failing(findings, options)
     if failing:
-        return _fail(case, failing, f"{claim.status.value}: {claim.why or claim.status.value}")
+        return _fail(case, failing)
     if claim.status in _CLAIMS_NOT_CHECKED:
         case.skipped = f"{claim.status.value}: {claim.why or 'not checked'}"
     return case
@@ -143,8 +144,7 @@ def _source_case(source: Source, findings: list[Finding], options: RenderOptions
     )
     failing = _failing(findings, options)
     if failing:
-        detail = f": {source.detail}" if source.detail else ""
-        return _fail(case, failing, reason + detail)
+        return _fail(case, failing)
     if source.status in _SOURCES_NOT_CHECKED:
         case.skipped = reason + (f": {source.detail}" if source.detail else "")
     return case
@@ -156,7 +156,7 @@ def _finding_case(finding: Finding, options: RenderOptions) -> _Case:
     body = (_line(finding), *([f"hint: {finding.hint}"] if finding.hint else []))
     case = _Case(classname=finding.file, name=f"{finding.code}{subject} ({where})", body=body)
     if finding.severity in options.failing:
-        return _fail(case, [finding], finding.message)
+        return _fail(case, [finding])
     return case
 
 
