@@ -36,7 +36,11 @@ class MarkdownFormat:
         show_claims = options.claims and not options.quiet
         claims = ordered(report.claims) if show_claims else []
         attention = [claim for claim in claims if claim.status in NEEDS_ATTENTION]
-        parts = [f"## claimcheck: {_verdict(failing)}", "", text(summary_line(report).plain)]
+        parts = [
+            f"## claimcheck: {_verdict(failing)}",
+            "",
+            text(summary_line(report, claims=options.claims).plain),
+        ]
         if failing:
             parts += ["", f"### Fails ({len(failing)})", "", *_findings_table(failing)]
         if not options.quiet and (heed or attention):
