@@ -95,11 +95,12 @@ def _folded(summary: str, body: list[str]) -> list[str]:
     return ["", "<details>", f"<summary>{summary}</summary>", "", *body, "", "</details>"]
 
 
-def _rows(header: list[str], rows: list[list[str]]) -> list[str]:
+def _rows(header: list[str], rows: list[list[str]], total: int) -> list[str]:
+    """A table of ``rows`` (the first MAX_ROWS of ``total``) and a line counting the rest."""
     lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows[:MAX_ROWS]]
-    if len(rows) > MAX_ROWS:
-        lines += ["", f"and {len(rows) - MAX_ROWS} more: the JSON report has every one."]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    if total > len(rows):
+        lines += ["", f"and {total - len(rows)} more: the JSON report has every one."]
     return lines
 
 
@@ -115,12 +116,12 @@ def _where(finding: Finding) -> str:
 def _findings_table(findings: Sequence[Finding]) -> list[str]:
     """The findings, each rule's same hint shown once, at its first finding."""
     rows, hinted = [], set()
-    for f in findings:
+    for f in findings[:MAX_ROWS]:
         hint = f.hint if f.hint and (f.code, f.hint) not in hinted else None
         hinted.add((f.code, f.hint))
         finding = text(f.message) + (f"<br>hint: {text(hint)}" if hint else "")
         rows.append([_where(f), f.severity.value, f"{code(f.code)} {text(f.name)}", finding])
-    return _rows(["where", "severity", "code", "finding"], rows)
+    return _rows(["where", "severity", "code", "finding"], rows, len(findings))
 
 
 def _claims_table(claims: Sequence[ClaimResult]) -> list[str]:
@@ -132,9 +133,9 @@ def _claims_table(claims: Sequence[ClaimResult]) -> list[str]:
             text(claim.text),
             text(claim.why or ""),
         ]
-        for claim in claims
+        for claim in claims[:MAX_ROWS]
     ]
-    return _rows(["claim", "status", "evidence", "text", "why"], rows)
+    return _rows(["claim", "status", "evidence", "text", "why"], rows, len(claims))
 
 
 def _sources_table(sources: Sequence[Source]) -> list[str]:
@@ -148,9 +149,9 @@ def _sources_table(sources: Sequence[Source]) -> list[str]:
             code(source.url),
             _archived(source),
         ]
-        for source in listed
+        for source in listed[:MAX_ROWS]
     ]
-    return _rows(["reference", "status", "why", "url", "archived copy"], rows)
+    return _rows(["reference", "status", "why", "url", "archived copy"], rows, len(sources))
 
 
 def _archived(source: Source) -> str:
