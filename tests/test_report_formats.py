@@ -290,3 +290,10 @@ def test_quiet_markdown_and_github_show_only_what_fails() -> None:
     assert "<details>" not in quiet
     lines = render(EVERYTHING, "github", quiet=True).splitlines()
     assert all(line.startswith("::error ") for line in lines[:-1])
+
+
+def test_markdown_tables_stop_at_200_rows_and_count_the_rest() -> None:
+    many = EVERYTHING.findings[:1] * 250
+    summary = render(EVERYTHING.model_copy(update={"findings": many}), "markdown")
+    assert summary.count("| `claims.yaml:10:5` | error |") == 200
+    assert "and 50 more: the JSON report has every one." in summary
