@@ -109,13 +109,14 @@ def test_unparseable_entry_is_a_finding_not_a_crash(tmp_path: Path) -> None:
     assert "references.bib:8 CC204 entry 'broken' cannot be parsed" in result.stdout
 
 
-def test_json_report_goes_to_stdout_with_its_schema_version(repo: Path) -> None:
+def test_json_report_goes_to_stdout_and_the_terminal_report_to_stderr(repo: Path) -> None:
     result = claimcheck("lint", "--format", "json", cwd=repo)
     report = json.loads(result.stdout)
     assert report["schema_version"] == "2"
     assert report["summary"]["findings"]["error"] == 1
     assert len(report["claims"]) == 33
-    assert result.stderr == ""
+    assert result.stderr.startswith("claimcheck 33 claims")
+    assert "references.bib:68 CC303" in result.stderr
 
 
 def test_output_writes_the_report_to_a_file_and_nothing_to_stdout(

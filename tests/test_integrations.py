@@ -26,7 +26,6 @@ REPO = Path(__file__).resolve().parents[1]
 # The formats the `formats` branch adds to verify and lint (--format, --output FORMAT=FILE).
 # Until it is merged, a call naming one is parsed with json in its place; once formats()
 # has them, this set is empty and every call is checked as written.
-PENDING_FORMATS = {"github", "sarif", "markdown", "junit"} - set(formats())
 # What ends one command in a shell line.
 SHELL_OPERATORS = {"&&", "||", "|", ";", ">", ">>", "<", "<<<", "&"}
 IDENTIFIERS = r"[A-Za-z_][A-Za-z0-9_-]*"
@@ -84,23 +83,16 @@ def unparsable(arguments: list[str]) -> str | None:
         known = {name for param in command.params for name in param.opts}
         unknown = [word for word in words if word.startswith("-") and word not in known]
         return f"no option {unknown[0]} of claimcheck" if unknown else None
-    words = [
-        _pending_as_json(word, before) for before, word in zip(["", *words], words, strict=False)
-    ]
     for before, word in zip(["", *words], words, strict=False):
         if before in ("--output", "-o") and "=" in word:
             name = word.split("=", 1)[0]
-            if name not in set(formats()) | PENDING_FORMATS:
+            if name not in formats():
                 return f"--output {word}: no format {name}"
     try:
         command.make_context(" ".join(path), list(words))
     except _click.ClickException as error:
         return f"{' '.join(path)}: {error.format_message()}"
     return None
-
-
-def _pending_as_json(word: str, before: str) -> str:
-    return "json" if before in ("--format", "-f") and word in PENDING_FORMATS else word
 
 
 def step_scripts(steps: list[dict[str, Any]]) -> Iterator[str]:

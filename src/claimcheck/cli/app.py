@@ -18,12 +18,11 @@ from claimcheck.cli.options import (
     AllOption,
     ColorChoice,
     ColorOption,
-    FormatOption,
     ListFormat,
     ListFormatOption,
-    OutputFormat,
-    OutputOption,
+    OutputsOption,
     QuietOption,
+    ReportFormatOption,
     VerboseOption,
 )
 from claimcheck.cli.plain import Command
@@ -71,8 +70,8 @@ def _main(
 @with_settings("verify", checking)
 def verify(
     settings: Settings,
-    output_format: FormatOption = OutputFormat.TERMINAL,
-    output: OutputOption = None,
+    output_format: ReportFormatOption = None,
+    output: OutputsOption = None,
     verbose: VerboseOption = False,
     quiet: QuietOption = False,
     color: ColorOption = ColorChoice.AUTO,
@@ -101,8 +100,8 @@ app.command(cls=Command)(with_settings("export", checking)(export))
 @with_settings("lint", not_checking)
 def lint(
     settings: Settings,
-    output_format: FormatOption = OutputFormat.TERMINAL,
-    output: OutputOption = None,
+    output_format: ReportFormatOption = None,
+    output: OutputsOption = None,
     quiet: QuietOption = False,
     color: ColorOption = ColorChoice.AUTO,
 ) -> None:

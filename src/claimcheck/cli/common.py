@@ -9,17 +9,18 @@ import gc
 import importlib
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TextIO
 
 import typer
 from rich.console import Console
 
 from claimcheck.cli.log import run_log
-from claimcheck.cli.options import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ColorChoice, OutputFormat
+from claimcheck.cli.options import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ColorChoice, ReportFormat
+from claimcheck.cli.outputs import Plan, plan
 from claimcheck.config import Loaded, Settings, resolve_settings
 from claimcheck.errors import ClaimcheckError, InputErrors
 from claimcheck.models import Report
@@ -79,53 +80,81 @@ def freeze_imports() -> None:
 
 def report_and_exit(
     settings: Settings,
-    fmt: OutputFormat,
-    output: Path | None,
+    fmt: ReportFormat | None,
+    outputs: Sequence[str] | None,
     *,
     view: RenderOptions,
     color: ColorChoice = ColorChoice.AUTO,
     verbose: bool = False,
 ) -> NoReturn:
-    """Run, write the report, and exit 1 when a finding fails the policy, else 0."""
+    """Run, write the reports, and exit 1 when a finding fails the policy, else 0.
+
+    --format and --output are read first: a mistake in them exits 2 before the run.
+    """
+    try:
+        where = plan(fmt, outputs or ())
+    except ClaimcheckError as error:
+        fail_with(error)
     report = run_report(settings, verbose=verbose, quiet=view.quiet)
-    emit(report, fmt, output, view=view, color=color)
+    emit(report, where, view=view, color=color)
     raise typer.Exit(EXIT_FINDINGS if failed(report, settings.fail_on) else EXIT_OK)
 
 
 def emit(
     report: Report,
-    fmt: OutputFormat,
-    output: Path | None,
+    where: Plan,
     *,
     view: RenderOptions,
     color: ColorChoice = ColorChoice.AUTO,
 ) -> None:
-    """Write the report in ``fmt`` to stdout or ``output``, as ``view`` says, its colour
-    and width those of the place it goes to."""
-    width = Console(file=sys.stdout).width if output is None and sys.stdout.isatty() else 120
-    options = replace(view, color=colour(color, output), width=width)
-    text = formats()[fmt.value].render(report, options)
-    if output is None:
-        sys.stdout.write(text)
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as error:
-        fail(f"cannot write {output}: {error.strerror}", hint="check the folder exists")
+    """Write the report in each format where ``where`` says, as ``view`` says, each one's
+    colour and width those of the place it goes to; with the github format, append the
+    Markdown summary to GITHUB_STEP_SUMMARY's file when it names one."""
+    every = formats()
+    for fmt, path in where.files:
+        text = every[fmt.value].render(report, replace(view, color=colour(color, path), width=120))
+        try:
+            path.write_text(text, encoding="utf-8")
+        except OSError as error:
+            fail(f"cannot write {path}: {error.strerror}", hint="check the folder exists")
+    if where.stdout is not None:
+        options = replace(view, color=colour(color), width=_width(sys.stdout))
+        sys.stdout.write(every[where.stdout.value].render(report, options))
+        sys.stdout.flush()
+    if where.stderr_terminal:
+        options = replace(view, color=colour(color, stream=sys.stderr), width=_width(sys.stderr))
+        sys.stderr.write(every[ReportFormat.TERMINAL.value].render(report, options))
+    if ReportFormat.GITHUB in where.formats():
+        from claimcheck.report.github import STEP_SUMMARY, append_step_summary
+
+        try:
+            append_step_summary(report, replace(view, width=120), os.environ)
+        except OSError as error:
+            fail(
+                f"cannot append the summary to {os.environ[STEP_SUMMARY]}: {error.strerror}",
+                hint=f"{STEP_SUMMARY} should name a file GitHub Actions made",
+            )
 
 
-def colour(choice: ColorChoice, output: Path | None = None) -> bool:
-    """Whether to colour what goes to stdout (or to the file ``output``).
+def _width(stream: TextIO) -> int:
+    """The width of the terminal ``stream`` is, else 120."""
+    return Console(file=stream).width if stream.isatty() else 120
 
-    ``always`` and ``never`` say so. ``auto`` colours stdout when it is a terminal: NO_COLOR
-    (set and not empty) turns that off, FORCE_COLOR (set and not empty) on, also in a pipe;
-    NO_COLOR wins over FORCE_COLOR. A report written to a file is never coloured in auto.
+
+def colour(choice: ColorChoice, output: Path | None = None, stream: TextIO | None = None) -> bool:
+    """Whether to colour what goes to ``stream`` (stdout unless given), or to the file
+    ``output``.
+
+    ``always`` and ``never`` say so. ``auto`` colours the stream when it is a terminal:
+    NO_COLOR (set and not empty) turns that off, FORCE_COLOR (set and not empty) on, also in
+    a pipe; NO_COLOR wins over FORCE_COLOR. A report written to a file is never coloured in
+    auto.
     """
     if choice is not ColorChoice.AUTO:
         return choice is ColorChoice.ALWAYS
     if output is not None or os.environ.get("NO_COLOR"):
         return False
-    return bool(os.environ.get("FORCE_COLOR")) or sys.stdout.isatty()
+    return bool(os.environ.get("FORCE_COLOR")) or (stream or sys.stdout).isatty()
 
 
 def shown(fail_on: FailOn, *, claims: bool, quiet: bool, all_sources: bool) -> RenderOptions:

@@ -11,18 +11,22 @@ import typer
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
-class OutputFormat(StrEnum):
-    """The formats --format takes."""
-
-    TERMINAL = "terminal"
-    JSON = "json"
-
-
 class ListFormat(StrEnum):
     """The formats of the commands that list things: rules, config, archive list and show."""
 
     TERMINAL = "terminal"
     JSON = "json"
+
+
+class ReportFormat(StrEnum):
+    """The formats --format and --output take for verify and lint: every report format."""
+
+    TERMINAL = "terminal"
+    JSON = "json"
+    MARKDOWN = "markdown"
+    JUNIT = "junit"
+    SARIF = "sarif"
+    GITHUB = "github"
 
 
 class ColorChoice(StrEnum):
@@ -43,18 +47,31 @@ ConfigOption = Annotated[
         show_default=False,
     ),
 ]
-FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="The report's format.")]
 ListFormatOption = Annotated[
     ListFormat,
     typer.Option("--format", "-f", help="The output's format: terminal (tables) or json."),
 ]
-OutputOption = Annotated[
-    Path | None,
+ReportFormatOption = Annotated[
+    ReportFormat | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="The report's format on stdout (or in a plain --output FILE): terminal (the "
+        "default), json, markdown, junit, sarif or github. When it is not terminal, the "
+        "terminal report goes to stderr.",
+        show_default=False,
+    ),
+]
+OutputsOption = Annotated[
+    list[str] | None,
     typer.Option(
         "--output",
         "-o",
-        metavar="FILE",
-        help="Write the report to this file, not stdout.",
+        metavar="[FORMAT=]FILE",
+        help="Write a report to a file (repeatable): FORMAT=FILE in that format (sarif=cc.sarif, "
+        "markdown=summary.md), besides stdout's; a plain FILE instead of stdout, in --format's "
+        "format or else its extension's (.json, .sarif, .xml junit, .md markdown, .txt "
+        "terminal).",
         show_default=False,
     ),
 ]

@@ -36,8 +36,19 @@ class Format(Protocol):
 
 def formats() -> dict[str, Format]:
     """Every output format, by the name --format takes."""
+    from claimcheck.report.github import GithubFormat
     from claimcheck.report.json import JsonFormat
+    from claimcheck.report.junit import JunitFormat
+    from claimcheck.report.markdown import MarkdownFormat
+    from claimcheck.report.sarif import SarifFormat
     from claimcheck.report.terminal import TerminalFormat
 
-    found: list[Format] = [TerminalFormat(), JsonFormat()]
+    found: list[Format] = [
+        TerminalFormat(),
+        JsonFormat(),
+        MarkdownFormat(),
+        JunitFormat(),
+        SarifFormat(),
+        GithubFormat(),
+    ]
     return {fmt.name: fmt for fmt in found}
