@@ -121,7 +121,23 @@ def test_bom_option_starts_the_csv_with_a_byte_order_mark(everything_table: Sour
     plain = render(everything_table, "csv")
     marked = render(everything_table, "csv", bom=True)
     assert marked.encode("utf-8")[:3] == b"\xef\xbb\xbf"
-    assert marked.encode("utf-8").decode("utf-8-sig") == plain
+    read = list(csv.reader(io.StringIO(marked.encode("utf-8").decode("utf-8-sig"), newline="")))
+    expected = list(csv.reader(io.StringIO(plain, newline="")))
+    assert [[cell.removeprefix("'") for cell in row] for row in read] == expected
+
+
+def test_for_spreadsheets_no_cell_starts_a_formula(everything_table: SourceTable) -> None:
+    hostile = everything_table.rows[0].model_copy(
+        update={"claim_text": "=HYPERLINK(\"http://evil.example\")", "quote": "-5 per cent"}
+    )
+    table = everything_table.model_copy(update={"rows": (hostile,)})
+    plain = list(csv.reader(io.StringIO(render(table, "csv"), newline="")))
+    spreadsheet = render(table, "csv", bom=True).removeprefix("\ufeff")
+    cells = list(csv.reader(io.StringIO(spreadsheet, newline="")))[1]
+    assert '=HYPERLINK("http://evil.example")' in plain[1]
+    assert "'=HYPERLINK(\"http://evil.example\")" in cells
+    assert "'-5 per cent" in cells
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
 
 
 def test_json_table_validates_against_the_committed_schema(everything_table: SourceTable) -> None:

@@ -65,8 +65,9 @@ BomOption = Annotated[
     bool,
     typer.Option(
         "--bom",
-        help="Start the CSV with a UTF-8 byte order mark, so that spreadsheets (Excel) read "
-        "it as UTF-8.",
+        help="A CSV for spreadsheets: a UTF-8 byte order mark, so that Excel reads it as UTF-8, "
+        "and a cell that starts with = + - or @ written after an apostrophe, so that it is "
+        "never run as a formula.",
     ),
 ]
 
