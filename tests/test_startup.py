@@ -47,6 +47,13 @@ NEVER_FOR_LINT = (
     "claimcheck.archive.wayback",
     "claimcheck.pipeline",
     "claimcheck.linkcheck",
+    # The report formats the run does not write, and the quote matcher lint does not run.
+    "claimcheck.report.sarif",
+    "claimcheck.report.junit",
+    "claimcheck.report.github",
+    "claimcheck.report.markdown",
+    "claimcheck.evidence.match",
+    "claimcheck.quotecheck",
 )
 NEVER_FOR_VERIFY = (
     "pypdf",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -34,21 +36,33 @@ class Format(Protocol):
         ...
 
 
-def formats() -> dict[str, Format]:
-    """Every output format, by the name --format takes."""
-    from claimcheck.report.github import GithubFormat
-    from claimcheck.report.json import JsonFormat
-    from claimcheck.report.junit import JunitFormat
-    from claimcheck.report.markdown import MarkdownFormat
-    from claimcheck.report.sarif import SarifFormat
-    from claimcheck.report.terminal import TerminalFormat
+# Each format's module and class, imported only when the format is used: a lint that prints
+# to the terminal does not pay for SARIF and JUnit.
+_FORMATS = {
+    "terminal": ("claimcheck.report.terminal", "TerminalFormat"),
+    "json": ("claimcheck.report.json", "JsonFormat"),
+    "markdown": ("claimcheck.report.markdown", "MarkdownFormat"),
+    "junit": ("claimcheck.report.junit", "JunitFormat"),
+    "sarif": ("claimcheck.report.sarif", "SarifFormat"),
+    "github": ("claimcheck.report.github", "GithubFormat"),
+}
 
-    found: list[Format] = [
-        TerminalFormat(),
-        JsonFormat(),
-        MarkdownFormat(),
-        JunitFormat(),
-        SarifFormat(),
-        GithubFormat(),
-    ]
-    return {fmt.name: fmt for fmt in found}
+
+class _Formats(Mapping[str, Format]):
+    """The formats by name, each imported when it is first looked up."""
+
+    def __getitem__(self, name: str) -> Format:
+        module, cls = _FORMATS[name]
+        made: Format = getattr(importlib.import_module(module), cls)()
+        return made
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_FORMATS)
+
+    def __len__(self) -> int:
+        return len(_FORMATS)
+
+
+def formats() -> Mapping[str, Format]:
+    """Every output format, by the name --format takes (imported when looked up)."""
+    return _Formats()
