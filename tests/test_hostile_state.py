@@ -11,6 +11,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +23,7 @@ from typer.testing import CliRunner
 
 from claimcheck.cli import app
 from tests.helpers import without_progress
-from tests.servers import HostFactory, html_document, page, slow
+from tests.servers import Handler, HostFactory, Request, Response, html_document, page
 from tests.test_cli import claimcheck
 from tests.test_cli_archive import entry, project, run, warc_files
 
@@ -561,18 +562,32 @@ def test_a_read_only_disk_is_one_clear_error(
 # W2: archive verify while a save is writing ---------------------------------------------
 
 
+def held_until(event: threading.Event, handler: Handler) -> Handler:
+    """``handler``'s answer once ``event`` is set (30 s at most)."""
+
+    def answer(request: Request) -> Response | None:
+        event.wait(30)
+        return handler(request)
+
+    return answer
+
+
 def test_archive_verify_during_a_save_waits_for_it_and_finds_no_problem(
     hosts: HostFactory, tmp_path: Path
 ) -> None:
     (host,) = hosts(1)
+    # The last page is held back until verify says it waits: the save holds the lock until
+    # then, however slowly a busy machine starts either process.
+    released = threading.Event()
     bib = ""
     for n in range(40):
         body = html_document(f"Page {n}", f"<p>Page {n}.</p>").encode()
-        handler = slow(page(body), 1.5) if n == 39 else page(body)
-        host.route(f"/p{n}", handler)
+        host.route(f"/p{n}", held_until(released, page(body)) if n == 39 else page(body))
         bib += entry(f"key{n}", host.url(f"/p{n}"))
     folder = project(tmp_path, bib)
+    released.set()
     run("archive", "save", cwd=folder)
+    released.clear()
     saving = subprocess.Popen(
         [sys.executable, "-m", "claimcheck", "archive", "save"],
         cwd=folder,
@@ -586,11 +601,22 @@ def test_archive_verify_during_a_save_waits_for_it_and_finds_no_problem(
         holder = f"archive save (pid {saving.pid},".encode()
         while holder not in lock.read_bytes() and time.monotonic() < deadline:
             time.sleep(0.02)
-        verified = claimcheck("archive", "verify", cwd=folder)
-        assert saving.poll() is not None
+        verifying = subprocess.Popen(
+            [sys.executable, "-m", "claimcheck", "archive", "verify"],
+            cwd=folder,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert verifying.stderr is not None
+        first = verifying.stderr.readline()
+        released.set()
+        out, rest = verifying.communicate(timeout=60)
+        assert saving.wait(timeout=30) == 0
     finally:
+        released.set()
         saving.wait(timeout=30)
 
-    assert verified.returncode == 0, verified.stdout + verified.stderr
-    assert "note: waiting for claimcheck archive save (pid" in verified.stderr
-    assert "80 captures" in verified.stdout
+    assert verifying.returncode == 0, out + first + rest
+    assert "note: waiting for claimcheck archive save (pid" in first
+    assert "80 captures" in out
