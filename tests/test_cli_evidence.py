@@ -353,3 +353,19 @@ def test_a_chinese_quote_is_found_in_a_gbk_page(hosts: HostFactory, tmp_path: Pa
     claims = claims_by_id(report)
     assert claims["six"]["evidence"][0]["quote_status"] == "found"
     assert claims["not"]["evidence"][0]["quote_status"] == "missing"
+
+
+def test_offline_before_any_check_the_quote_is_unchecked_and_says_why(tmp_path: Path) -> None:
+    folder = project(
+        tmp_path,
+        bib(("xinhua", "  url = {https://news.example/visa},\n")),
+        ledger(("extends", "xinhua", "China extends visa-free entry", "supports")),
+    )
+    code, report = verify_json(folder, "--offline")
+    item = report["claims"][0]["evidence"][0]
+    assert item["quote_status"] == "unchecked"
+    assert item["detail"] == (
+        "not checked in this run (offline), and the archive has no snapshot of it"
+    )
+    assert report["claims"][0]["status"] == "unverified"
+    assert code == 0

@@ -179,7 +179,12 @@ def _no_capture(source: Source, has_archive: bool) -> str:
             "is no copy of the page, and the archive has no earlier one"
         )
     if source.status is SourceStatus.ALIVE:
-        return "no snapshot to search: archiving is off (--no-archive) and none was kept before"
+        return (
+            "no snapshot to search: archiving was off (--no-archive) when it was checked, "
+            "and none was kept before"
+        )
+    if source.status is SourceStatus.UNCHECKED:
+        return "not checked in this run (offline), and the archive has no snapshot of it"
     return f"the source is {source.status.value} and the archive has no snapshot of it"
 
 
