@@ -10,7 +10,7 @@ from pathlib import Path
 from claimcheck.archive.index import ArchiveIndex, CaptureRow, Payload
 from claimcheck.evidence.claims import base_result, unchecked
 from claimcheck.evidence.local import LocalText, local_text
-from claimcheck.evidence.lookup import PageSearch, search_pages
+from claimcheck.evidence.lookup import PageSearch, search_pages, strength
 from claimcheck.evidence.match import Match, Verdict, excerpt
 from claimcheck.evidence.normalise import Normalised, normalise
 from claimcheck.models import (
@@ -35,16 +35,20 @@ _ALIVE_HTTP = range(200, 300)
 _SAME_DAY = timedelta(days=1)
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Found:
-    """The best result of one quote in one text."""
+    """A quote looked for in one text: where (the page search), in which capture or file."""
 
-    match: Match
+    search: PageSearch
     text: Normalised
     checked_in: str
     snapshot: Snapshot | None = None
     file: str | None = None
-    search: PageSearch | None = None
+
+    @property
+    def match(self) -> Match:
+        """The passage found, or the closest one."""
+        return self.search.match
 
 
 class QuoteJudge:
@@ -101,7 +105,7 @@ def _assess(
     elif local is not None and local.text is not None:
         normalised = texts.normalised(f"file:{local.path}", local.text)
         search = search_pages(quote, locator, normalised, local.page_labels)
-        found.append(_Found(search.match, normalised, "file", file=str(local.path), search=search))
+        found.append(_Found(search, normalised, "file", file=str(local.path)))
     if source is None and local is None:
         problems.append("the reference has no URL and no local copy (file field) to search")
     best = _best(found)
@@ -119,8 +123,7 @@ def _best(found: list[_Found]) -> _Found | None:
     """The text that backs the quote best: found, then fuzzy (best score), then missing."""
     if not found:
         return None
-    rank = {Verdict.FOUND: 2, Verdict.FUZZY: 1, Verdict.MISSING: 0}
-    return max(found, key=lambda f: (rank[f.match.verdict], f.match.score or 0.0))
+    return max(found, key=lambda f: strength(f.match))
 
 
 def _result(base: EvidenceResult, best: _Found) -> EvidenceResult:
@@ -143,14 +146,14 @@ def _result(base: EvidenceResult, best: _Found) -> EvidenceResult:
             "checked_in": best.checked_in,
             "snapshot": best.snapshot,
             "file": best.file,
-            "detail": best.search.note if best.search is not None else None,
+            "detail": best.search.note,
         }
     )
 
 
 def _excerpt(found: _Found, spans: tuple[tuple[int, int], ...]) -> Excerpt:
     before, match, after = excerpt(found.text, spans, CONTEXT)
-    page = found.search.page_of(spans[0][0]) if found.search is not None else None
+    page = found.search.page_of(spans[0][0])
     return Excerpt(before=before, match=match, after=after, page=page)
 
 
@@ -192,7 +195,7 @@ def _search(quote: str, locator: str | None, capture: _Capture, texts: _Texts) -
     assert capture.text is not None
     normalised = texts.normalised(capture.digest, capture.text)
     search = search_pages(quote, locator, normalised, None)
-    return _Found(search.match, normalised, capture.when, snapshot=capture.snapshot, search=search)
+    return _Found(search, normalised, capture.when, snapshot=capture.snapshot)
 
 
 @dataclass(frozen=True)

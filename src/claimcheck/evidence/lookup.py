@@ -45,8 +45,8 @@ def search_pages(
         return PageSearch(whole, spans, labels)
     named = pages_to_search(spans, labels, ranges)
     on_pages = [_on_page(quote, text.original, span) for span in named]
-    best_named = max(on_pages, key=_strength, default=None)
-    if best_named is not None and _strength(best_named) >= _strength(whole):
+    best_named = max(on_pages, key=strength, default=None)
+    if best_named is not None and strength(best_named) >= strength(whole):
         return PageSearch(best_named, spans, labels)
     search = PageSearch(whole, spans, labels)
     if whole.verdict is Verdict.MISSING or not whole.spans:
@@ -67,5 +67,7 @@ def _on_page(quote: str, original: str, span: Span) -> Match:
     return replace(match, spans=moved)
 
 
-def _strength(match: Match) -> tuple[int, float]:
+def strength(match: Match) -> tuple[int, float]:
+    """How well a match backs its quote, to compare two: found, then fuzzy, then missing,
+    each by its score."""
     return _RANK[match.verdict], match.score or 0.0
