@@ -130,14 +130,7 @@ def _capture_at(index: ArchiveIndex, url: str, item: EvidenceResult) -> Snapshot
     assert item.drift is not None
     for capture in index.captures(url):
         if capture.captured_at == item.drift.last_found:
-            return Snapshot(
-                captured_at=capture.captured_at,
-                url=capture.target,
-                http_status=capture.http_status,
-                content_type=capture.content_type,
-                payload_digest=capture.payload_digest,
-                truncated=capture.truncated,
-            )
+            return capture.snapshot()
     return None
 
 

@@ -43,8 +43,11 @@ def run(
     now: datetime,
     listener: Listener | None = None,
     resolver: Resolver | None = None,
+    bibliography: Cited | None = None,
 ) -> Report:
     """Load the bibliography and ledger named by ``settings``, check them, and report.
+
+    ``bibliography`` is the one ``settings`` names, when the caller has loaded it already.
 
     Without a ledger (``settings.claims`` None) the bibliography alone is checked: no ledger
     rule (CC1xx) applies, and the report's ``inputs.claims`` is null.
@@ -54,7 +57,8 @@ def run(
     ``listener`` hears of each one as it is done; names are looked up with ``resolver``
     (default: the system's).
     """
-    bibliography = load_bibliographies(settings.bib, encoding=settings.encoding)
+    if bibliography is None:
+        bibliography = load_bibliographies(settings.bib, encoding=settings.encoding)
     ledger = load_ledger(settings.claims) if settings.claims is not None else None
     everything = lint(bibliography, ledger, today=now.date())
     sources = collect_sources(bibliography)

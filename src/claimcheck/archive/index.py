@@ -81,6 +81,17 @@ class CaptureRow:
     request: Place
     id: int | None = None
 
+    def snapshot(self) -> Snapshot:
+        """This capture as a Snapshot (without its text's length, which the payload knows)."""
+        return Snapshot(
+            captured_at=self.captured_at,
+            url=self.target,
+            http_status=self.http_status,
+            content_type=self.content_type,
+            payload_digest=self.payload_digest,
+            truncated=self.truncated,
+        )
+
 
 @dataclass(frozen=True)
 class UrlSummary:

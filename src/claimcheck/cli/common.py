@@ -23,6 +23,7 @@ from claimcheck.cli.options import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ColorChoi
 from claimcheck.cli.outputs import Plan, plan
 from claimcheck.config import Loaded, Settings, resolve_settings
 from claimcheck.errors import ClaimcheckError, InputErrors
+from claimcheck.load.bib import Cited
 from claimcheck.models import Report
 from claimcheck.progress import progress_on_stderr
 from claimcheck.report import RenderOptions, formats
@@ -50,8 +51,15 @@ def resolved(flags: Mapping[str, object], config: Path | None) -> Loaded:
         fail_with(error)
 
 
-def run_report(settings: Settings, *, verbose: bool = False, quiet: bool = False) -> Report:
-    """Run verify (or lint) showing its progress on stderr; fatal errors exit 2."""
+def run_report(
+    settings: Settings,
+    *,
+    verbose: bool = False,
+    quiet: bool = False,
+    bibliography: Cited | None = None,
+) -> Report:
+    """Run verify (or lint) showing its progress on stderr, on ``bibliography`` when the
+    caller has loaded it; fatal errors exit 2."""
     if verbose and quiet:
         fail("--quiet and --verbose ask for opposite things", hint="give one of them")
     if settings.check_links or settings.offline:
@@ -65,7 +73,12 @@ def run_report(settings: Settings, *, verbose: bool = False, quiet: bool = False
                 checking=settings.check_links, verbose=verbose, quiet=quiet
             ) as listener,
         ):
-            return run(settings, now=datetime.now(UTC).replace(microsecond=0), listener=listener)
+            return run(
+                settings,
+                now=datetime.now(UTC).replace(microsecond=0),
+                listener=listener,
+                bibliography=bibliography,
+            )
     except ClaimcheckError as error:
         fail_with(error)
 

@@ -13,6 +13,7 @@ from claimcheck.cli.options import EXIT_OK, VerboseOption
 
 if TYPE_CHECKING:
     from claimcheck.config import Settings
+    from claimcheck.load.bib import Bibliographies, Cited
     from claimcheck.models import Report
 
 
@@ -96,11 +97,12 @@ def export(
     fmt = chosen_format(output_format, output)
     if bom and fmt is not ExportFormat.CSV:
         _fail("--bom is for --format csv", hint=f"leave --bom out for {fmt.value}")
-    report = run_report(settings, verbose=verbose, quiet=quiet)
+    bibliography = _bibliography(settings)
+    report = run_report(settings, verbose=verbose, quiet=quiet, bibliography=bibliography)
     if fmt is ExportFormat.HTML:
         text = _review_page(settings, report)
     else:
-        text = _table_text(settings, report, fmt, bom=bom)
+        text = _table_text(report, bibliography, fmt, bom=bom)
     if settings.claims is None:
         sys.stderr.write("note: no claims ledger, so the table has no rows\n")
     _write(text, output)
@@ -123,16 +125,21 @@ def chosen_format(given: ExportFormat | None, output: Path | None) -> ExportForm
     return found
 
 
-def _table_text(settings: Settings, report: Report, fmt: ExportFormat, *, bom: bool) -> str:
+def _bibliography(settings: Settings) -> Bibliographies:
+    """The bibliographies ``settings`` name, read once for the run and the table's titles."""
     from claimcheck.cli.common import fail_with
     from claimcheck.errors import ClaimcheckError
     from claimcheck.load.bib import load_bibliographies
-    from claimcheck.report.table import TableOptions, source_table, table_formats
 
     try:
-        bibliography = load_bibliographies(settings.bib, encoding=settings.encoding)
+        return load_bibliographies(settings.bib, encoding=settings.encoding)
     except ClaimcheckError as error:
         fail_with(error)
+
+
+def _table_text(report: Report, bibliography: Cited, fmt: ExportFormat, *, bom: bool) -> str:
+    from claimcheck.report.table import TableOptions, source_table, table_formats
+
     table = source_table(report, bibliography.references)
     return table_formats()[fmt.value].render(table, TableOptions(bom=bom))
 

@@ -297,12 +297,7 @@ class _Texts:
         if digest not in self._payloads:
             self._payloads[digest] = self._archive.payload(digest, with_text=True)
         payload = self._payloads[digest]
-        snapshot = Snapshot(
-            captured_at=capture.captured_at,
-            url=capture.target,
-            http_status=capture.http_status,
-            payload_digest=digest,
-        )
+        snapshot = capture.snapshot()
         if payload is None:
             problem = "its body is not in the archive"
             return _Capture(digest, when, snapshot, None, problem, history, position)
