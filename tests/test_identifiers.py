@@ -412,9 +412,27 @@ def test_registered_domain_agrees_with_the_public_suffix_list_package_on_its_own
     from claimcheck.suffixes import _rules, registered_domain
 
     reference = PublicSuffixList()
-    rules = _rules()
-    names = [*rules.exact, *(f"x.{rule}" for rule in rules.wildcards), *rules.exceptions]
+    rules = [line for line in _rules() if line and not line.startswith("//")]
+    names = [rule.removeprefix("!").replace("*", "x") for rule in rules]
+    # Hosts arrive in Punycode: each rule's names also in the form IDNA gives them.
+    names += [_punycode(name) for name in names if not name.isascii()]
     hosts = [host for name in names for host in (name, f"a.{name}", f"b.a.{name}")]
     assert [(h, registered_domain(h)) for h in hosts] == [
         (h, reference.privatesuffix(h)) for h in hosts
     ]
+
+
+def test_the_bundled_list_writes_each_rule_in_lower_case_without_spaces() -> None:
+    from claimcheck.suffixes import _rules
+
+    rules = [line for line in _rules() if line and not line.startswith("//")]
+
+    assert len(rules) > 9_000
+    assert all(rule == rule.strip().lower() and " " not in rule for rule in rules)
+
+
+def _punycode(name: str) -> str:
+    return ".".join(
+        label if label.isascii() else "xn--" + label.encode("punycode").decode("ascii")
+        for label in name.split(".")
+    )

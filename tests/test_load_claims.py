@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import random
+import time
 from pathlib import Path
 
 import pytest
@@ -217,6 +218,21 @@ def test_a_nul_character_is_reported_with_its_place() -> None:
     assert "U+0000" in error.message
 
 
+def test_a_nul_character_after_wide_characters_is_placed_by_characters_not_bytes() -> None:
+    error = _one("version: 1\nclaims: [中文é\x00]\n")
+
+    assert _place(error)[1:] == (2, 13)
+    assert "U+0000" in error.message
+
+
+def test_plain_yes_on_and_no_are_strings_as_in_yaml_1_2() -> None:
+    text = "version: 1\nclaims:\n  - id: a\n    text: yes\n    tags: [on, no, off]\n"
+
+    claim = parse_ledger(text, PATH).claims[0]
+
+    assert (claim.text, claim.tags) == ("yes", ("on", "no", "off"))
+
+
 def test_a_reused_anchor_is_allowed() -> None:
     text = "version: 1\nclaims:\n  - id: &x a\n    text: &x T\n    tags: [*x]\n"
 
@@ -244,6 +260,14 @@ def test_deep_flow_nesting_ends_in_an_error() -> None:
     error = _one("[" * 100_000)
 
     assert _place(error)[1:] == (1, 65)
+    assert "nested more than 64 levels" in error.message
+
+
+def test_deep_flow_nesting_between_values_ends_quickly_in_an_error() -> None:
+    start = time.process_time()
+    error = _one("a: " + "[x, " * 200_000)
+
+    assert time.process_time() - start < 2
     assert "nested more than 64 levels" in error.message
 
 

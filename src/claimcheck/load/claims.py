@@ -8,29 +8,29 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from _ruamel_yaml import CParser  # type: ignore[import-not-found]  # libyaml, ruamel.yaml.clib
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
-from ruamel.yaml import YAML
 from ruamel.yaml.composer import Composer, MaxDepthExceededError
 from ruamel.yaml.error import MarkedYAMLError, StreamMark, YAMLError
 from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.resolver import VersionedResolver
 
 from claimcheck.errors import InputError, InputErrors
 from claimcheck.load.text import decode, read_bytes
 from claimcheck.models import Claim, ClaimsFile, Evidence, Location
 
-# About 5,000 claims with their evidence: the pure-Python YAML reader takes 30 µs a value.
+# About 5,000 claims with their evidence: composing takes about 5 µs a value.
 MAX_NODES = 50_000
 MAX_DEPTH = 64
-# A ledger of MAX_NODES values is under 4 MiB; the pure-Python YAML reader takes about 2 s of
-# CPU for 4 MiB of any shape (half a microsecond a character at best).
+# A ledger of MAX_NODES values is under 4 MiB.
 MAX_LEDGER_BYTES = 4 * 1024 * 1024
 _Path = tuple[str | int, ...]
 _Position = tuple[int, int]
-# A run of flow-collection openers deeper than any ledger: refused before ruamel scans it,
-# since its scanner slows down quadratically on such runs.
+# A run of flow-collection openers deeper than any ledger: refused before it is parsed, since
+# libyaml's scanner (as ruamel's own) slows down quadratically on such runs.
 _DEEP_FLOW = re.compile(r"(?:[\[{][ \t\r\n]*){" + str(MAX_DEPTH + 1) + "}")
 
 
@@ -116,12 +116,8 @@ def _compose(text: str, path: Path) -> Node | None:
     deep = _DEEP_FLOW.search(text)
     if deep:
         raise _too_deep(_at(path, _position(text, deep.start() + len(deep.group()) - 1)))
-    yaml = YAML(typ="safe", pure=True)
-    yaml.Composer = _CountingComposer
-    yaml.max_depth = MAX_DEPTH
-    yaml.composer.warn_double_anchors = False
     try:
-        node: Node | None = yaml.compose(text)
+        node: Node | None = _Loader(text).composer.get_single_node()
     except _TooManyValues as error:
         raise _too_many(_at(path, (error.mark.line + 1, error.mark.column + 1))) from None
     except MaxDepthExceededError as error:
@@ -139,7 +135,7 @@ def _compose(text: str, path: Path) -> Node | None:
     except ReaderError as error:
         raise _errors(
             f"invalid YAML: the character {_character(error.character)} is not allowed",
-            _at(path, _position(text, error.position)),
+            _at(path, _position(text, _character_index(text, error.position))),
             hint="remove it, or write it as an escape inside a double-quoted string",
         ) from None
     except YAMLError as error:
@@ -147,6 +143,20 @@ def _compose(text: str, path: Path) -> Node | None:
     except RecursionError:
         raise _too_deep(Location(file=str(path))) from None
     return node
+
+
+class _Loader:
+    """What ruamel's composer asks of a loader: libyaml's scanner and parser (C, about eight
+    times as fast as ruamel's own), and YAML 1.2's reading of plain scalars, as ruamel's safe
+    loader has it ("yes" and "on" are strings, not booleans)."""
+
+    max_depth = MAX_DEPTH
+
+    def __init__(self, text: str):
+        self._parser = CParser(text)
+        self._resolver = VersionedResolver(version=None, loader=self)
+        self.composer = _CountingComposer(self)
+        self.composer.warn_double_anchors = False
 
 
 class _TooManyValues(Exception):
@@ -159,8 +169,7 @@ class _TooManyValues(Exception):
 
 class _CountingComposer(Composer):
     """ruamel's composer, stopping as soon as the document holds more than MAX_NODES values,
-    before it has built (or even read) the rest: the pure-Python reader takes about 30 µs a
-    value, so a 16 MiB flow sequence would otherwise take minutes and gigabytes."""
+    before it has built (or even read) the rest: the parser hands it one event at a time."""
 
     composed = 0
 
@@ -195,6 +204,12 @@ def _position(text: str, index: int) -> _Position:
     """The 1-based line and column of ``text[index]``."""
     line = text.count("\n", 0, index) + 1
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _character_index(text: str, offset: int) -> int:
+    """The index in ``text`` of the character at byte ``offset`` of its UTF-8 form, which is
+    what libyaml reads and counts."""
+    return len(text.encode("utf-8")[:offset].decode("utf-8", "ignore"))
 
 
 def _character(character: object) -> str:
