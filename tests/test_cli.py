@@ -256,3 +256,32 @@ def test_help_names_arguments_by_readable_placeholders(command: list[str], tmp_p
         assert usage.endswith("[OPTIONS] WHICH")
     if command[-1] in ("show", "export"):
         assert usage.endswith("KEY_OR_URL")
+
+
+TOP_LEVEL = ["verify", "export", "lint", "config", "rules", "schema", "archive"]
+
+
+@pytest.mark.parametrize("command", TOP_LEVEL)
+def test_a_command_run_alone_has_the_help_it_has_in_the_whole_app(
+    command: str, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from claimcheck.cli.app import app
+
+    whole = CliRunner().invoke(app, [command, "--help"], prog_name="claimcheck", color=False)
+    alone = claimcheck(command, "--help", cwd=tmp_path, env={"COLUMNS": "80"})
+
+    assert alone.returncode == whole.exit_code == 0
+    assert alone.stdout.replace("python -m claimcheck", "claimcheck") == whole.stdout
+
+
+def test_the_whole_app_lists_every_command_and_a_misspelt_one_gets_a_suggestion(
+    tmp_path: Path,
+) -> None:
+    listed = claimcheck("--help", cwd=tmp_path)
+    misspelt = claimcheck("lnt", cwd=tmp_path)
+
+    assert all(f"  {command} " in listed.stdout for command in TOP_LEVEL)
+    assert misspelt.returncode == 2
+    assert "No such command 'lnt'. Did you mean 'lint'?" in misspelt.stderr

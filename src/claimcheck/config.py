@@ -60,7 +60,7 @@ class Settings(CheckSettings, WaybackSettings):
     settings file are all made from these declarations.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False, defer_build=False)
 
     bib: Annotated[
         tuple[Path, ...],

@@ -10,9 +10,12 @@ from claimcheck.setting import DAY, WAYBACK, Flag, base_url
 
 
 class WaybackSettings(BaseModel):
-    """Which Wayback-compatible archive to ask, and how patiently, as a user sets it."""
+    """Which Wayback-compatible archive to ask, and how patiently, as a user sets it.
 
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+    Declarations only, as CheckSettings: the run's Settings is the model validated.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False, defer_build=True)
 
     wayback_url: Annotated[
         str,

@@ -40,9 +40,13 @@ MAX_BUNDLE_BYTES = 16 * 1024 * 1024
 
 
 class CheckSettings(BaseModel):
-    """How to check links, as a user sets it: limits, deadlines, retries, what not to touch."""
+    """How to check links, as a user sets it: limits, deadlines, retries, what not to touch.
 
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+    Declarations only: the run's Settings inherits them and is the model validated, so this
+    one's validator is never built (defer_build).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False, defer_build=True)
 
     concurrency: Annotated[
         int,
