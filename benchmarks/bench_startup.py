@@ -8,6 +8,9 @@ source as an editable checkout without bytecode would. Wall and CPU time (user +
 child's own, from os.wait4) are medians of --runs runs. Then each command runs three times more
 under `python -X importtime`, and the packages whose imports took longest are listed (their
 modules' own times added up, the median of the three; claimcheck's modules one by one).
+With --instructions, each command also runs once under valgrind (cachegrind, without its cache
+model) and the instructions it executed are printed: a count that stays the same on a busy
+machine and a quiet one, where wall time swings by a third on this one.
 Exits 1 when a target is missed: `--help` under 150 ms and `lint` on the bundled example under
 300 ms, wall time.
 """
@@ -17,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -35,6 +39,7 @@ CONSOLE_SCRIPT = (
 TARGETS_MS = {"--help": 150.0, "lint": 300.0}
 TOP_IMPORTS = 10
 IMPORTTIME_RUNS = 3
+_REFS = re.compile(r"I\s+refs:\s+([\d,]+)")
 _IMPORT_LINE = re.compile(r"^import time:\s+(\d+) \|\s+\d+ \| ( *)(\S+)$")
 
 TINY_BIB = """@online{alpha2024,
@@ -126,6 +131,37 @@ def heaviest_imports(command: Command, env: dict[str, str]) -> list[tuple[str, f
     return sorted(medians.items(), key=lambda item: -item[1])[:TOP_IMPORTS]
 
 
+def instructions(command: Command, env: dict[str, str]) -> int:
+    """How many instructions one run of ``command`` executes, as valgrind counts them."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        raise SystemExit("--instructions needs valgrind")
+    argv = [
+        valgrind,
+        "--tool=cachegrind",
+        "--cache-sim=no",
+        "--cachegrind-out-file=/dev/null",
+        sys.executable,
+        "-c",
+        CONSOLE_SCRIPT,
+        *command.args,
+    ]
+    done = subprocess.run(
+        argv,
+        cwd=command.folder,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        capture_output=False,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    found = _REFS.search(done.stderr)
+    if done.returncode not in command.exit_codes or found is None:
+        raise SystemExit(f"claimcheck {command.name} under valgrind:\n{done.stderr}")
+    return int(found[1].replace(",", ""))
+
+
 def _package(module: str) -> str:
     """What an import is counted under: its top-level package, or claimcheck's own module."""
     top = module.split(".")[0]
@@ -159,6 +195,11 @@ def main() -> int:
     parser.add_argument(
         "--src", type=Path, default=REPO / "src", help="the claimcheck source folder to run"
     )
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count the instructions each command executes (needs valgrind)",
+    )
     args = parser.parse_args()
     missed = []
     with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as tiny:
@@ -188,6 +229,10 @@ def main() -> int:
                 f"{command.name:18s} {took.wall_ms:8.0f} {low:6.0f}-{high:<6.0f} "
                 f"{took.cpu_ms:7.0f}  {verdict}"
             )
+        if args.instructions:
+            print("\ninstructions executed (valgrind, one run each):")
+            for command in measured:
+                print(f"  {command.name:18s} {instructions(command, env):>15,d}")
         for command in measured:
             print(f"\nheaviest imports of `claimcheck {command.name}` (ms, -X importtime):")
             for name, ms in heaviest_imports(command, env):

@@ -22,6 +22,7 @@ from claimcheck.load.writeback import (
     WriteBackPlan,
     plan_write_back,
     write_back,
+    write_back_all,
 )
 from tests.conftest import CORPUS
 
@@ -473,6 +474,118 @@ def test_a_failed_replace_leaves_the_file_and_no_temporary_file(
 
     assert path.read_bytes() == original
     assert _other_files(tmp_path) == []
+
+
+def _two_files(folder: Path) -> list[tuple[Path, bytes, Mapping[str, Mapping[str, str]]]]:
+    files = []
+    for name in ("first", "second"):
+        path = folder / f"{name}.bib"
+        path.write_bytes(f"@misc{{{name},\n  title = {{T}},\n}}\n".encode())
+        files.append((path, path.read_bytes(), {name: DATE}))
+    return files
+
+
+def test_two_files_are_written_together(tmp_path: Path) -> None:
+    files = _two_files(tmp_path)
+
+    written = write_back_all(files)
+
+    assert [path for path, _ in written] == [path for path, _, _ in files]
+    for path, plan in written:
+        assert path.read_bytes() == plan.updated
+        assert b"urldate = {2024-11-22}" in plan.updated
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["first.bib", "second.bib"]
+
+
+def test_when_the_second_file_changed_on_disk_the_first_is_not_written_either(
+    tmp_path: Path,
+) -> None:
+    files = _two_files(tmp_path)
+    (first, first_bytes, _), (second, second_bytes, _) = files
+    second.write_bytes(second_bytes + b"% edited meanwhile\n")
+
+    with pytest.raises(InputError, match="changed on disk") as caught:
+        write_back_all(files)
+
+    assert caught.value.location is not None
+    assert caught.value.location.file == str(second)
+    assert first.read_bytes() == first_bytes
+    assert second.read_bytes() == second_bytes + b"% edited meanwhile\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["first.bib", "second.bib"]
+
+
+def test_when_the_second_file_cannot_be_planned_the_first_is_not_written(
+    tmp_path: Path,
+) -> None:
+    files = _two_files(tmp_path)
+    (first, first_bytes, _), (second, _, _) = files
+    unspliceable = "@misc{second,\n  title = {T},\n}\n".encode("utf-16-le")  # no BOM
+    second.write_bytes(unspliceable)
+
+    with pytest.raises(InputError):
+        write_back_all([files[0], (second, unspliceable, {"second": DATE})], encoding="utf-16")
+
+    assert first.read_bytes() == first_bytes
+
+
+def test_a_failed_replace_of_the_second_file_puts_the_first_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = _two_files(tmp_path)
+    (first, first_bytes, _), (second, second_bytes, _) = files
+    replace = Path.replace
+
+    def refuse_the_second(self: Path, target: Path) -> Path:
+        if Path(target) == second.resolve() and b"urldate" in self.read_bytes():
+            raise OSError(28, "No space left on device")
+        return replace(self, target)
+
+    monkeypatch.setattr(Path, "replace", refuse_the_second)
+
+    with pytest.raises(InputError, match="No space left on device") as caught:
+        write_back_all(files)
+
+    assert caught.value.location is not None
+    assert caught.value.location.file == str(second)
+    assert caught.value.hint is not None
+    assert caught.value.hint.endswith(f"; {first} put back as it was")
+    assert (first.read_bytes(), second.read_bytes()) == (first_bytes, second_bytes)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["first.bib", "second.bib"]
+
+
+def test_a_first_file_that_cannot_be_put_back_is_named_in_the_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = _two_files(tmp_path)
+    first = files[0][0]
+    replace = Path.replace
+    done: list[Path] = []
+
+    def refuse_after_the_first(self: Path, target: Path) -> Path:
+        if done:
+            raise OSError(5, "Input/output error")
+        done.append(Path(target))
+        return replace(self, target)
+
+    monkeypatch.setattr(Path, "replace", refuse_after_the_first)
+
+    with pytest.raises(InputError) as caught:
+        write_back_all(files)
+
+    assert caught.value.hint is not None
+    assert f"{first} could not be put back as it was" in caught.value.hint
+    assert b"urldate" in first.read_bytes()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["first.bib", "second.bib"]
+
+
+def test_the_same_file_named_twice_is_refused_unwritten(tmp_path: Path) -> None:
+    path, original = _bib_file(tmp_path)
+    alias = tmp_path / "." / "references.bib"
+
+    with pytest.raises(InputError, match="named twice"):
+        write_back_all([(path, original, {"k": DATE}), (alias, original, {"k": DATE})])
+
+    assert path.read_bytes() == original
 
 
 def test_write_back_through_a_symlink_updates_the_linked_file(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from claimcheck.config import load_settings
 from claimcheck.lint import lint
 from claimcheck.load.bib import load_bibliographies
-from tests.servers import HostFactory, html_page
+from tests.servers import HostFactory, Request, Response, html_page
 from tests.test_cli import claimcheck
 from tests.test_cli_archive import SETTINGS, entry, run, today
 
@@ -135,3 +135,30 @@ def test_write_bib_writes_each_entry_into_the_file_it_came_from(
         assert written == text.replace("}\n", stamp + "}\n")
     assert "first.bib: 1 fields added to 1 entries" in result.stdout
     assert "second.bib: 1 fields added to 1 entries" in result.stdout
+
+
+def test_write_bib_changes_no_file_when_one_was_edited_during_the_run(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    (host,) = hosts(1)
+    first = entry("one2024", host.url("/one"))
+    second = entry("two2024", host.url("/two"))
+    write(tmp_path, first=first, second=second)
+    (tmp_path / "claimcheck.toml").write_text(
+        SETTINGS + 'bib = ["first.bib", "second.bib"]\n', encoding="utf-8"
+    )
+    host.route("/one", html_page("Page one"))
+    page_two = html_page("Page two")
+
+    def edited_while_fetched(request: Request) -> Response | None:
+        with (tmp_path / "second.bib").open("a", encoding="utf-8") as stream:
+            stream.write("% a note typed while claimcheck ran\n")
+        return page_two(request)
+
+    host.route("/two", edited_while_fetched)
+
+    result = run("archive", "save", "--write-bib", cwd=tmp_path, code=2)
+
+    assert "second.bib: the bibliography was not updated: it changed on disk" in result.stderr
+    assert (tmp_path / "first.bib").read_text(encoding="utf-8") == first
+    assert (tmp_path / "second.bib").read_text(encoding="utf-8").startswith(second)

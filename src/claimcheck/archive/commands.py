@@ -32,7 +32,7 @@ from claimcheck.identifiers import unfetchable
 from claimcheck.listings import ArchivedSource, ArchiveList, CaptureEntry, CaptureHistory
 from claimcheck.load.bib import Cited, load_bibliographies
 from claimcheck.load.text import read_bytes
-from claimcheck.load.writeback import WriteBackPlan, refuse_unwritable, write_back
+from claimcheck.load.writeback import WriteBackPlan, refuse_unwritable, write_back_all
 from claimcheck.models import Location, Memento, Source
 from claimcheck.pipeline import Listener, run_checks
 from claimcheck.project import database, open_archive, open_cache, open_index, recover_index
@@ -111,17 +111,12 @@ def save(
         written = None
         if write_bib:
             additions = bib_additions(found, bibliography, cache, lookups, captures)
-            written = tuple(
-                (
-                    path,
-                    write_back(
-                        path,
-                        original,
-                        _defined_in(path, additions, bibliography),
-                        encoding=settings.encoding,
-                    ),
-                )
-                for path, original in originals.items()
+            written = write_back_all(
+                [
+                    (path, original, _defined_in(path, additions, bibliography))
+                    for path, original in originals.items()
+                ],
+                encoding=settings.encoding,
             )
         return Saved(found, checked.network_unreachable, lookups, captures, written)
 

@@ -92,10 +92,38 @@ def write_back(
     if it still holds ``original`` and its user could write it (see ``refuse_unwritable``);
     when there is nothing to add it is not written at all.
     """
-    plan = plan_write_back(original, additions, path=path, encoding=encoding)
-    if plan.insertions:
-        _replace(path, plan)
+    ((_, plan),) = write_back_all([(path, original, additions)], encoding=encoding)
     return plan
+
+
+def write_back_all(
+    files: Sequence[tuple[Path, bytes, Mapping[str, Mapping[str, str]]]],
+    *,
+    encoding: str | None = None,
+) -> tuple[tuple[Path, WriteBackPlan], ...]:
+    """``write_back`` for several files, each given with its bytes when read: all or none.
+
+    Every file is planned, checked writable and written out beside itself before any is
+    replaced, and each must still hold the bytes it was read with; so a refusal, a full disk
+    or a file edited meanwhile changes none of them. Should a replacement itself fail, the
+    files already replaced get their old bytes back, and the error says whether they did.
+    """
+    first: dict[Path, Path] = {}
+    for path, _, _ in files:
+        target = path.resolve()
+        if target in first:
+            raise InputError(
+                f"the same bibliography is named twice: {first[target]} and {path}",
+                Location(file=str(path)),
+                hint="name each file once in bib (or --bib)",
+            )
+        first[target] = path
+    plans = tuple(
+        (path, plan_write_back(original, additions, path=path, encoding=encoding))
+        for path, original, additions in files
+    )
+    _replace_all([(path, plan) for path, plan in plans if plan.insertions])
+    return plans
 
 
 # Writing the file ------------------------------------------------------------------------
@@ -132,41 +160,77 @@ def refuse_unwritable(path: Path) -> None:
         )
 
 
-def _replace(path: Path, plan: WriteBackPlan) -> None:
-    """Write ``plan.updated`` over the file through a synced temporary file in its folder."""
-    target = path.resolve()
-    where = Location(file=str(path))
-    refuse_unwritable(target)
-    temporary: Path | None = None
+def _replace_all(changes: Sequence[tuple[Path, WriteBackPlan]]) -> None:
+    """Replace each file with its plan's bytes through synced temporary files, all or none."""
+    for path, _ in changes:
+        refuse_unwritable(path.resolve())
+    temporaries: list[Path] = []
+    replaced: list[tuple[Path, WriteBackPlan]] = []
+    where = Path()
     try:
-        facts = target.stat()
-        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        temporary = Path(name)
+        for where, plan in changes:
+            temporaries.append(_stage(where.resolve(), plan.updated))
+        for where, plan in changes:
+            if read_bytes(where.resolve()) != plan.original:
+                raise InputError(
+                    "the bibliography was not updated: it changed on disk",
+                    Location(file=str(where)),
+                    hint="it changed since claimcheck read it; run again",
+                )
+        for (where, plan), temporary in zip(changes, temporaries, strict=True):
+            temporary.replace(where.resolve())
+            replaced.append((where, plan))
+        for folder in dict.fromkeys(path.resolve().parent for path, _ in changes):
+            _sync_folder(folder)
+    except OSError as error:
+        raise InputError(
+            f"cannot write the bibliography: {error.strerror}",
+            Location(file=str(where)),
+            hint="check that its folder is writable and the disk is not full" + _put_back(replaced),
+        ) from None
+    finally:
+        for temporary in temporaries:
+            temporary.unlink(missing_ok=True)
+
+
+def _stage(target: Path, data: bytes) -> Path:
+    """``data`` in a new synced file beside ``target``, with its owner, group and mode."""
+    facts = target.stat()
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    temporary = Path(name)
+    try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(plan.updated)
+            stream.write(data)
             stream.flush()
             if sys.platform != "win32":
                 # The owner first: a change of owner clears the set-user-ID and set-group-ID bits.
                 os.fchown(stream.fileno(), facts.st_uid, facts.st_gid)
                 os.fchmod(stream.fileno(), stat.S_IMODE(facts.st_mode))
             os.fsync(stream.fileno())
-        if read_bytes(target) != plan.original:
-            raise InputError(
-                "the bibliography was not updated: it changed on disk",
-                where,
-                hint="it changed since claimcheck read it; run again",
-            )
-        temporary.replace(target)
-        _sync_folder(target.parent)
-    except OSError as error:
-        raise InputError(
-            f"cannot write the bibliography: {error.strerror}",
-            where,
-            hint="check that its folder is writable and the disk is not full",
-        ) from None
-    finally:
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return temporary
+
+
+def _put_back(replaced: Sequence[tuple[Path, WriteBackPlan]]) -> str:
+    """Give the files already replaced their old bytes again; say how that went."""
+    lost: list[str] = []
+    for path, plan in replaced:
+        target = path.resolve()
+        try:
+            temporary = _stage(target, plan.original)
+            try:
+                temporary.replace(target)
+            finally:
+                temporary.unlink(missing_ok=True)
+        except OSError:
+            lost.append(str(path))
+    if lost:
+        return f"; {', '.join(lost)} could not be put back as it was: restore it from a copy"
+    if replaced:
+        return f"; {', '.join(str(path) for path, _ in replaced)} put back as it was"
+    return ""
 
 
 def _sync_folder(folder: Path) -> None:
