@@ -87,6 +87,23 @@ def test_no_proxy_names_hosts_domain_suffixes_and_host_ports(
     assert found.route("http", "example.org", 80) is None  # no HTTP_PROXY: direct
 
 
+def test_no_proxy_networks_in_cidr_form_hold_ip_addresses_not_names(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.test:3128")
+    monkeypatch.setenv("NO_PROXY", "10.0.0.0/8, [fd00::]/8 ,192.168.1.7/24,not-a-net/99,::1/128")
+    found = proxy_routes(None)
+    proxy = Proxy("proxy.test", 3128)
+    assert found.route("https", "10.200.3.4", 443) is None
+    assert found.route("https", "192.168.1.200", 443) is None
+    assert found.route("https", "[fd12:3456::1]", 443) is None
+    assert found.route("https", "[::1]", 443) is None
+    assert found.route("https", "11.0.0.1", 443) == proxy
+    assert found.route("https", "192.168.2.1", 443) == proxy
+    assert found.route("https", "[fe80::1]", 443) == proxy
+    assert found.route("https", "10.example.org", 443) == proxy
+
+
 def test_no_proxy_star_sends_everything_direct(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("all_proxy", "http://proxy.test:3128")
     monkeypatch.setenv("no_proxy", "*")
@@ -208,6 +225,16 @@ def test_no_proxy_host_is_reached_directly(hosts: HostFactory, proxy: ProxyServe
     (host,) = hosts(1)
     host.route("/a", PAGE)
     result = check(host.url("/a"), proxies=routes(proxy, no_proxy=host.host))
+    assert result.status is SourceStatus.ALIVE
+    assert proxy.received == []
+
+
+def test_no_proxy_network_holding_the_host_is_reached_directly(
+    hosts: HostFactory, proxy: ProxyServer
+) -> None:
+    (host,) = hosts(1)
+    host.route("/a", PAGE)
+    result = check(host.url("/a"), proxies=routes(proxy, no_proxy="127.0.0.0/8"))
     assert result.status is SourceStatus.ALIVE
     assert proxy.received == []
 

@@ -55,6 +55,22 @@ def test_verify_honours_https_proxy_and_ssl_cert_file_in_the_environment(
     assert proxy.connects == [f"{host.host}:{host.port}"]
 
 
+def test_verify_reaches_a_host_in_a_no_proxy_network_directly(
+    hosts: HostFactory, proxy: ProxyServer, tmp_path: Path
+) -> None:
+    (host,) = hosts(1)
+    host.route("/news", PAGE)
+    result = claimcheck(
+        "verify",
+        "--allow-private",
+        cwd=project(tmp_path, host.url("/news")),
+        env={"HTTP_PROXY": proxy.url, "NO_PROXY": "example.org,127.0.0.0/8"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "sources: 1 alive" in result.stdout
+    assert proxy.received == []
+
+
 def test_verify_with_a_socks_proxy_option_exits_2_with_a_hint(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

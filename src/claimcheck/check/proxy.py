@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import functools
+import ipaddress
 import logging
 import os
 from dataclasses import dataclass
@@ -55,9 +57,12 @@ class ProxyRoutes:
         return proxy
 
     def bypassed(self, host: str, port: int) -> bool:
-        """Whether NO_PROXY names the host (exactly, as a domain suffix, as host:port, or *)."""
+        """Whether NO_PROXY names the host (exactly, as a domain suffix, as host:port, or *),
+        or, for an IP address, a network that holds it (``10.0.0.0/8``, as curl reads it)."""
         if not self.no_proxy:
             return False
+        if _in_networks(host.strip("[]"), self.no_proxy):
+            return True
         # urllib.request (and http.client, email with it) is imported only when needed: the
         # commands that make no request start faster without it.
         from urllib.request import proxy_bypass_environment  # type: ignore[attr-defined]
@@ -68,6 +73,32 @@ class ProxyRoutes:
             f"{bare}:{port}", rules
         )
         return bool(found)
+
+
+def _in_networks(host: str, no_proxy: str) -> bool:
+    """Whether ``host`` is an IP address inside a network NO_PROXY gives in CIDR form."""
+    networks = _networks(no_proxy)
+    if not networks:
+        return False
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False  # a name: only its own entries apply, as in curl
+    return any(address in network for network in networks)
+
+
+@functools.cache
+def _networks(no_proxy: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """The entries of ``no_proxy`` in CIDR form; one that is no network is left to urllib."""
+    found = []
+    for entry in no_proxy.split(","):
+        address, slash, prefix = entry.strip().partition("/")
+        if slash:
+            try:
+                found.append(ipaddress.ip_network(f"{address.strip('[]')}/{prefix}", strict=False))
+            except ValueError:
+                continue
+    return tuple(found)
 
 
 def parse_proxy(url: str, source: str) -> Proxy:
