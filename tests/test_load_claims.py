@@ -233,6 +233,12 @@ def test_plain_yes_on_and_no_are_strings_as_in_yaml_1_2() -> None:
     assert (claim.text, claim.tags) == ("yes", ("on", "no", "off"))
 
 
+def test_a_yaml_1_1_directive_reads_yes_as_a_boolean_as_ruamel_does() -> None:
+    text = "%YAML 1.1\n---\nversion: 1\nclaims:\n  - id: a\n    text: yes\n"
+
+    assert _one(text).message == "claim 'a', text: should be a string, not true/false"
+
+
 def test_a_reused_anchor_is_allowed() -> None:
     text = "version: 1\nclaims:\n  - id: &x a\n    text: &x T\n    tags: [*x]\n"
 

@@ -154,9 +154,16 @@ class _Loader:
 
     def __init__(self, text: str):
         self._parser = CParser(text)
+        self._scanner = _Directive()
         self._resolver = VersionedResolver(version=None, loader=self)
         self.composer = _CountingComposer(self)
         self.composer.warn_double_anchors = False
+
+
+class _Directive:
+    """The document's %YAML version, where ruamel's resolver looks for it (its scanner)."""
+
+    yaml_version: tuple[int, int] | None = None
 
 
 class _TooManyValues(Exception):
@@ -172,6 +179,11 @@ class _CountingComposer(Composer):
     before it has built (or even read) the rest: the parser hands it one event at a time."""
 
     composed = 0
+
+    def compose_document(self) -> Any:
+        # A "%YAML 1.1" directive makes yes/no booleans again, as in ruamel's own parser.
+        self.loader._scanner.yaml_version = self.parser.peek_event().version
+        return super().compose_document()
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if not self.parser.check_event(AliasEvent):
