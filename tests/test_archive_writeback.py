@@ -548,7 +548,7 @@ def test_a_failed_replace_of_the_second_file_puts_the_first_back(
     assert caught.value.location is not None
     assert caught.value.location.file == str(second)
     assert caught.value.hint is not None
-    assert caught.value.hint.endswith(f"; {first} put back as it was")
+    assert caught.value.hint.endswith(f"; {first} put back as before")
     assert (first.read_bytes(), second.read_bytes()) == (first_bytes, second_bytes)
     assert sorted(path.name for path in tmp_path.iterdir()) == ["first.bib", "second.bib"]
 
@@ -573,7 +573,7 @@ def test_a_first_file_that_cannot_be_put_back_is_named_in_the_error(
         write_back_all(files)
 
     assert caught.value.hint is not None
-    assert f"{first} could not be put back as it was" in caught.value.hint
+    assert f"{first} could not be put back as before: restore it" in caught.value.hint
     assert b"urldate" in first.read_bytes()
     assert sorted(path.name for path in tmp_path.iterdir()) == ["first.bib", "second.bib"]
 

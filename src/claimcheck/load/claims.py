@@ -147,8 +147,8 @@ def _compose(text: str, path: Path) -> Node | None:
 
 class _Loader:
     """What ruamel's composer asks of a loader: libyaml's scanner and parser (C, about eight
-    times as fast as ruamel's own), and YAML 1.2's reading of plain scalars, as ruamel's safe
-    loader has it ("yes" and "on" are strings, not booleans)."""
+    times as fast as ruamel's own), and plain scalars read as ruamel's safe loader reads them:
+    by YAML 1.2 ("yes" and "on" are strings), or 1.1 under a "%YAML 1.1" directive."""
 
     max_depth = MAX_DEPTH
 

@@ -227,9 +227,10 @@ def _put_back(replaced: Sequence[tuple[Path, WriteBackPlan]]) -> str:
         except OSError:
             lost.append(str(path))
     if lost:
-        return f"; {', '.join(lost)} could not be put back as it was: restore it from a copy"
+        them = "them" if len(lost) > 1 else "it"
+        return f"; {', '.join(lost)} could not be put back as before: restore {them} from a copy"
     if replaced:
-        return f"; {', '.join(str(path) for path, _ in replaced)} put back as it was"
+        return f"; {', '.join(str(path) for path, _ in replaced)} put back as before"
     return ""
 
 
