@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import io
 import logging
+import time
 from contextlib import closing
 from pathlib import Path
 
@@ -226,6 +227,17 @@ def test_unclosed_head_elements_do_not_hide_the_body() -> None:
     markup = "<html><head><title>Title<noscript>x</head><body><p>Body text</p></body></html>"
 
     assert page_text(markup) == "Title\n\nBody text"
+
+
+def test_hidden_elements_nested_200_000_deep_take_linear_time() -> None:
+    depth = 200_000
+    markup = "<body>" + "<div hidden>" * depth + "x" + "</div>" * depth + "<p>After</p></body>"
+
+    start = time.process_time()
+    text = page_text(markup)
+
+    assert time.process_time() - start < 10  # about 1.3 s; nested lists took minutes
+    assert text == "After"
 
 
 def test_thousands_of_unclosed_constructs_hide_the_rest_without_rescanning_it() -> None:

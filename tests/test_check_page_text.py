@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -27,6 +29,35 @@ def test_main_text_leaves_out_scripts_styles_and_the_sites_boilerplate(anchors: 
     assert facts.text == "Water splits & hydrogen flows."
     assert facts.text_complete
     assert (facts.title, facts.password) == ("Catalyst", False)
+
+
+@BOTH_WAYS
+@pytest.mark.parametrize(
+    ("body", "text"),
+    [
+        ("<div hidden><p>Menu</p><div>More menu</div></div><p>Shown.</p>", "Shown."),
+        ('<div aria-hidden="true">Menu<div>sub</div>more menu</div><p>Shown.</p>', "Shown."),
+        ('<section style="color: red; display : none">Menu</section>Shown.', "Shown."),
+        ("<span style='visibility:hidden'>Menu</span>Shown.", "Shown."),
+        ('<div class="hidden-xs visually-hidden">Shown</div> too.', "Shown too."),
+        (
+            '<input type="hidden" name="t" hidden>Shown after a hidden input.',
+            "Shown after a hidden input.",
+        ),
+        ('<div aria-hidden="false">Shown.</div>', "Shown."),
+        ("<div hidden><main>Menu</main></div><p>Shown.</p>", "Shown."),
+        ("<main><p>Shown.</p><span aria-hidden=true>Icon</span></main>", "Shown."),
+        ("<p>Shown.</p><div hidden>Never closed", "Shown."),
+    ],
+)
+def test_elements_hidden_by_their_attributes_are_left_out(
+    anchors: bool, body: str, text: str
+) -> None:
+    facts = page_facts(
+        f"<html><head><title>t</title></head><body>{body}</body></html>", anchors=anchors
+    )
+
+    assert facts.text == text
 
 
 @BOTH_WAYS
@@ -107,16 +138,22 @@ def test_main_element_after_a_long_preamble_is_still_found() -> None:
 
 WORDS = st.text(alphabet="abcxyz\u4e2d\u6587", min_size=1, max_size=8)
 ELEMENTS = st.sampled_from(["p", "div", "span", "nav", "script", "footer", "main", "b"])
+ATTRIBUTES = st.sampled_from(
+    ["", "", " hidden", ' aria-hidden="true"', ' style="display:none"', ' class="hidden-xs"']
+)
 
 
 @st.composite
 def documents(draw: st.DrawFn) -> str:
-    """Well-formed bodies of nested elements holding words."""
+    """Well-formed bodies of elements holding words, some nested, some hidden by attributes."""
     parts: list[str] = []
     for _ in range(draw(st.integers(0, 12))):
-        name = draw(ELEMENTS)
+        name, attributes = draw(ELEMENTS), draw(ATTRIBUTES)
         inner = " ".join(draw(st.lists(WORDS, max_size=5)))
-        parts.append(f"<{name}>{inner}</{name}> ")
+        if draw(st.booleans()):
+            inside = draw(ELEMENTS)
+            inner += f" <{inside}{draw(ATTRIBUTES)}>{draw(WORDS)}</{inside}> {draw(WORDS)}"
+        parts.append(f"<{name}{attributes}>{inner}</{name}> ")
     return "<html><head><title>t</title></head><body>" + "".join(parts) + "</body></html>"
 
 
@@ -135,3 +172,15 @@ def test_any_markup_gives_a_bounded_text_without_raising(document: str) -> None:
         facts = page_facts(document, anchors=anchors)
         assert len(facts.text) <= TEXT_LIMIT
         assert facts.text == " ".join(facts.text.split())
+
+
+@BOTH_WAYS
+def test_hidden_elements_nested_100_000_deep_take_linear_time(anchors: bool) -> None:
+    depth = 100_000
+    document = "<body>" + "<div hidden>" * depth + "x" + "</div>" * depth + "<p>After.</p></body>"
+
+    start = time.process_time()
+    facts = page_facts(document, anchors=anchors)
+
+    assert time.process_time() - start < 10  # under a second; a list of open elements, minutes
+    assert facts.text == ("After." if anchors else "")  # searching reads the first 256 KiB

@@ -117,6 +117,35 @@ def test_distinct_article_of_a_catch_all_site_is_alive(hosts: HostFactory) -> No
     assert len(baseline_requests(host)) == 1
 
 
+PRIVACY_NOTICE = " ".join(
+    f"Clause {number}: we keep the records of your visit for {number} days and share them "
+    "with nobody but the processors named in the annex of this notice."
+    for number in range(1, 40)
+)
+
+
+def with_hidden_notice(text: str) -> str:
+    """A page of a site that titles every page alike and carries a long hidden notice."""
+    return html_document(
+        "Example Site",
+        f'<div class="modal" aria-hidden="true"><p>{PRIVACY_NOTICE}</p></div>'
+        f"<div hidden><div><p>{PRIVACY_NOTICE}</p></div></div><p>{html.escape(text)}</p>",
+    )
+
+
+def test_article_beside_a_long_hidden_notice_is_not_judged_by_the_notice(
+    hosts: HostFactory,
+) -> None:
+    (host,) = hosts(1)
+    host.route("*", page(with_hidden_notice("Sorry, there is nothing at this address.")))
+    host.route("/science/catalyst", page(with_hidden_notice(ARTICLE_TEXT)))
+
+    result = check(host.url("/science/catalyst"))
+
+    assert (result.status, result.reason) == (SourceStatus.ALIVE, Reason.OK)
+    assert len(baseline_requests(host)) == 1
+
+
 def test_page_the_nonsense_path_is_redirected_to_is_alive(hosts: HostFactory) -> None:
     (host,) = hosts(1)
     host.route("*", redirect("/portal/"))

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from claimcheck.cli import app
 from tests.checking import baseline_requests, page_requests
 from tests.helpers import CLEAN_CLAIMS, make_project, run_on_terminal
-from tests.servers import HostFactory, html_page, offline_dns, redirect, slow, status
+from tests.servers import HostFactory, html_page, offline_dns, page, redirect, slow, status
 from tests.test_cli import claimcheck
 
 __all__ = ["offline_dns"]
@@ -89,6 +89,23 @@ def test_verify_calls_a_page_of_a_catch_all_site_dead(hosts: HostFactory, tmp_pa
     assert "cannot exist" in source["detail"]
     assert result.returncode == 1
     assert len(baseline_requests(host)) == 1
+
+
+def test_verify_keeps_an_article_alive_whose_site_hides_a_long_notice_on_every_page(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    from tests.test_check_soft404 import ARTICLE_TEXT, with_hidden_notice
+
+    (host,) = hosts(1)
+    host.route("*", page(with_hidden_notice("Sorry, there is nothing at this address.")))
+    host.route("/science/catalyst", page(with_hidden_notice(ARTICLE_TEXT)))
+    folder = project(tmp_path, host.url("/science/catalyst"))
+
+    result = claimcheck("verify", "--allow-private", "--no-quotes", "--format", "json", cwd=folder)
+
+    source = json.loads(result.stdout)["sources"][0]
+    assert (source["status"], source["reason"]) == ("alive", "ok")
+    assert result.returncode == 0, result.stderr
 
 
 def test_private_addresses_are_skipped_without_allow_private(

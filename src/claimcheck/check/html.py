@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Mapping
@@ -9,7 +10,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from claimcheck.charsets import decode
-from claimcheck.check.visible import VisibleText
+from claimcheck.check.visible import VOID, VisibleText, hidden_by
 
 _REFRESH = re.compile(r"^\s*(\d+(?:\.\d+)?)?\s*[;,]?\s*(?:url\s*=\s*)?(.*)$", re.IGNORECASE)
 # The main text kept of a page, in characters: enough to compare two pages and to tell a
@@ -160,7 +161,7 @@ class _PageParser(_Markup):
             self._meta_refresh(values.get("content", ""))
         elif tag == "input" and values.get("type", "").lower() == "password":
             self.facts.password = True
-        self._main_text.start(tag)
+        self._main_text.start(tag, hidden=bool(attrs) and hidden_by(attrs))
 
     def _end(self, tag: str) -> None:
         self._main_text.end(tag)
@@ -201,6 +202,10 @@ class _MainText:
 
     def __init__(self) -> None:
         self._hidden = 0
+        # The element hidden by its attributes (hidden, aria-hidden, style) that hides what
+        # follows, and how many of its name are open: O(1) a tag, however deep the nesting.
+        self._hiding: str | None = None
+        self._depth = 0
         self._in_main = False
         self._main_seen = False
         self._body = _Pieces()
@@ -211,16 +216,25 @@ class _MainText:
         """Whether the main text is known: a ``<main>`` element ended or filled the budget."""
         return self._main_seen and (not self._in_main or self._main.cut)
 
-    def start(self, tag: str) -> None:
-        if tag == "body":
+    def start(self, tag: str, *, hidden: bool = False) -> None:
+        """An element opens; ``hidden``: its attributes hide it."""
+        if self._hiding is not None:
+            self._depth += tag == self._hiding
+        elif hidden and tag not in VOID:
+            self._hiding, self._depth = tag, 1
+        elif tag == "body":
             self._hidden = 0
-        elif tag == "main" and not self._main_seen:
+        elif tag == "main" and not self._main_seen and not self._hidden:
             self._in_main = self._main_seen = True
         elif tag in _HIDDEN:
             self._hidden += 1
 
     def end(self, tag: str) -> None:
-        if tag == "main":
+        if self._hiding is not None:
+            self._depth -= tag == self._hiding
+            if not self._depth:
+                self._hiding = None
+        elif tag == "main":
             self._in_main = False
         elif tag in _HIDDEN:
             self._hidden = max(self._hidden - 1, 0)
@@ -238,7 +252,7 @@ class _MainText:
 
         At most ``_TEXT_BUDGET`` characters are read (markup included): the rest is cut.
         """
-        if self._hidden:
+        if self._hidden or self._hiding is not None:
             return
         pieces = self._main if self._in_main else self._body
         room = _TEXT_BUDGET - pieces.size
@@ -319,7 +333,18 @@ _MARKUP = re.compile(r"<[A-Za-z/!?][^>]*>")
 _PASSWORD = re.compile(r"""<input\b[^>]*\btype\s*=\s*["']?password\b""", re.I)
 _ELEMENT = re.compile(rf"<(/?)(main|{'|'.join(sorted(_HIDDEN))})(?=[\s/>])[^>]*>|<!--", re.I)
 _MAIN = re.compile(r"<main(?=[\s/>])[^>]*>", re.I)
-_CLOSE = {name: re.compile(rf"</{name}\s*>", re.I) for name in _HIDDEN} | {
+# Words that may hide an element, where they stand as such in a start tag (``hidden`` on its
+# own, not in "hidden-xs"); hidden_by decides on the tag's parsed attributes.
+_HIDING_WORDS = ("hidden", "display", "visibility")
+_HIDING_HINT = re.compile(
+    r"(?<![\w-])hidden(?![\w-])|aria-hidden|display\s*:\s*none|visibility\s*:\s*hidden", re.I
+)
+_START_TAG = re.compile(r"<([A-Za-z][\w:-]*)(\s[^>]*)?>")
+# An attribute, with or without a value (a boolean attribute such as ``hidden``).
+_TAG_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
+# The hidden elements whose content is not markup, or the head, end at their first end tag;
+# the others end where their end tag matches (they nest).
+_CLOSE = {name: re.compile(rf"</{name}\s*>", re.I) for name in ("script", "style", "title")} | {
     "head": re.compile(r"<(?:/head\s*>|body[\s/>])", re.I)
 }
 
@@ -359,9 +384,30 @@ def _main_text(span: str) -> _MainText:
     """
     main = _MainText()
     position = 0
+    hiding_tags = _HidingTags(span)
+    # The last search for an element: what it found (the first in its region) and where it
+    # ended; after a hidden element is skipped, the search goes on from there.
+    found: re.Match[str] | None = None
+    searched_to = -1
     while not main.done:
         limit = min(len(span), position + main.room())
-        element = _ELEMENT.search(span, position, limit)
+        if found is not None and found.start() >= position:
+            element = found if found.end() <= limit else None
+        elif found is None and position <= searched_to:
+            if limit > searched_to:
+                # From the last '<' searched: a tag it cut short is read whole.
+                resume = max(position, span.rfind("<", position, searched_to))
+                found = _ELEMENT.search(span, resume, limit)
+                searched_to = limit
+            element = found
+        else:
+            element = found = _ELEMENT.search(span, position, limit)
+            searched_to = limit
+        hiding = hiding_tags.first(position, element.end() if element else limit)
+        if hiding is not None:
+            main.add(span[position : hiding.start()], markup=True)
+            position = _past(span, hiding.group(1).lower(), hiding)
+            continue
         main.add(span[position : element.start() if element else limit], markup=True)
         if element is None:
             if limit == len(span):
@@ -383,9 +429,75 @@ def _main_text(span: str) -> _MainText:
         elif name == "main":
             main.start(name)
         else:
-            end = _CLOSE[name].search(span, position)
-            position = len(span) if end is None else end.start()
+            position = _past(span, name, element)
     return main
+
+
+class _HidingTags:
+    """The start tags of a span whose attributes hide their elements, found in order.
+
+    Only the tags around a word that may hide (``hidden``, ``display``, ``visibility``) are
+    read, and only those where it stands as such are parsed for their attributes; each word's
+    next place is looked for once, so that the span is read once.
+    """
+
+    def __init__(self, span: str):
+        self._span = span
+        self._lower = span.lower()
+        self._ahead = {word: self._lower.find(word) for word in _HIDING_WORDS}
+
+    def first(self, start: int, end: int) -> re.Match[str] | None:
+        """The first such tag that starts in ``span[start:end]``."""
+        while True:
+            for word, at in self._ahead.items():
+                if 0 <= at < start:
+                    self._ahead[word] = self._lower.find(word, start)
+            found = [at for at in self._ahead.values() if at >= 0]
+            if not found or min(found) >= end:
+                return None
+            at = min(found)
+            opened = self._lower.rfind("<", start, at)
+            tag = _START_TAG.match(self._span, opened) if opened >= 0 else None
+            if tag is None or tag.end() <= at:
+                start = at + 1  # the word is text, or in a comment or an end tag
+            elif _HIDING_HINT.search(tag.group(0)) and hidden_by(_attributes(tag.group(2) or "")):
+                return tag
+            else:
+                start = tag.end()
+
+
+def _attributes(text: str) -> list[tuple[str, str | None]]:
+    """The attributes of a start tag's text after its name, each with its value or None."""
+    return [
+        (found.group(1).lower(), next((g for g in found.groups()[1:] if g is not None), None))
+        for found in _TAG_ATTRIBUTE.finditer(text)
+    ]
+
+
+def _past(span: str, name: str, tag: re.Match[str]) -> int:
+    """Where the element ``name`` whose start ``tag`` is ends: after its matching end tag
+    (elements of one name nest), after the tag itself for a void one, at the end of ``span``
+    when it never ends. Script, style and title hold no markup, and the head ends at the
+    body: those end at the first end tag (``_CLOSE``)."""
+    if name in _CLOSE:
+        end = _CLOSE[name].search(span, tag.end())
+        return len(span) if end is None else end.start()
+    if name in VOID or tag.group(0).endswith("/>"):
+        return tag.end()
+    depth = 1
+    for found in _named_tag(name).finditer(span, tag.end()):
+        if found.group(1):
+            depth -= 1
+            if not depth:
+                return found.end()
+        elif not found.group(0).endswith("/>"):
+            depth += 1
+    return len(span)
+
+
+@functools.cache
+def _named_tag(name: str) -> re.Pattern[str]:
+    return re.compile(rf"<(/?){re.escape(name)}(?=[\s/>])[^>]*>", re.I)
 
 
 def _plain(fragment: str) -> str:

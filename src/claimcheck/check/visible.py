@@ -16,7 +16,7 @@ _LINES = frozenset(
 )
 _PREFORMATTED = frozenset({"pre", "textarea"})
 # Elements that never hold content: inside a hidden element they open nothing to close.
-_VOID = frozenset(
+VOID = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param"}
     | {"source", "track", "wbr"}
 )
@@ -45,7 +45,12 @@ class VisibleText:
     def __init__(self) -> None:
         self._title: list[str] = []
         self._parts: list[str] = []
-        self._hidden: list[str] = []
+        # The element that hides what follows, and how many of its name are open: counting
+        # its name alone keeps each tag O(1), however deep a page nests hidden elements.
+        self._hiding: str | None = None
+        self._depth = 0
+        # Other elements open inside it: the title's text is only what it holds directly.
+        self._inside = 0
         self._titles = 0
         self._preformatted = 0
         self._pending_newlines = 0
@@ -53,8 +58,14 @@ class VisibleText:
     def start(self, tag: str, attrs: list[tuple[str, str | None]] | None = None) -> None:
         """An element opens, with its attributes."""
         if tag == "body":
-            self._hidden.clear()
-        if self._hidden or tag in _HIDDEN or (attrs and _hidden_by(attrs)):
+            self._hiding, self._depth, self._inside = None, 0, 0
+        if self._hiding is not None:
+            if tag == self._hiding:
+                self._depth += 1
+            elif tag not in VOID:
+                self._inside += 1
+            return
+        if tag in _HIDDEN or (attrs and hidden_by(attrs)):
             self._hide(tag)
             return
         if tag in _PREFORMATTED:
@@ -63,23 +74,28 @@ class VisibleText:
 
     def empty(self, tag: str) -> None:
         """An element opens and closes at once (``<br/>``)."""
-        if not self._hidden and tag not in _HIDDEN:
+        if self._hiding is None and tag not in _HIDDEN:
             self._break(tag)
 
     def end(self, tag: str) -> None:
         """An element closes."""
-        if tag in self._hidden:
-            del self._hidden[_last_index(self._hidden, tag) :]
-        elif not self._hidden:
+        if self._hiding is not None:
+            if tag == self._hiding:
+                self._depth -= 1
+                if not self._depth:
+                    self._hiding, self._inside = None, 0
+            elif self._inside:
+                self._inside -= 1
+        else:
             if tag in _PREFORMATTED:
                 self._preformatted = max(self._preformatted - 1, 0)
             self._break(tag)
 
     def data(self, data: str) -> None:
         """Text between tags, its character references decoded."""
-        if not self._hidden:
+        if self._hiding is None:
             self._show(data)
-        elif self._hidden == ["title"] and self._titles == 1:
+        elif self._hiding == "title" and (self._depth, self._inside, self._titles) == (1, 0, 1):
             self._title.append(data)
 
     def text(self) -> str:
@@ -98,10 +114,10 @@ class VisibleText:
 
     def _hide(self, tag: str) -> None:
         """Hide what follows until ``tag`` ends; only the first title outside SVG is kept."""
-        if tag == "title" and not self._hidden:
+        if tag == "title":
             self._titles += 1
-        if tag not in _VOID:
-            self._hidden.append(tag)
+        if tag not in VOID:
+            self._hiding, self._depth = tag, 1
 
     def _break(self, tag: str) -> None:
         """Hold a line break (1) or a blank line (2) until text follows; adjacent ones merge."""
@@ -125,7 +141,7 @@ class VisibleText:
         self._parts.append(data)
 
 
-def _hidden_by(attrs: list[tuple[str, str | None]]) -> bool:
+def hidden_by(attrs: list[tuple[str, str | None]]) -> bool:
     """Whether an element's attributes hide it from the reader."""
     for name, value in attrs:
         if name == "hidden":
@@ -142,7 +158,3 @@ def unix_newlines(text: str) -> str:
     if "\r" not in text:
         return text
     return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _last_index(items: list[str], item: str) -> int:
-    return len(items) - 1 - items[::-1].index(item)
