@@ -285,6 +285,20 @@ def test_page_headed_by_a_removal_notice_is_dead(hosts: HostFactory) -> None:
     assert (result.status, result.reason) == (SourceStatus.DEAD, Reason.CONTENT_REMOVED)
 
 
+def test_short_page_with_a_hidden_error_template_stays_alive(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    body = html_document(
+        "Catalyst splits water at half the cost",
+        f"<p>{html.escape(ARTICLE_TEXT)}</p>"
+        '<div class="error-template" hidden><p>Sorry, this article has been removed.</p></div>',
+    )
+    host.route("/science/catalyst", page(body))
+
+    result = check(host.url("/science/catalyst"))
+
+    assert (result.status, result.reason) == (SourceStatus.ALIVE, Reason.OK)
+
+
 def test_long_article_quoting_a_removal_stays_alive(hosts: HostFactory) -> None:
     (host,) = hosts(1)
     story = (
