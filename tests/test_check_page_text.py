@@ -61,6 +61,25 @@ def test_elements_hidden_by_their_attributes_are_left_out(
 
 
 @BOTH_WAYS
+@pytest.mark.parametrize(
+    "before",
+    [
+        '<template id="404"><h1>Page not found</h1></template>',
+        "<div hidden><div><h1>Page not found</h1></div></div>",
+        '<h1 style="display: none">Page not found</h1>',
+        "<script>var page = '<h1>Page not found</h1>';</script>",
+        "<!-- <h1>Page not found</h1> -->",
+        "<noscript><h1>Page not found</h1></noscript>",
+        "<svg><h1>Page not found</h1></svg>",
+    ],
+)
+def test_the_heading_is_the_first_one_a_reader_sees(anchors: bool, before: str) -> None:
+    document = f"<body>{before}<header><h1>Catalyst splits water</h1></header><p>Text.</p></body>"
+
+    assert page_facts(document, anchors=anchors).h1 == "Catalyst splits water"
+
+
+@BOTH_WAYS
 def test_main_element_is_the_main_text_when_the_page_has_one(anchors: bool) -> None:
     document = (
         "<body><div>Menu: World Politics</div><main><p>The article itself.</p></main>"
@@ -137,7 +156,9 @@ def test_main_element_after_a_long_preamble_is_still_found() -> None:
 
 
 WORDS = st.text(alphabet="abcxyz\u4e2d\u6587", min_size=1, max_size=8)
-ELEMENTS = st.sampled_from(["p", "div", "span", "nav", "script", "footer", "main", "b"])
+ELEMENTS = st.sampled_from(
+    ["p", "div", "span", "nav", "script", "footer", "main", "b", "h1", "template"]
+)
 ATTRIBUTES = st.sampled_from(
     ["", "", " hidden", ' aria-hidden="true"', ' style="display:none"', ' class="hidden-xs"']
 )
@@ -151,7 +172,7 @@ def documents(draw: st.DrawFn) -> str:
         name, attributes = draw(ELEMENTS), draw(ATTRIBUTES)
         inner = " ".join(draw(st.lists(WORDS, max_size=5)))
         if draw(st.booleans()):
-            inside = draw(ELEMENTS)
+            inside = draw(ELEMENTS.filter(lambda inner: inner != "h1"))  # headings do not nest
             inner += f" <{inside}{draw(ATTRIBUTES)}>{draw(WORDS)}</{inside}> {draw(WORDS)}"
         parts.append(f"<{name}{attributes}>{inner}</{name}> ")
     return "<html><head><title>t</title></head><body>" + "".join(parts) + "</body></html>"
@@ -159,8 +180,10 @@ def documents(draw: st.DrawFn) -> str:
 
 @settings(deadline=None, max_examples=200)
 @given(document=documents())
-def test_searching_and_parsing_find_the_same_main_text(document: str) -> None:
-    assert page_facts(document, anchors=False).text == page_facts(document, anchors=True).text
+def test_searching_and_parsing_find_the_same_main_text_and_heading(document: str) -> None:
+    searched, parsed = page_facts(document, anchors=False), page_facts(document, anchors=True)
+
+    assert (searched.text, searched.h1) == (parsed.text, parsed.h1)
 
 
 @settings(deadline=None, max_examples=200)

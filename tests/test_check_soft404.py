@@ -299,6 +299,21 @@ def test_short_page_with_a_hidden_error_template_stays_alive(hosts: HostFactory)
     assert (result.status, result.reason) == (SourceStatus.ALIVE, Reason.OK)
 
 
+def test_page_with_a_hidden_not_found_template_stays_alive(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    body = html_document(
+        "Catalyst splits water at half the cost",
+        '<template id="error"><h1>Page not found</h1></template>'
+        f"<h1>Catalyst splits water</h1><p>{html.escape(ARTICLE_TEXT)}</p>",
+        h1="",
+    )
+    host.route("/science/catalyst", page(body))
+
+    result = check(host.url("/science/catalyst"))
+
+    assert (result.status, result.reason) == (SourceStatus.ALIVE, Reason.OK)
+
+
 def test_long_article_quoting_a_removal_stays_alive(hosts: HostFactory) -> None:
     (host,) = hosts(1)
     story = (

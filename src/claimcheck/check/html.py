@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -110,6 +110,11 @@ class _PageParser(_Markup):
         self._capture: str | None = None
         self._text: list[str] = []
         self._skip = 0
+        # The element a reader does not see that the parse is inside (a template, noscript,
+        # svg, or one hidden by its attributes), and how many of its name are open: a heading
+        # in it is not the page's heading.
+        self._unseen: str | None = None
+        self._unseen_depth = 0
         self._main_text = _MainText()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -151,20 +156,29 @@ class _PageParser(_Markup):
             for name in ("id", "name"):
                 if values.get(name):
                     self.facts.anchors.add(values[name])
+        hidden = bool(attrs) and hidden_by(attrs)
+        if self._unseen is not None:
+            self._unseen_depth += tag == self._unseen
+        elif (tag in _UNSEEN or hidden) and tag not in VOID:
+            self._unseen, self._unseen_depth = tag, 1
         if tag in {"script", "style"}:
             self._skip += 1
         elif (tag == "title" and self.facts.title is None) or (
-            tag == "h1" and self.facts.h1 is None
+            tag == "h1" and self.facts.h1 is None and self._unseen is None
         ):
             self._capture, self._text = tag, []
         elif tag == "meta" and values.get("http-equiv", "").lower() == "refresh":
             self._meta_refresh(values.get("content", ""))
         elif tag == "input" and values.get("type", "").lower() == "password":
             self.facts.password = True
-        self._main_text.start(tag, hidden=bool(attrs) and hidden_by(attrs))
+        self._main_text.start(tag, hidden=hidden)
 
     def _end(self, tag: str) -> None:
         self._main_text.end(tag)
+        if tag == self._unseen:
+            self._unseen_depth -= 1
+            if not self._unseen_depth:
+                self._unseen = None
         if tag in {"script", "style"}:
             self._skip = max(self._skip - 1, 0)
         elif tag == self._capture:
@@ -326,6 +340,14 @@ _HEAD_SPAN = 256 * 1024
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _TITLE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.I | re.S)
 _H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.I | re.S)
+# Elements a reader never sees, whatever their attributes. In _UNSEEN_RAW a '<' opens no tag
+# (or their content is seldom markup): the last one opened before a place holds it if it has
+# not closed since.
+_UNSEEN = frozenset({"template", "noscript", "svg"})
+_UNSEEN_RAW = ("script", "style", "template", "noscript", "svg")
+_SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.I | re.S)
+# The headings looked at for the first one a reader sees.
+_H1_TRIES = 20
 _META = re.compile(r"<meta\b[^>]*>", re.I)
 _ATTRIBUTE = re.compile(r"""([A-Za-z][\w:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 _TAG = re.compile(r"<[^>]*>")
@@ -357,10 +379,9 @@ def _quick_facts(text: str) -> PageFacts:
     title = _TITLE.search(head)
     if title:
         facts.title = _plain(title.group(1))
-    h1 = _H1.search(text)
-    if h1:
-        facts.h1 = _plain(h1.group(1))
-    _main_text(head).finish(facts)
+    lower = head.lower()
+    facts.h1 = _first_seen_h1(head, lower)
+    _main_text(head, lower).finish(facts)
     facts.password = bool(_PASSWORD.search(head))
     for meta in _META.finditer(head):
         values = {
@@ -375,8 +396,9 @@ def _quick_facts(text: str) -> PageFacts:
     return facts
 
 
-def _main_text(span: str) -> _MainText:
-    """The main text of (the first span of) a page, in one pass over its elements.
+def _main_text(span: str, lower: str) -> _MainText:
+    """The main text of (the first span of) a page, in one pass over its elements; ``lower``
+    is ``span`` in lower case.
 
     A hidden element is skipped to its end tag (to the end of the span if it has none); the
     head ends at ``</head>`` or at ``<body>``, whichever comes first. Elements are looked for
@@ -384,7 +406,7 @@ def _main_text(span: str) -> _MainText:
     """
     main = _MainText()
     position = 0
-    hiding_tags = _HidingTags(span)
+    hiding_tags = _HidingTags(span, lower)
     # The last search for an element: what it found (the first in its region) and where it
     # ended; after a hidden element is skipped, the search goes on from there.
     found: re.Match[str] | None = None
@@ -441,9 +463,9 @@ class _HidingTags:
     next place is looked for once, so that the span is read once.
     """
 
-    def __init__(self, span: str):
+    def __init__(self, span: str, lower: str):
         self._span = span
-        self._lower = span.lower()
+        self._lower = lower
         self._ahead = {word: self._lower.find(word) for word in _HIDING_WORDS}
 
     def first(self, start: int, end: int) -> re.Match[str] | None:
@@ -464,6 +486,55 @@ class _HidingTags:
                 return tag
             else:
                 start = tag.end()
+
+
+def _first_seen_h1(text: str, lower: str) -> str | None:
+    """The text of the page's first ``<h1>`` a reader sees: not one in a script, style,
+    template, noscript or svg, nor one hidden by its own attributes or an element's around it
+    (an application's hidden "Page not found" template is not the page's heading). ``lower``
+    is ``text`` in lower case."""
+    hidden = _hidden_spans(text, lower)
+    span = next(hidden, None)
+    for count, h1 in enumerate(_H1.finditer(text)):
+        if count == _H1_TRIES:
+            break
+        at = h1.start()
+        while span is not None and span[1] <= at:
+            span = next(hidden, None)
+        own = h1.group(0)[3 : h1.group(0).index(">")]
+        if hidden_by(_attributes(own)) or (span is not None and span[0] <= at):
+            continue
+        if not _in_unseen(lower, at):
+            return _plain(_SCRIPT_OR_STYLE.sub("", h1.group(1)))
+    return None
+
+
+def _hidden_spans(text: str, lower: str) -> Iterator[tuple[int, int]]:
+    """Where the elements hidden by their attributes start and end, outermost ones, in order."""
+    tags = _HidingTags(text, lower)
+    start = 0
+    while (tag := tags.first(start, len(text))) is not None:
+        start = _past(text, tag.group(1).lower(), tag)
+        yield tag.start(), start
+
+
+def _in_unseen(lower: str, at: int) -> bool:
+    """Whether ``at`` (in the lower-case ``lower``) is inside an element of _UNSEEN_RAW."""
+    for name in _UNSEEN_RAW:
+        opened = _last_start(lower, name, at)
+        if opened >= 0 and lower.find(f"</{name}", opened, at) < 0:
+            return True
+    return False
+
+
+def _last_start(lower: str, name: str, end: int) -> int:
+    """Where the last start tag ``<name`` before ``end`` is (not ``<names``), or -1."""
+    at = end
+    while (at := lower.rfind(f"<{name}", 0, at)) >= 0:
+        following = lower[at + len(name) + 1 : at + len(name) + 2]
+        if following in ("", ">", "/") or following.isspace():
+            return at
+    return -1
 
 
 def _attributes(text: str) -> list[tuple[str, str | None]]:
