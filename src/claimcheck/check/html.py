@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from claimcheck.charsets import decode
-from claimcheck.check.visible import VOID, VisibleText, hidden_by
+from claimcheck.check.visible import VOID, Cover, VisibleText, hidden_by
 
 _REFRESH = re.compile(r"^\s*(\d+(?:\.\d+)?)?\s*[;,]?\s*(?:url\s*=\s*)?(.*)$", re.IGNORECASE)
 # The main text kept of a page, in characters: enough to compare two pages and to tell a
@@ -110,11 +110,9 @@ class _PageParser(_Markup):
         self._capture: str | None = None
         self._text: list[str] = []
         self._skip = 0
-        # The element a reader does not see that the parse is inside (a template, noscript,
-        # svg, or one hidden by its attributes), and how many of its name are open: a heading
-        # in it is not the page's heading.
-        self._unseen: str | None = None
-        self._unseen_depth = 0
+        # The element a reader does not see that the parse is in (a template, noscript, svg,
+        # or one hidden by its attributes): a heading in it is not the page's heading.
+        self._unseen = Cover()
         self._main_text = _MainText()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -157,14 +155,11 @@ class _PageParser(_Markup):
                 if values.get(name):
                     self.facts.anchors.add(values[name])
         hidden = bool(attrs) and hidden_by(attrs)
-        if self._unseen is not None:
-            self._unseen_depth += tag == self._unseen
-        elif (tag in _UNSEEN or hidden) and tag not in VOID:
-            self._unseen, self._unseen_depth = tag, 1
+        self._unseen.start(tag, covers=tag in _UNSEEN or hidden)
         if tag in {"script", "style"}:
             self._skip += 1
         elif (tag == "title" and self.facts.title is None) or (
-            tag == "h1" and self.facts.h1 is None and self._unseen is None
+            tag == "h1" and self.facts.h1 is None and self._unseen.name is None
         ):
             self._capture, self._text = tag, []
         elif tag == "meta" and values.get("http-equiv", "").lower() == "refresh":
@@ -175,10 +170,7 @@ class _PageParser(_Markup):
 
     def _end(self, tag: str) -> None:
         self._main_text.end(tag)
-        if tag == self._unseen:
-            self._unseen_depth -= 1
-            if not self._unseen_depth:
-                self._unseen = None
+        self._unseen.end(tag)
         if tag in {"script", "style"}:
             self._skip = max(self._skip - 1, 0)
         elif tag == self._capture:
@@ -216,10 +208,8 @@ class _MainText:
 
     def __init__(self) -> None:
         self._hidden = 0
-        # The element hidden by its attributes (hidden, aria-hidden, style) that hides what
-        # follows, and how many of its name are open: O(1) a tag, however deep the nesting.
-        self._hiding: str | None = None
-        self._depth = 0
+        # The element hidden by its attributes (hidden, aria-hidden, style) the text is in.
+        self._cover = Cover()
         self._in_main = False
         self._main_seen = False
         self._body = _Pieces()
@@ -232,11 +222,9 @@ class _MainText:
 
     def start(self, tag: str, *, hidden: bool = False) -> None:
         """An element opens; ``hidden``: its attributes hide it."""
-        if self._hiding is not None:
-            self._depth += tag == self._hiding
-        elif hidden and tag not in VOID:
-            self._hiding, self._depth = tag, 1
-        elif tag == "body":
+        if self._cover.start(tag, covers=hidden):
+            return
+        if tag == "body":
             self._hidden = 0
         elif tag == "main" and not self._main_seen and not self._hidden:
             self._in_main = self._main_seen = True
@@ -244,11 +232,9 @@ class _MainText:
             self._hidden += 1
 
     def end(self, tag: str) -> None:
-        if self._hiding is not None:
-            self._depth -= tag == self._hiding
-            if not self._depth:
-                self._hiding = None
-        elif tag == "main":
+        if self._cover.end(tag):
+            return
+        if tag == "main":
             self._in_main = False
         elif tag in _HIDDEN:
             self._hidden = max(self._hidden - 1, 0)
@@ -266,7 +252,7 @@ class _MainText:
 
         At most ``_TEXT_BUDGET`` characters are read (markup included): the rest is cut.
         """
-        if self._hidden or self._hiding is not None:
+        if self._hidden or self._cover.name is not None:
             return
         pieces = self._main if self._in_main else self._body
         room = _TEXT_BUDGET - pieces.size
