@@ -47,6 +47,11 @@ def project(folder: Path, bib_text: str, claims: str) -> Path:
     return fast_settings(folder)
 
 
+def news_project(folder: Path, host: Host, *claims: tuple[str, str, str, str]) -> Path:
+    """A project citing the news page of ``host`` as 'xinhua', with ``claims`` on it."""
+    return project(folder, bib(("xinhua", f"  url = {{{host.url('/news')}}},\n")), ledger(*claims))
+
+
 def verify_json(folder: Path, *args: str) -> tuple[int, dict[str, Any]]:
     result = claimcheck("verify", "--allow-private", "--format", "json", *args, cwd=folder)
     assert result.returncode in (0, 1), result.stdout + result.stderr
@@ -67,13 +72,11 @@ def test_a_quote_on_the_live_page_supports_its_claim_and_one_it_lacks_breaks_its
     hosts: HostFactory, tmp_path: Path
 ) -> None:
     host = news_host(hosts)
-    folder = project(
+    folder = news_project(
         tmp_path,
-        bib(("xinhua", f"  url = {{{host.url('/news')}}},\n")),
-        ledger(
-            ("extends", "xinhua", "China extends visa-free entry to 12 countries", "supports"),
-            ("absent", "xinhua", "China ends visa-free entry for all countries", "supports"),
-        ),
+        host,
+        ("extends", "xinhua", "China extends visa-free entry to 12 countries", "supports"),
+        ("absent", "xinhua", "China ends visa-free entry for all countries", "supports"),
     )
     code, report = verify_json(folder)
     claims = claims_by_id(report)
@@ -97,11 +100,7 @@ def test_a_quote_on_the_live_page_supports_its_claim_and_one_it_lacks_breaks_its
 def test_a_changed_number_is_missing_never_a_near_match(hosts: HostFactory, tmp_path: Path) -> None:
     host = news_host(hosts)
     quote = "Foreign nationals made 8.19 million entries in the third quarter."
-    folder = project(
-        tmp_path,
-        bib(("xinhua", f"  url = {{{host.url('/news')}}},\n")),
-        ledger(("arrivals", "xinhua", quote, "supports")),
-    )
+    folder = news_project(tmp_path, host, ("arrivals", "xinhua", quote, "supports"))
     _, report = verify_json(folder)
     item = report["claims"][0]["evidence"][0]
     assert item["quote_status"] == "missing"
@@ -113,13 +112,11 @@ def test_the_terminal_report_shows_the_claim_needing_attention_with_its_closest_
     hosts: HostFactory, tmp_path: Path
 ) -> None:
     host = news_host(hosts)
-    folder = project(
+    folder = news_project(
         tmp_path,
-        bib(("xinhua", f"  url = {{{host.url('/news')}}},\n")),
-        ledger(
-            ("extends", "xinhua", "China extends visa-free entry to 12 countries", "supports"),
-            ("arrivals", "xinhua", "made 8.19 million entries", "supports"),
-        ),
+        host,
+        ("extends", "xinhua", "China extends visa-free entry to 12 countries", "supports"),
+        ("arrivals", "xinhua", "made 8.19 million entries", "supports"),
     )
     result = claimcheck("verify", "--allow-private", cwd=folder, env={"COLUMNS": "200"})
     assert result.returncode == 1
@@ -137,10 +134,10 @@ def test_a_quote_gone_from_the_page_is_drifted_with_the_snapshot_that_had_it(
     hosts: HostFactory, tmp_path: Path
 ) -> None:
     host = news_host(hosts)
-    folder = project(
+    folder = news_project(
         tmp_path,
-        bib(("xinhua", f"  url = {{{host.url('/news')}}},\n")),
-        ledger(("extends", "xinhua", "China extends visa-free entry to 12 countries", "supports")),
+        host,
+        ("extends", "xinhua", "China extends visa-free entry to 12 countries", "supports"),
     )
     first_code, first = verify_json(folder)
     assert first_code == 0
@@ -163,10 +160,10 @@ def test_offline_the_quote_is_checked_in_the_newest_snapshot_saying_which(
     hosts: HostFactory, tmp_path: Path
 ) -> None:
     host = news_host(hosts)
-    folder = project(
+    folder = news_project(
         tmp_path,
-        bib(("xinhua", f"  url = {{{host.url('/news')}}},\n")),
-        ledger(("extends", "xinhua", "China extends visa-free entry to 12 countries", "supports")),
+        host,
+        ("extends", "xinhua", "China extends visa-free entry to 12 countries", "supports"),
     )
     _, first = verify_json(folder)
     host.stop()
@@ -182,10 +179,10 @@ def test_a_dead_source_is_searched_in_its_snapshot_and_its_claim_is_at_risk(
     hosts: HostFactory, tmp_path: Path
 ) -> None:
     host = news_host(hosts)
-    folder = project(
+    folder = news_project(
         tmp_path,
-        bib(("xinhua", f"  url = {{{host.url('/news')}}},\n")),
-        ledger(("extends", "xinhua", "China extends visa-free entry to 12 countries", "supports")),
+        host,
+        ("extends", "xinhua", "China extends visa-free entry to 12 countries", "supports"),
     )
     verify_json(folder)
     host.route("/news", status(404))
@@ -202,10 +199,10 @@ def test_a_refuting_quote_that_is_there_contests_the_claim(
     hosts: HostFactory, tmp_path: Path
 ) -> None:
     host = news_host(hosts)
-    folder = project(
+    folder = news_project(
         tmp_path,
-        bib(("xinhua", f"  url = {{{host.url('/news')}}},\n")),
-        ledger(("extends", "xinhua", "China extends visa-free entry to 12 countries", "refutes")),
+        host,
+        ("extends", "xinhua", "China extends visa-free entry to 12 countries", "refutes"),
     )
     _, report = verify_json(folder)
     assert report["claims"][0]["status"] == "contested"
@@ -216,10 +213,8 @@ def test_no_quotes_leaves_every_quote_unchecked_and_the_claim_unverified(
     hosts: HostFactory, tmp_path: Path
 ) -> None:
     host = news_host(hosts)
-    folder = project(
-        tmp_path,
-        bib(("xinhua", f"  url = {{{host.url('/news')}}},\n")),
-        ledger(("absent", "xinhua", "A sentence the page does not have", "supports")),
+    folder = news_project(
+        tmp_path, host, ("absent", "xinhua", "A sentence the page does not have", "supports")
     )
     code, report = verify_json(folder, "--no-quotes")
     item = report["claims"][0]["evidence"][0]
@@ -298,11 +293,7 @@ def test_a_long_quote_with_a_typo_is_fuzzy_and_its_claim_at_risk(
 ) -> None:
     host = news_host(hosts)
     quote = "China extends visa-free entry to 12 countreis, the foreign ministry said"
-    folder = project(
-        tmp_path,
-        bib(("xinhua", f"  url = {{{host.url('/news')}}},\n")),
-        ledger(("extends", "xinhua", quote, "supports")),
-    )
+    folder = news_project(tmp_path, host, ("extends", "xinhua", quote, "supports"))
     code, report = verify_json(folder)
     claim = report["claims"][0]
     item = claim["evidence"][0]
@@ -317,18 +308,16 @@ def test_an_elided_quote_is_found_when_its_parts_stand_in_order(
     hosts: HostFactory, tmp_path: Path
 ) -> None:
     host = news_host(hosts)
-    folder = project(
+    folder = news_project(
         tmp_path,
-        bib(("xinhua", f"  url = {{{host.url('/news')}}},\n")),
-        ledger(
-            (
-                "elided",
-                "xinhua",
-                "China extends visa-free entry [...] 8.91 million entries",
-                "supports",
-            ),
-            ("reversed", "xinhua", "8.91 million entries ... China extends visa-free", "supports"),
+        host,
+        (
+            "elided",
+            "xinhua",
+            "China extends visa-free entry [...] 8.91 million entries",
+            "supports",
         ),
+        ("reversed", "xinhua", "8.91 million entries ... China extends visa-free", "supports"),
     )
     _, report = verify_json(folder)
     claims = claims_by_id(report)
