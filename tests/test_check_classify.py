@@ -178,6 +178,76 @@ def test_page_about_not_found_errors_is_alive(hosts: HostFactory) -> None:
     assert check(host.url("/blog")).status is SourceStatus.ALIVE
 
 
+# An article's worth of words: a main text that is not short (likeness.is_short).
+LONG_ARTICLE = (
+    "<p>"
+    + " ".join(
+        f"Paragraph {n} of the study traces how cited web pages change and disappear over time."
+        for n in range(20)
+    )
+    + "</p>"
+)
+SHORT_NOTICE = "<p>Sorry, there is nothing at this address.</p>"
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "Error 404: Why the web is forgetting itself",
+        "404 Not Found: A history of the web's most famous error",
+        "Leaked document does not exist, ministry says",
+        "Study finds a quarter of web pages no longer exist",
+        "The page does not exist: link rot in scholarly articles",
+        "Not found: searching for Korea's missing war dead",
+        "When the article is not found: citation decay in law reviews",
+        "Ministry: visa document not found at border",
+    ],
+)
+def test_article_headlined_about_a_missing_page_is_alive(hosts: HostFactory, headline: str) -> None:
+    (host,) = hosts(1)
+    host.route("/news/3", html_page(headline, LONG_ARTICLE, h1=headline))
+
+    assert check(host.url("/news/3")).status is SourceStatus.ALIVE
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "Error 404 (Not Found)!!1",
+        "Sorry, this page does not exist",
+        "The page you requested was not found.",
+        "We're sorry, the page you requested could not be found",
+        "The page you were looking for doesn't exist (404)",
+        "404 error: page not found",
+        "Oops! Page not found.",
+        "404",
+    ],
+)
+def test_page_headed_by_a_not_found_notice_is_soft_404_however_long(
+    hosts: HostFactory, notice: str
+) -> None:
+    (host,) = hosts(1)
+    host.route("/article/7", html_page("Example Journal", LONG_ARTICLE, h1=notice))
+
+    result = check(host.url("/article/7"))
+
+    assert (result.status, result.reason) == (SourceStatus.DEAD, Reason.SOFT_404_TITLE)
+
+
+def test_not_found_title_naming_its_site_after_a_colon_is_soft_404_on_a_short_page(
+    hosts: HostFactory,
+) -> None:
+    (host,) = hosts(1)
+    title = "Page Not Found: Example University"
+    host.route("/notice", html_page(title, SHORT_NOTICE, h1="Example University"))
+    host.route("/article", html_page(title, LONG_ARTICLE, h1="Example University"))
+
+    notice, article = check(host.url("/notice")), check(host.url("/article"))
+
+    assert (notice.status, notice.reason) == (SourceStatus.DEAD, Reason.SOFT_404_TITLE)
+    assert article.status is SourceStatus.ALIVE
+
+
 def test_unknown_domain_with_the_network_up_is_dead() -> None:
     result = check(NXDOMAIN_URL, OfflineResolver())
 

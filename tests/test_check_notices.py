@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from claimcheck.check.html import PageFacts
 from claimcheck.check.likeness import MIN_WORDS, is_short, same_page, similarity, url_words
-from claimcheck.check.notices import removal_notice, sign_in_page
+from claimcheck.check.notices import not_found_heading, removal_notice, sign_in_page
 
 NAVIGATION = (
     "Home World Politics Business Science Technology Health Sport Culture Opinion Video "
@@ -199,6 +199,70 @@ def test_short_text_cut_by_the_budget_is_not_short() -> None:
 def test_page_without_a_removal_notice_is_no_notice() -> None:
     assert removal_notice(facts("Example News", f"{NAVIGATION} {HOME}")) is None
     assert removal_notice(None) is None
+
+
+# Not-found notices --------------------------------------------------------------------
+
+NOT_FOUND_NOTICES = (
+    "Page not found",
+    "404 Not Found",
+    "Error 404",
+    "Sorry, this page does not exist",
+    "The page you requested was not found",
+    "对不起\uff0c您访问的页面不存在",
+    "페이지를 찾을 수 없습니다",
+    "お探しのページが見つかりません",
+)
+# Words a headline is made of, none of them a word a notice may stand beside.
+HEADLINE_WORDS = st.lists(
+    st.sampled_from(["why", "study", "finds", "web", "rot", "ministry", "says", "visa", "history"]),
+    min_size=1,
+    max_size=8,
+)
+SEPARATORS = st.sampled_from([" | ", " - ", " \u2013 ", "_"])
+
+
+@settings(deadline=None, max_examples=200)
+@given(
+    notice=st.sampled_from(NOT_FOUND_NOTICES),
+    site=HEADLINE_WORDS,
+    separator=SEPARATORS,
+    site_first=st.booleans(),
+)
+def test_not_found_notice_beside_its_site_name_is_a_notice(
+    notice: str, site: list[str], separator: str, site_first: bool
+) -> None:
+    name = " ".join(site).title()
+    title = f"{name}{separator}{notice}" if site_first else f"{notice}{separator}{name}"
+
+    assert not_found_heading(facts(title, " ".join(ARTICLES * 20))) == title
+
+
+@settings(deadline=None, max_examples=300)
+@given(
+    notice=st.sampled_from(NOT_FOUND_NOTICES),
+    before=HEADLINE_WORDS,
+    after=HEADLINE_WORDS.filter(lambda found: len(found) > 3),
+    joint=st.sampled_from([": ", ", ", " "]),
+    where=st.sampled_from(["before", "after", "both"]),
+)
+def test_headline_built_around_a_not_found_notice_is_not_a_notice(
+    notice: str, before: list[str], after: list[str], joint: str, where: str
+) -> None:
+    """Other words in the same part of the title make a sentence about a missing page;
+    words after a colon make one too once they are more than a site's name."""
+    lead = " ".join(before) + " " if where in {"before", "both"} else ""
+    tail = joint + " ".join(after) if where in {"after", "both"} else ""
+    headline = f"{lead}{notice}{tail}"
+
+    assert not_found_heading(facts(headline, " ".join(ARTICLES * 20))) is None
+
+
+def test_not_found_title_with_a_short_name_after_a_colon_needs_a_short_page() -> None:
+    title = "Page not found: Example University"
+
+    assert not_found_heading(facts(title, "Sorry, there is nothing here.")) == title
+    assert not_found_heading(facts(title, " ".join(ARTICLES * 20))) is None
 
 
 # Sign-in walls ------------------------------------------------------------------------

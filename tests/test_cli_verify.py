@@ -108,6 +108,23 @@ def test_verify_keeps_an_article_alive_whose_site_hides_a_long_notice_on_every_p
     assert result.returncode == 0, result.stderr
 
 
+def test_verify_keeps_an_article_headlined_error_404_alive(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    from tests.test_check_classify import LONG_ARTICLE
+
+    (host,) = hosts(1)
+    headline = "Error 404: Why the web is forgetting itself"
+    host.route("/tech/link-rot", html_page(headline, LONG_ARTICLE, h1=headline))
+    folder = project(tmp_path, host.url("/tech/link-rot"))
+
+    result = claimcheck("verify", "--allow-private", "--no-quotes", "--format", "json", cwd=folder)
+
+    source = json.loads(result.stdout)["sources"][0]
+    assert (source["status"], source["reason"]) == ("alive", "ok")
+    assert result.returncode == 0, result.stderr
+
+
 def test_private_addresses_are_skipped_without_allow_private(
     hosts: HostFactory, tmp_path: Path
 ) -> None:

@@ -11,7 +11,12 @@ from claimcheck.check.faults import Failure
 from claimcheck.check.fetch import PERMANENT, REFUSING, Answer, Outcome
 from claimcheck.check.html import is_challenge
 from claimcheck.check.likeness import same_page, url_words
-from claimcheck.check.notices import names_sign_in, removal_notice, sign_in_page
+from claimcheck.check.notices import (
+    names_sign_in,
+    not_found_heading,
+    removal_notice,
+    sign_in_page,
+)
 from claimcheck.identifiers import registrable_domain
 from claimcheck.models import Note, NoteCode, Reason, SourceStatus
 
@@ -24,18 +29,6 @@ _HOME_PATHS = re.compile(
 _ERROR_URL = re.compile(
     r"(?:^|[/_.=?&-])(?:404|not[-_]?found|page[-_]?not[-_]?found|error[-_]?404|"
     r"pagenotfound|notfound)(?:$|[/_.?&=-])",
-    re.IGNORECASE,
-)
-_NOT_FOUND_TEXT = re.compile(
-    r"(?:page|file|document|article|content)s?\s+(?:was\s+|is\s+)?"
-    r"(?:not\s+found|cannot\s+be\s+found|could\s+not\s+be\s+found|"
-    r"does\s+not\s+exist|doesn'?t\s+exist|no\s+longer\s+exists?)"
-    r"|\b404\b.{0,20}not\s+found|not\s+found.{0,20}\b404\b|\berror\s*404\b|\b404\s+error\b"
-    r"|^\s*404\b|^\s*not\s+found\s*(?:$|[|:\-\u2013\u2014])"
-    # The same in Chinese, Korean and Japanese, as a title or heading begins or ends.
-    r"|^(?:对不起|抱歉|很抱歉)?[\uff0c,\s]*(?:您(?:所)?(?:要)?访问的)?(?:页面|网页)(?:不存在|未找到|找不到)"
-    r"|(?:页面|网页)(?:不存在|未找到)\s*(?:$|[|:\-\u2013\u2014])"
-    r"|페이지를\s*찾을\s*수\s*없습니다|ページが見つかりません",
     re.IGNORECASE,
 )
 _FAILURES: dict[Failure, tuple[SourceStatus, Reason]] = {
@@ -131,7 +124,7 @@ def _classify_success(outcome: Outcome, answer: Answer) -> Verdict:
             Reason.SOFT_404_ERROR_URL,
             f"HTTP {answer.status}, but the redirects end at an error page {answer.url}",
         )
-    heading = _not_found_heading(answer)
+    heading = not_found_heading(answer.page)
     if heading is not None:
         return Verdict(
             SourceStatus.DEAD,
@@ -216,16 +209,6 @@ def _names_error_page(original: str, final: str) -> bool:
     target = unquote(urlsplit(final).path + "?" + urlsplit(final).query)
     source = unquote(urlsplit(original).path + "?" + urlsplit(original).query)
     return bool(_ERROR_URL.search(target)) and not _ERROR_URL.search(source)
-
-
-def _not_found_heading(answer: Answer) -> str | None:
-    page = answer.page
-    if page is None:
-        return None
-    for text in (page.title, page.h1):
-        if text and _NOT_FOUND_TEXT.search(text):
-            return text
-    return None
 
 
 def _notes(outcome: Outcome, *, fragments: bool) -> tuple[Note, ...]:

@@ -1,4 +1,4 @@
-"""Pages that stand in for the one cited: a notice that it was removed, a sign-in form."""
+"""Pages standing in for the one cited: a not-found or removal notice, a sign-in form."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 from urllib.parse import parse_qsl, urlsplit
 
 from claimcheck.check.html import PageFacts
-from claimcheck.check.likeness import is_short
+from claimcheck.check.likeness import is_short, words
 
 _NOUN_EN = (
     r"(?:web\s*)?(?:page|article|post|story|content|item|video|document|file|listing|entry|"
@@ -66,6 +66,36 @@ _APOLOGY = re.compile(
     re.IGNORECASE,
 )
 _TRAILER = re.compile(r"[\W_]*")
+
+# A title or heading saying the page was not found (English, Chinese, Korean, Japanese).
+_NOT_FOUND = re.compile(
+    r"(?:page|file|document|article|content)s?\s+"
+    r"(?:(?:that\s+)?you(?:'re|\u2019re|\s+are|\s+were)?\s+(?:requested|looking\s+for)\s+)?"
+    r"(?:was\s+|is\s+)?"
+    r"(?:not\s+found|cannot\s+be\s+found|could\s+not\s+be\s+found|"
+    r"does\s+not\s+exist|doesn['\u2019]?t\s+exist|no\s+longer\s+exists?)"
+    r"|\b404\b.{0,20}not\s+found|not\s+found.{0,20}\b404\b|\berror\s*404\b|\b404\s+error\b"
+    r"|^\s*404\b|^\s*not\s+found\s*(?:$|[|:\-\u2013\u2014])"
+    r"|^(?:对不起|抱歉|很抱歉)?[\uff0c,\s]*(?:您(?:所)?(?:要)?访问的)?(?:页面|网页)(?:不存在|未找到|找不到)"
+    r"|(?:页面|网页)(?:不存在|未找到)\s*(?:$|[|:\-\u2013\u2014])"
+    r"|페이지를\s*찾을\s*수\s*없습니다|ページが見つかりません",
+    re.IGNORECASE,
+)
+# What may stand beside that message in a not-found notice: punctuation, status codes, an
+# apology, "error", the words of the message itself. Any other word makes it a sentence.
+_NOT_FOUND_FILLER = re.compile(
+    r"[\W\d_]+"
+    r"|\b(?:sorry|oops|whoops|uh|oh|error|http|status|code|not|found|page|the|this|that"
+    r"|requested|we|re|are)\b"
+    r"|对不起|很抱歉|抱歉|您(?:所)?(?:要)?(?:访问|查看|请求)的|你(?:要)?访问的|错误"
+    r"|お探しの|ご指定の|指定された|申し訳(?:ございません|ありません)|すみません|エラー"
+    r"|죄송합니다|요청하신|오류",
+    re.IGNORECASE,
+)
+# "Page not found: Example University": a name of a few words after the message, set off by
+# a colon, comma or bracket, on a page whose main text is short.
+_NAME_AFTER = re.compile(r"\s*[:,(\[\uff1a\uff0c\u3010]")
+_NAME_WORDS = 3
 
 _SIGN_IN_SEGMENT = re.compile(
     r"(?:log[-_]?in|log[-_]?on|sign[-_]?in)(?:\.\w{2,5})?$"
@@ -127,6 +157,39 @@ def _is_notice(part: str) -> bool:
         return False
     before, after = part[: found.start()], part[found.end() :]
     return bool(_APOLOGY.fullmatch(before)) and bool(_TRAILER.fullmatch(after))
+
+
+def not_found_heading(page: PageFacts | None) -> str | None:
+    """The page's title or main heading when it is a notice that the page was not found.
+
+    That is: one of its parts is the message and nothing else but an apology, "error", a
+    status code and punctuation ("Page not found | Example", "Oops! Error 404"), or the
+    message and a name of a few words after a colon on a page whose main text is short
+    ("Page not found: Example University"). A headline about such a page ("Error 404: why
+    the web forgets", "Leaked document does not exist, ministry says") is not a notice.
+    """
+    if page is None:
+        return None
+    for heading in (page.title, page.h1):
+        if heading and any(_says_not_found(part, page) for part in _PARTS.split(heading)):
+            return heading
+    return None
+
+
+def _says_not_found(part: str, page: PageFacts) -> bool:
+    found = _NOT_FOUND.search(part)
+    if found is None or not _filler_only(part[: found.start()]):
+        return False
+    after = _NOT_FOUND.sub(" ", part[found.end() :])
+    if _filler_only(after):
+        return True
+    return (
+        _NAME_AFTER.match(after) is not None and len(words(after)) <= _NAME_WORDS and is_short(page)
+    )
+
+
+def _filler_only(text: str) -> bool:
+    return not _NOT_FOUND_FILLER.sub("", text)
 
 
 def sign_in_page(cited_url: str, final_url: str, page: PageFacts | None) -> str | None:
