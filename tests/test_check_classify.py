@@ -28,6 +28,18 @@ from tests.servers import (
 # Alive -------------------------------------------------------------------------------------
 
 
+# An article's worth of words: a main text that is not short (likeness.is_short).
+LONG_ARTICLE = (
+    "<p>"
+    + " ".join(
+        f"Paragraph {n} of the study traces how cited web pages change and disappear over time."
+        for n in range(20)
+    )
+    + "</p>"
+)
+SHORT_NOTICE = "<p>Sorry, there is nothing at this address.</p>"
+
+
 @pytest.mark.parametrize("code", [200, 201, 203, 204, 206])
 def test_success_status_is_alive(hosts: HostFactory, code: int) -> None:
     (host,) = hosts(1)
@@ -109,15 +121,40 @@ def test_home_page_redirecting_to_home_page_is_alive(hosts: HostFactory) -> None
     assert check(host.url("/")).status is SourceStatus.ALIVE
 
 
-@pytest.mark.parametrize("error_page", ["/errors/404.html", "/page-not-found"])
+@pytest.mark.parametrize(
+    "error_page",
+    [
+        "/errors/404.html",
+        "/page-not-found",
+        "/en/404/",
+        "/Error/NotFound?aspxerrorpath=/article/42",
+        "/error?code=404",
+        "/site?page=not-found",
+        "/404.aspx?404;http://example.org/article/42",
+    ],
+)
 def test_redirect_to_an_error_page_is_soft_404(hosts: HostFactory, error_page: str) -> None:
     (host,) = hosts(1)
     host.route("/article/42", redirect(error_page))
-    host.route(error_page, html_page("Oops"))
+    host.route(error_page.split("?")[0], html_page("Oops"))
 
     result = check(host.url("/article/42"))
 
     assert (result.status, result.reason) == (SourceStatus.DEAD, Reason.SOFT_404_ERROR_URL)
+
+
+@pytest.mark.parametrize(
+    "canonical",
+    ["/news/404-days-since-the-invasion", "/story?id=404", "/music/not-found-the-album"],
+)
+def test_redirect_to_an_article_whose_address_holds_404_is_alive(
+    hosts: HostFactory, canonical: str
+) -> None:
+    (host,) = hosts(1)
+    host.route("/story/12345", redirect(canonical, 301))
+    host.route(canonical.split("?")[0], html_page("Seoul welcomes visa-free travel", LONG_ARTICLE))
+
+    assert check(host.url("/story/12345")).status is SourceStatus.ALIVE
 
 
 def test_page_titled_page_not_found_is_soft_404(hosts: HostFactory) -> None:
@@ -176,18 +213,6 @@ def test_page_about_not_found_errors_is_alive(hosts: HostFactory) -> None:
     host.route("/blog", html_page("Handling 404 pages well", h1="Why users hate error pages"))
 
     assert check(host.url("/blog")).status is SourceStatus.ALIVE
-
-
-# An article's worth of words: a main text that is not short (likeness.is_short).
-LONG_ARTICLE = (
-    "<p>"
-    + " ".join(
-        f"Paragraph {n} of the study traces how cited web pages change and disappear over time."
-        for n in range(20)
-    )
-    + "</p>"
-)
-SHORT_NOTICE = "<p>Sorry, there is nothing at this address.</p>"
 
 
 @pytest.mark.parametrize(

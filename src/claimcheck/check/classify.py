@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import unquote, urldefrag, urlsplit
+from urllib.parse import parse_qsl, unquote, urldefrag, urlsplit
 
 from claimcheck.check.baseline import Baseline
 from claimcheck.check.faults import Failure
@@ -26,11 +26,19 @@ _HOME_PATHS = re.compile(
     r"(?:index\.(?:html?|php|aspx?|jsp)|home(?:page)?(?:\.html?)?|default\.aspx?)?/?$",
     re.IGNORECASE,
 )
-_ERROR_URL = re.compile(
-    r"(?:^|[/_.=?&-])(?:404|not[-_]?found|page[-_]?not[-_]?found|error[-_]?404|"
-    r"pagenotfound|notfound)(?:$|[/_.?&=-])",
+# A path segment or query parameter naming an error page: 404.html, not-found, error-404,
+# PageNotFound.aspx. A slug that starts so (404-days-of-war) names an article.
+_ERROR_NAME = re.compile(
+    r"(?:error[-_]?|http[-_]?)?(?:404[-_]?)?(?:(?:page[-_]?)?not[-_]?found|404)"
+    r"(?:[-_]?(?:page|error))?(?:[-_]?404)?(?:\.\w{1,5})?",
     re.IGNORECASE,
 )
+# Query parameters whose value is an error's status code (?code=404; ?id=404 is an id), and
+# ASP.NET's, whose presence says an error page was shown for the path it carries.
+_STATUS_PARAMETERS = frozenset(
+    {"error", "err", "code", "errorcode", "error_code", "status", "statuscode", "status_code"}
+)
+_ERROR_PARAMETERS = frozenset({"aspxerrorpath"})
 _FAILURES: dict[Failure, tuple[SourceStatus, Reason]] = {
     Failure.NAME_NOT_FOUND: (SourceStatus.DEAD, Reason.DOMAIN_NOT_FOUND),
     Failure.LOOKUP_FAILED: (SourceStatus.ERROR, Reason.DNS_FAILED),
@@ -206,9 +214,26 @@ def _deep(path: str) -> bool:
 
 
 def _names_error_page(original: str, final: str) -> bool:
-    target = unquote(urlsplit(final).path + "?" + urlsplit(final).query)
-    source = unquote(urlsplit(original).path + "?" + urlsplit(original).query)
-    return bool(_ERROR_URL.search(target)) and not _ERROR_URL.search(source)
+    """Whether the redirects from ``original`` end at an address naming an error page."""
+    return _error_address(final) and not _error_address(original)
+
+
+def _error_address(url: str) -> bool:
+    """An address with a path segment naming an error page (/errors/404.html, /not-found),
+    a query naming one (?code=404, ?page=not-found, IIS's ?404;http://...) or ASP.NET's
+    ?aspxerrorpath=."""
+    parts = urlsplit(url)
+    if any(_ERROR_NAME.fullmatch(unquote(segment)) for segment in parts.path.split("/")):
+        return True
+    if _ERROR_NAME.fullmatch(unquote(parts.query.split(";", 1)[0])):
+        return True
+    for name, value in parse_qsl(parts.query, keep_blank_values=True):
+        key = name.lower()
+        if key in _ERROR_PARAMETERS or _ERROR_NAME.fullmatch(name):
+            return True
+        if _ERROR_NAME.fullmatch(value) and (not value.isdigit() or key in _STATUS_PARAMETERS):
+            return True
+    return False
 
 
 def _notes(outcome: Outcome, *, fragments: bool) -> tuple[Note, ...]:
