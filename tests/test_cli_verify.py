@@ -125,6 +125,24 @@ def test_verify_keeps_an_article_headlined_error_404_alive(
     assert result.returncode == 0, result.stderr
 
 
+def test_verify_keeps_an_article_redirected_to_a_slug_starting_404_alive(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    from tests.test_check_classify import LONG_ARTICLE
+
+    (host,) = hosts(1)
+    slug = "/news/404-days-since-the-invasion"
+    host.route("/story/12345", redirect(slug, 301))
+    host.route(slug, html_page("404 days since the invasion", LONG_ARTICLE))
+    folder = project(tmp_path, host.url("/story/12345"))
+
+    result = claimcheck("verify", "--allow-private", "--no-quotes", "--format", "json", cwd=folder)
+
+    source = json.loads(result.stdout)["sources"][0]
+    assert (source["status"], source["reason"]) == ("alive", "ok")
+    assert source["final_url"] == host.url(slug)
+
+
 def test_private_addresses_are_skipped_without_allow_private(
     hosts: HostFactory, tmp_path: Path
 ) -> None:
