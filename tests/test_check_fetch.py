@@ -411,13 +411,13 @@ def test_refused_connection_is_not_retried(hosts: HostFactory) -> None:
     assert resolver.lookups == ["refusing.test"]
 
 
-def test_unknown_domain_is_not_retried() -> None:
+def test_unknown_domain_is_confirmed_once_not_retried() -> None:
     resolver = CountingResolver()
 
-    result = check("http://gone.test/a", resolver, retries=2, backoff=1)
+    result = check("http://gone.test/a", resolver, retries=2, backoff=0.01)
 
     assert (result.status, result.reason) == (SourceStatus.DEAD, Reason.DOMAIN_NOT_FOUND)
-    assert resolver.lookups == ["gone.test"]
+    assert resolver.lookups == ["gone.test", "gone.test"]
 
 
 def test_reset_is_retried_then_an_error(hosts: HostFactory) -> None:

@@ -243,6 +243,41 @@ def test_temporary_lookup_failure_then_an_answer_is_alive(hosts: HostFactory) ->
     assert result.sources[0].status is SourceStatus.ALIVE
 
 
+def test_name_said_unknown_once_then_answered_is_alive(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    host.route("/a", html_page("A"))
+    resolver = ScriptedResolver(
+        names={"flaky.test": host.host}, script={"flaky.test": ["nxdomain", "answer"]}
+    )
+
+    result = run([source(f"http://flaky.test:{host.port}/a")], resolver, backoff=0.01)
+
+    assert result.sources[0].status is SourceStatus.ALIVE
+    assert resolver.lookups == ["flaky.test", "flaky.test"]
+
+
+def test_name_said_unknown_twice_is_dead(probe: Listener) -> None:
+    resolver = ScriptedResolver(script={"gone.test": ["nxdomain", "nxdomain", "answer"]})
+
+    result = run(
+        [source("http://gone.test/a")], resolver, probe_hosts=(probe.target,), backoff=0.01
+    )
+
+    assert statuses(result.sources) == [(SourceStatus.DEAD, Reason.DOMAIN_NOT_FOUND)]
+    assert resolver.lookups == ["gone.test", "gone.test"]
+
+
+def test_a_single_dns_attempt_takes_the_first_unknown_name_as_final(probe: Listener) -> None:
+    resolver = ScriptedResolver(script={"gone.test": ["nxdomain", "answer"]})
+
+    result = run(
+        [source("http://gone.test/a")], resolver, probe_hosts=(probe.target,), dns_attempts=1
+    )
+
+    assert statuses(result.sources) == [(SourceStatus.DEAD, Reason.DOMAIN_NOT_FOUND)]
+    assert resolver.lookups == ["gone.test"]
+
+
 def test_lookup_failures_without_network_are_unreachable() -> None:
     resolver = ScriptedResolver(script={"a.test": ["hang"], "b.test": ["again"]})
 
@@ -279,7 +314,7 @@ def test_failed_lookups_are_remembered_for_the_run(probe: Listener) -> None:
         probe_hosts=(probe.target,),
     )
 
-    assert resolver.lookups.count("gone.invalid") == 1
+    assert resolver.lookups.count("gone.invalid") == 2  # asked, confirmed, then remembered
 
 
 def test_lookups_in_flight_are_bounded(probe: Listener) -> None:

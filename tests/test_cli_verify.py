@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import socket
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -268,6 +271,36 @@ def test_verify_on_a_machine_without_network_says_so_and_calls_nothing_dead(
     assert report["summary"]["network_unreachable"] is True
     assert "network unreachable: 1 source not checked" in as_text.stdout
     assert as_json.exit_code == as_text.exit_code == 1  # the URL "http://" is an error finding
+
+
+def test_verify_asks_again_before_calling_a_domain_dead(
+    hosts: HostFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (host,) = hosts(1)
+    host.route("/news", html_page("China trials visa-free travel for six countries"))
+    real, asked = socket.getaddrinfo, Counter[str]()
+
+    def flaky_resolver(name: str, *args: Any, **kwargs: Any) -> Any:
+        """Says once that flaky.test does not exist; gone.test never exists."""
+        asked[name] += 1
+        if name == "gone.test" or (name == "flaky.test" and asked[name] == 1):
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real(host.host if name == "flaky.test" else name, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", flaky_resolver)
+    entries = [("flaky", f"http://flaky.test:{host.port}/news"), ("gone", "http://gone.test/a")]
+    bib = "".join(BIB.replace("bbc2023", key).replace("URL", url) for key, url in entries)
+    fast_settings(make_project(tmp_path, bib=bib))
+    monkeypatch.chdir(tmp_path)
+
+    result = CliRunner().invoke(
+        app,
+        ["verify", "--allow-private", "--format", "json", f"--probe-host={host.host}:{host.port}"],
+    )
+
+    rows = {s["key"]: (s["status"], s["reason"]) for s in json.loads(result.stdout)["sources"]}
+    assert rows == {"flaky": ("alive", "ok"), "gone": ("dead", "domain-not-found")}
+    assert (asked["flaky.test"], asked["gone.test"]) == (2, 2)
 
 
 def test_json_report_has_a_row_for_every_cited_url_and_says_each_problem_once(

@@ -82,8 +82,9 @@ class RunResolver:
     its answer, an address list or a failure, is kept for the run. At most ``in_flight``
     lookups run at once, so that a resolver that drops bursts is not flooded. A lookup that
     times out or fails for a temporary reason is tried ``attempts`` times in all, with
-    exponential backoff and jitter, before it counts as failed; a name that does not exist
-    is final at once.
+    exponential backoff and jitter, before it counts as failed. A name that does not exist
+    makes its sources dead, so a second lookup after the backoff must say so too: a
+    resolver's passing error is not taken for a lapsed domain.
     """
 
     def __init__(
@@ -136,24 +137,34 @@ class RunResolver:
     async def _lookup(self, host: str, port: int) -> list[str]:
         if self._slots is None:
             self._slots = asyncio.Semaphore(self._in_flight)
-        attempt = 0
+        attempts, told_unknown = 0, False
         while True:
-            attempt += 1
             try:
                 async with self._slots:
                     self.lookups += 1
                     async with asyncio.timeout(self._timeout):
                         return await self._base.resolve(host, port)
             except TimeoutError:
+                attempts += 1
                 failure: Exception = LookupTimeout(
                     f"{host}: no answer from the resolver within {self._timeout:g} s"
-                    f" ({attempt} {'try' if attempt == 1 else 'tries'})"
+                    f" ({attempts} {'try' if attempts == 1 else 'tries'})"
                 )
             except LookupFailed as error:
+                attempts += 1
                 failure = error
-            if attempt >= self._attempts or self._hurry:
+            except NameNotFound:
+                if told_unknown or self._attempts == 1 or self._hurry:
+                    raise
+                told_unknown = True
+                await asyncio.sleep(self._pause(1))
+                continue
+            if attempts >= self._attempts or self._hurry:
                 raise failure
-            await asyncio.sleep(self._backoff * 2 ** (attempt - 1) * (0.5 + random.random()))
+            await asyncio.sleep(self._pause(attempts))
+
+    def _pause(self, attempt: int) -> float:
+        return float(self._backoff * 2 ** (attempt - 1) * (0.5 + random.random()))
 
 
 def _retrieved(future: asyncio.Future[list[str]]) -> None:
