@@ -104,7 +104,7 @@ def test_failures_are_always_checked_again(hosts: HostFactory, cache: SqliteCach
 
     assert first.status is second.status is SourceStatus.DEAD
     assert not second.from_cache
-    assert len(host.requests) == 2
+    assert len(host.requests) == 4  # each run asks twice before calling it dead
 
 
 @pytest.mark.parametrize("code", [403, 500])
@@ -131,7 +131,7 @@ def test_report_says_how_long_a_dead_source_has_been_failing(
 
     assert [r.failing_checks for r in runs] == [1, 2, 3]
     assert runs[2].failing_since == runs[0].checked_at
-    assert len(host.requests) == 3
+    assert len(host.requests) == 6  # each run asks twice before calling it dead
 
 
 def test_failing_since_is_the_first_failed_check_after_the_last_alive_one(

@@ -391,12 +391,38 @@ def test_503_with_a_short_retry_after_then_success_is_alive(hosts: HostFactory) 
     assert len(host.hits("/a")) == 2
 
 
-def test_not_found_is_not_retried(hosts: HostFactory) -> None:
+def test_not_found_is_asked_once_more_not_retried(hosts: HostFactory) -> None:
     (host,) = hosts(1)
 
     result = check(host.url("/missing"), retries=2)
 
     assert result.status is SourceStatus.DEAD
+    assert len(host.requests) == 2
+
+
+def test_passing_not_found_then_the_page_is_alive(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    host.route("/a", sequence(status(404), html_page("China trials visa-free travel")))
+
+    result = check(host.url("/a"))
+
+    assert (result.status, result.reason) == (SourceStatus.ALIVE, Reason.OK)
+    assert len(host.hits("/a")) == 2
+
+
+def test_passing_error_page_then_the_article_is_alive(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    host.route("/a", sequence(html_page("Page not found"), html_page("Visa-free travel")))
+
+    assert check(host.url("/a")).status is SourceStatus.ALIVE
+
+
+def test_not_found_is_not_asked_again_past_the_run_deadline(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+
+    result = check(host.url("/missing"), run_timeout=0.3, backoff=1)
+
+    assert (result.status, result.reason) == (SourceStatus.DEAD, Reason.NOT_FOUND)
     assert len(host.requests) == 1
 
 

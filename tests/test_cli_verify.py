@@ -15,7 +15,16 @@ from typer.testing import CliRunner
 from claimcheck.cli import app
 from tests.checking import baseline_requests, page_requests
 from tests.helpers import CLEAN_CLAIMS, make_project, run_on_terminal
-from tests.servers import HostFactory, html_page, offline_dns, page, redirect, slow, status
+from tests.servers import (
+    HostFactory,
+    html_page,
+    offline_dns,
+    page,
+    redirect,
+    sequence,
+    slow,
+    status,
+)
 from tests.test_cli import claimcheck
 
 __all__ = ["offline_dns"]
@@ -75,6 +84,21 @@ def test_verify_exits_1_for_a_dead_source_with_a_finding_at_its_url_line(
     assert result.returncode == 1
     assert "references.bib:4 CC501 'bbc2023': " in result.stdout
     assert "is dead (not-found): HTTP 404" in result.stdout
+
+
+def test_verify_keeps_a_page_alive_whose_server_said_404_once(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    (host,) = hosts(1)
+    host.route("/news", sequence(status(404), html_page("China trials visa-free travel")))
+
+    folder = project(tmp_path, host.url("/news"))
+
+    result = claimcheck("verify", "--allow-private", "--no-quotes", cwd=folder)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "sources: 1 alive" in result.stdout
+    assert len(host.hits("/news")) == 2
 
 
 def test_verify_calls_a_page_of_a_catch_all_site_dead(hosts: HostFactory, tmp_path: Path) -> None:

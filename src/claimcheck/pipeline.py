@@ -21,6 +21,7 @@ from claimcheck.check.classify import Verdict, against_baseline, classify, wants
 from claimcheck.check.client import GuardedConnector, make_client
 from claimcheck.check.descriptors import descriptor_budget
 from claimcheck.check.doi import check_doi
+from claimcheck.check.faults import Failure
 from claimcheck.check.fetch import CONNECTIVITY, Answer, Fetcher, Outcome
 from claimcheck.check.network import network_is_up
 from claimcheck.check.options import CheckOptions
@@ -287,12 +288,31 @@ def _without_request(
 
 
 async def _check(fetcher: Fetcher, baselines: Baselines, source: Source) -> tuple[Outcome, Verdict]:
+    """The source's outcome and verdict. A URL whose server's answer makes it dead is asked
+    again after a backoff, and is dead only when the second answer says so too: a server's
+    passing 404 or error page does not make a source dead. Past the run's deadline, the
+    first answer stands."""
     if source.kind == "doi" and source.doi:
         return await check_doi(fetcher, source.doi)
-    outcome = await fetcher.fetch(source.url)
+    first = await _check_url(fetcher, baselines, source.url)
+    outcome, verdict = first
+    if verdict.status is not SourceStatus.DEAD or outcome.answer is None:
+        return first
+    with contextlib.ExitStack() as first_body:
+        first_body.enter_context(_body_of(outcome.answer))
+        await asyncio.sleep(fetcher.backoff(1))
+        second = await _check_url(fetcher, baselines, source.url)
+        if second[0].failure is Failure.RUN_DEADLINE:
+            first_body.pop_all()
+            return first
+        return second
+
+
+async def _check_url(fetcher: Fetcher, baselines: Baselines, url: str) -> tuple[Outcome, Verdict]:
+    outcome = await fetcher.fetch(url)
     verdict = classify(outcome, fragments=fetcher.options.check_fragments)
     if wants_baseline(outcome, verdict):
-        verdict = against_baseline(outcome, verdict, await baselines.get(source.url))
+        verdict = against_baseline(outcome, verdict, await baselines.get(url))
     return outcome, _accepted(outcome, verdict, fetcher.rules)
 
 

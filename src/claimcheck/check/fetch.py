@@ -297,7 +297,7 @@ class Fetcher:
                 # A host given up on is not asked again, this URL's retries included.
                 if retry and not self._gates.unresponsive(host):
                     attempt += 1
-                    await asyncio.sleep(self._backoff(attempt))
+                    await asyncio.sleep(self.backoff(attempt))
                     continue
                 raise
             wait = _retry_after(answer)
@@ -318,7 +318,7 @@ class Fetcher:
                 attempt < self.options.retries and not self._accepted(answer)
             ):
                 attempt += 1
-                await asyncio.sleep(self._backoff(attempt))
+                await asyncio.sleep(self.backoff(attempt))
                 continue
             return answer
 
@@ -412,7 +412,8 @@ class Fetcher:
     def _run_deadline_detail(self) -> str:
         return f"the run's deadline of {self.options.run_timeout:g} s (--run-timeout) passed"
 
-    def _backoff(self, attempt: int) -> float:
+    def backoff(self, attempt: int) -> float:
+        """Seconds to wait before the ``attempt``-th retry: doubling, with jitter."""
         base: float = self.options.backoff * 2.0 ** (attempt - 1)
         return base * (0.5 + random.random())
 
