@@ -181,6 +181,23 @@ def test_headline_about_a_removal_is_not_a_notice(heading: str) -> None:
     assert removal_notice(facts(heading, " ".join(ARTICLES * 20))) is None
 
 
+@pytest.mark.parametrize(
+    "brief",
+    [
+        "The video has been removed after complaints from viewers, the broadcaster said.",
+        "Officials said the document was withdrawn on Friday pending a review.",
+        "The post is no longer available in China, where the platform is blocked.",
+    ],
+)
+def test_short_news_brief_reporting_a_removal_is_not_a_notice(brief: str) -> None:
+    assert removal_notice(facts("Broadcaster pulls airport video", brief)) is None
+
+
+def test_short_notice_pointing_at_the_page_itself_is_a_notice() -> None:
+    for notice in ("This video has been removed.", "The video you requested has been removed."):
+        assert removal_notice(facts("Example", notice)) is not None
+
+
 def test_long_article_quoting_a_removal_is_not_a_notice() -> None:
     text = f'{" ".join(ARTICLES * 10)} A moderator wrote: "this post has been removed." {HOME}'
     page = facts("Forum row over catalyst claims", text)

@@ -314,6 +314,20 @@ def test_page_with_a_hidden_not_found_template_stays_alive(hosts: HostFactory) -
     assert (result.status, result.reason) == (SourceStatus.ALIVE, Reason.OK)
 
 
+def test_short_news_brief_reporting_a_removal_stays_alive(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    brief = (
+        "The video has been removed after complaints from viewers, the broadcaster said on "
+        "Monday. It showed travellers queueing at Incheon airport for visa-free flights."
+    )
+    body = html_document("Broadcaster pulls airport video", f"<p>{brief}</p>")
+    host.route("/news/brief", page(body))
+
+    result = check(host.url("/news/brief"))
+
+    assert (result.status, result.reason) == (SourceStatus.ALIVE, Reason.OK)
+
+
 def test_long_article_quoting_a_removal_stays_alive(hosts: HostFactory) -> None:
     (host,) = hosts(1)
     story = (

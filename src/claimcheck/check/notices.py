@@ -13,21 +13,35 @@ _NOUN_EN = (
     r"thread|topic|question|answer|photo|image|tweet|resource|link|posting|vacancy|ad|"
     r"advert(?:isement)?|offer|product|job(?:\s+(?:posting|ad|offer))?)s?"
 )
-_SEEKING_EN = (
-    r"(?:(?:that\s+)?you(?:'re|\u2019re|\s+are|\s+were)?\s+(?:requested|looking\s+for|"
-    r"(?:tried|trying|want(?:ed)?)\s+to\s+(?:access|reach|view|open|see|read))\s+)?"
+_SEEKING_CORE = (
+    r"(?:that\s+)?you(?:'re|\u2019re|\s+are|\s+were)?\s+(?:requested|looking\s+for|"
+    r"(?:tried|trying|want(?:ed)?)\s+to\s+(?:access|reach|view|open|see|read))\s+"
 )
+_SEEKING_EN = rf"(?:{_SEEKING_CORE})?"
+# In a title or heading the notice is its part alone, so "the article" may be the page's own.
 _SUBJECT_EN = rf"\b(?:this|that|the(?:\s+requested)?)\s+{_NOUN_EN}\s+{_SEEKING_EN}"
+# In a page's text the notice points at the page itself ("this article", "the page you
+# requested"): "the video has been removed after complaints" is a news brief.
+_SUBJECT_EN_IN_TEXT = (
+    rf"\b(?:(?:this|that|the\s+requested)\s+{_NOUN_EN}\s+{_SEEKING_EN}"
+    rf"|the\s+{_NOUN_EN}\s+{_SEEKING_CORE})"
+)
 _BY = (
     r"(?:\s+by\s+(?:the|its|their)\s+"
     r"(?:author|owner|user|publisher|poster|administrator|moderator)s?)?"
 )
-_REMOVED_EN = (
-    rf"{_SUBJECT_EN}(?:(?:has|have|had)\s+(?:now\s+)?(?:been\s+)?|(?:is|are|was|were)\s+(?:now\s+)?"
-    r"|(?:may|might|could)\s+have\s+been\s+)"
-    rf"(?:removed|deleted|withdrawn|taken\s+(?:down|offline)|expired|unpublished|discontinued){_BY}"
-    rf"|{_SUBJECT_EN}(?:is|are)\s+no\s+longer\s+(?:available|accessible|online|published|active)"
-)
+
+
+def _removed_en(subject: str) -> str:
+    """An English removal notice about ``subject``."""
+    return (
+        rf"{subject}(?:(?:has|have|had)\s+(?:now\s+)?(?:been\s+)?|(?:is|are|was|were)\s+(?:now\s+)?"
+        r"|(?:may|might|could)\s+have\s+been\s+)"
+        rf"(?:removed|deleted|withdrawn|taken\s+(?:down|offline)|expired|unpublished|discontinued){_BY}"
+        rf"|{subject}(?:is|are)\s+no\s+longer\s+(?:available|accessible|online|published|active)"
+    )
+
+
 # Chinese and Japanese: the noun must start the sentence or follow a determiner ("this",
 # "the page you asked for"), not a possessive: "his article was deleted" is news.
 _REMOVED_ZH = (
@@ -53,7 +67,13 @@ _REMOVED_JA = (
     r"|掲載期間(?:が|は|を)?(?:終了|過ぎ)(?:しました|ました|いたしました|ています)"
     r"|公開(?:期間)?(?:が|は)?終了(?:しました|いたしました)"
 )
-_REMOVED = re.compile("|".join((_REMOVED_EN, _REMOVED_ZH, _REMOVED_KO, _REMOVED_JA)), re.IGNORECASE)
+_REMOVED = re.compile(
+    "|".join((_removed_en(_SUBJECT_EN), _REMOVED_ZH, _REMOVED_KO, _REMOVED_JA)), re.IGNORECASE
+)
+_REMOVED_IN_TEXT = re.compile(
+    "|".join((_removed_en(_SUBJECT_EN_IN_TEXT), _REMOVED_ZH, _REMOVED_KO, _REMOVED_JA)),
+    re.IGNORECASE,
+)
 # A title or heading is the notice itself when one of its parts is the phrase and nothing
 # else but an apology and punctuation; "The post has been removed after backlash" is news.
 _PARTS = re.compile(
@@ -145,7 +165,7 @@ def removal_notice(page: PageFacts | None) -> str | None:
     for heading in (page.title, page.h1):
         if heading and any(_is_notice(part) for part in _PARTS.split(heading)):
             return heading
-    found = _REMOVED.search(page.text) if is_short(page) else None
+    found = _REMOVED_IN_TEXT.search(page.text) if is_short(page) else None
     if found:
         return found.group(0).strip(" ,.!:|/-\uff0c\u3002\uff01\uff1a\u3001")
     return None
