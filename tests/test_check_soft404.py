@@ -221,6 +221,22 @@ def test_alive_site_costs_one_extra_request_per_host_shared_by_its_sources(
         assert len(page_requests(host)) == 6
 
 
+def test_nonsense_path_goes_before_the_pages_queued_at_its_host(hosts: HostFactory) -> None:
+    """Every page of the site waits on that one answer: behind the queue, it came last."""
+    (host,) = hosts(1)
+    names = "abcdefgh"
+    for name in names:
+        host.route(f"/articles/{name}", slow(page(news_page(f"Story {name}", ARTICLE_TEXT)), 0.05))
+    urls = [host.url(f"/articles/{name}") for name in names]
+
+    result = run([source(url, f"k{index}") for index, url in enumerate(urls)], per_host=1)
+
+    assert {s.status for s in result.sources} == {SourceStatus.ALIVE}
+    paths = [request.path for request in host.requests]
+    baseline = paths.index(baseline_requests(host)[0].path)
+    assert baseline <= 2, paths  # after the first page or two, not after all eight
+
+
 def test_each_origin_has_its_own_baseline(hosts: HostFactory) -> None:
     (host,) = hosts(1)
     host.route("*", page(news_page("Example News", HOME_TEXT)))

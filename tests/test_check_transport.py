@@ -12,7 +12,16 @@ from claimcheck.check.transport import HEAD_LIMIT, LeanTransport
 from claimcheck.models import Reason, SourceStatus
 from claimcheck.pipeline import run_checks
 from tests.checking import CountingResolver, check, options, page_requests, run, source
-from tests.servers import Host, HostFactory, Request, Response, html_document, html_page, status
+from tests.servers import (
+    Host,
+    HostFactory,
+    Request,
+    Response,
+    html_document,
+    html_page,
+    redirect,
+    status,
+)
 
 PAGE = html_document("A page").encode()
 
@@ -102,6 +111,39 @@ def test_requests_in_sequence_to_one_origin_share_one_connection(hosts: HostFact
     assert [result.status for result in checked.sources] == [SourceStatus.ALIVE] * 3
     assert len(page_requests(host)) == 3
     assert len(set(_ports(host))) == 1
+
+
+def test_redirect_whose_body_came_with_its_head_keeps_the_connection(
+    hosts: HostFactory,
+) -> None:
+    (host,) = hosts(1)
+    host.route("/old", redirect("/new", 301)).route("/new", html_page("New"))
+    host.route("/b", html_page("B"))
+
+    checked = run([source(host.url(path), key=path) for path in ("/old", "/b")], per_host=1)
+
+    assert [result.status for result in checked.sources] == [SourceStatus.ALIVE] * 2
+    assert len({request.client[1] for request in host.requests}) == 1
+
+
+def test_answer_let_go_before_its_body_arrived_closes_the_connection(
+    hosts: HostFactory,
+) -> None:
+    """The rest of a redirect's body is still on its way: the check does not wait for it."""
+    (host,) = hosts(1)
+    late_body = Response(
+        302,
+        [("Location", "/new"), ("Content-Type", "text/html")],
+        chunks=[b"<title>Moved</title>", b"<p>moved</p>"],
+        drip=0.5,
+    )
+    host.route("/old", lambda _request: late_body).route("/new", html_page("New"))
+
+    checked = run([source(host.url("/old"))], per_host=1)
+
+    assert checked.sources[0].status is SourceStatus.ALIVE
+    assert (checked.sources[0].elapsed_ms or 0) < 400
+    assert len({request.client[1] for request in host.requests}) == 2
 
 
 def test_connection_close_answer_is_not_reused(hosts: HostFactory) -> None:

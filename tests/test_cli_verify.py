@@ -118,6 +118,23 @@ def test_verify_calls_a_page_of_a_catch_all_site_dead(hosts: HostFactory, tmp_pa
     assert len(baseline_requests(host)) == 1
 
 
+def test_verify_asks_a_site_s_nonsense_path_before_the_rest_of_its_pages(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    (host,) = hosts(1)
+    urls = [host.url(f"/2024/story-{n}") for n in range(6)]
+    for n in range(6):
+        host.route(f"/2024/story-{n}", slow(html_page(f"Story {n}", f"<p>Story {n}.</p>"), 0.05))
+    bib = "".join(BIB.replace("bbc2023", f"s{n}").replace("URL", url) for n, url in enumerate(urls))
+    fast_settings(make_project(tmp_path, bib=bib))
+
+    result = claimcheck("verify", "--allow-private", "--per-host", "1", cwd=tmp_path)
+
+    assert "sources: 6 alive" in result.stdout, result.stdout + result.stderr
+    paths = [request.path for request in host.requests]
+    assert paths.index(baseline_requests(host)[0].path) <= 2, paths
+
+
 def test_verify_keeps_an_article_alive_whose_site_hides_a_long_notice_on_every_page(
     hosts: HostFactory, tmp_path: Path
 ) -> None:

@@ -25,8 +25,9 @@ class Baselines:
     """The run's baselines, one per origin (scheme, host and port), each asked for once.
 
     The request goes through the run's fetcher, so the address guard, the per-host limits
-    and the deadlines hold for it too. Sources of one origin checked at the same time wait
-    for the same request. An origin whose nonsense path is not answered with a 2xx HTML page
+    and the deadlines hold for it too; it takes the host's next free slot, before the pages
+    queued there, since they may wait on it. Sources of one origin checked at the same time
+    wait for the same request. An origin whose nonsense path is not answered with a 2xx HTML page
     (a 404, any other status, a failure) has no baseline: its pages are not judged by one.
     """
 
@@ -48,7 +49,7 @@ class Baselines:
         return self._known[origin]
 
     async def _ask(self, url: str) -> Baseline | None:
-        outcome = await self._fetcher.fetch(url, want_body=False)
+        outcome = await self._fetcher.fetch(url, want_body=False, urgent=True)
         answer = outcome.answer
         if answer is None or answer.page is None or not 200 <= answer.status < 300:
             return None

@@ -98,6 +98,7 @@ class _Chain:
 
     want_body: bool
     want_anchors: bool = False
+    urgent: bool = False
     timer: asyncio.Timeout | None = None
     deadline: float | None = None
     started_at: datetime | None = None
@@ -161,10 +162,13 @@ class Fetcher:
         self.rules = HostRules(options.hosts, options.accept, options.per_host)
         self._gates = HostGates(options.per_host, self.rules, until=self._run_deadline)
 
-    async def fetch(self, url: str, *, want_body: bool | None = None) -> Outcome:
+    async def fetch(
+        self, url: str, *, want_body: bool | None = None, urgent: bool = False
+    ) -> Outcome:
         """Fetch ``url``, following redirects and meta refreshes, within the total deadline.
 
         The body is kept when ``want_body`` (default: as the fetcher was made) asks for it.
+        An ``urgent`` fetch, one that other checks wait on, goes first at its hosts' gates.
         What is sent, and recorded as each answer's address, is ``url`` as a URI (IDNA host,
         percent-escaped path), as a browser sends it.
         """
@@ -178,6 +182,7 @@ class Fetcher:
         chain = _Chain(
             want_body=self._want_body if want_body is None else want_body,
             want_anchors=bool(urlsplit(url).fragment) and self.options.check_fragments,
+            urgent=urgent,
         )
         try:
             async with asyncio.timeout(None) as timer:
@@ -282,7 +287,7 @@ class Fetcher:
         while True:
             chain.attempts += 1
             try:
-                async with self._gates.slot(host), self._global:
+                async with self._gates.slot(host, urgent=chain.urgent), self._global:
                     self._refuse_unasked(host)
                     chain.start(self.options.timeout, self._run_deadline)
                     chain.asking = host

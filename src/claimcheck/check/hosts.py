@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from types import TracebackType
 
 from claimcheck.check.urlrules import HostRules
@@ -24,7 +25,7 @@ class HostGates:
     ):
         self._rules = rules or HostRules((), (), per_host)
         self._until = until  # the run's deadline (event loop's clock): no wait goes past it
-        self._slots: dict[str, asyncio.Semaphore] = {}
+        self._slots: dict[str, Gate] = {}
         self._paused_until: dict[str, float] = {}
         self._next_start: dict[str, float] = {}
         self._timeouts_in_a_row: dict[str, int] = {}
@@ -41,12 +42,13 @@ class HostGates:
         """Whether ``host``'s last requests all timed out, enough of them to stop asking."""
         return self._timeouts_in_a_row.get(host, 0) >= UNRESPONSIVE_AFTER
 
-    def slot(self, host: str) -> _Slot:
-        """Hold one of the host's slots, after any pause the host asked for has passed."""
-        semaphore = self._slots.get(host)
-        if semaphore is None:
-            semaphore = self._slots[host] = asyncio.Semaphore(self._rules.concurrency(host))
-        return _Slot(self, host, semaphore)
+    def slot(self, host: str, *, urgent: bool = False) -> _Slot:
+        """Hold one of the host's slots, after any pause the host asked for has passed. An
+        ``urgent`` request takes the next free slot, before those already waiting."""
+        gate = self._slots.get(host)
+        if gate is None:
+            gate = self._slots[host] = Gate(self._rules.concurrency(host))
+        return _Slot(self, host, gate, urgent)
 
     def paced(self, host: str) -> float:
         """Seconds to wait before a request to ``host`` may start, keeping its rule's
@@ -70,23 +72,63 @@ class HostGates:
         return 0.0 if until is None else until - asyncio.get_running_loop().time()
 
 
+class Gate:
+    """``size`` slots, handed out in turn, except that an urgent waiter goes first.
+
+    An urgent request is one many others wait on (the site's answer to a path that cannot
+    exist, which judges every page of the site): behind a queue of that host's pages, it
+    would keep each of them, and its body, waiting until the last.
+    """
+
+    def __init__(self, size: int):
+        self._free = size
+        self._waiting: deque[asyncio.Future[None]] = deque()
+
+    async def acquire(self, *, urgent: bool = False) -> None:
+        """Take a slot, waiting for one when none is free."""
+        if self._free > 0 and not self._waiting:
+            self._free -= 1
+            return
+        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        if urgent:
+            self._waiting.appendleft(turn)
+        else:
+            self._waiting.append(turn)
+        try:
+            await turn
+        except asyncio.CancelledError:
+            if turn.done() and not turn.cancelled():
+                self.release()  # handed a slot, but cancelled before taking it: pass it on
+            raise
+
+    def release(self) -> None:
+        """Give a slot back: to the first waiter still waiting, else to the free ones."""
+        while self._waiting:
+            turn = self._waiting.popleft()
+            if not turn.done():
+                turn.set_result(None)
+                return
+        self._free += 1
+
+
 class _Slot:
     """``async with`` one of a host's slots (a plain class: this runs once per request)."""
 
-    def __init__(self, gates: HostGates, host: str, semaphore: asyncio.Semaphore):
+    def __init__(self, gates: HostGates, host: str, gate: Gate, urgent: bool):
         self._gates = gates
         self._host = host
-        self._semaphore = semaphore
+        self._gate = gate
+        self._urgent = urgent
 
     async def __aenter__(self) -> None:
-        await self._semaphore.acquire()
+        await self._gate.acquire(urgent=self._urgent)
         try:
             while (wait := self._gates.paused_for(self._host)) > 0:
                 await asyncio.sleep(wait)
             if (wait := self._gates.paced(self._host)) > 0:
                 await asyncio.sleep(wait)
         except BaseException:
-            self._semaphore.release()
+            self._gate.release()
             raise
 
     async def __aexit__(
@@ -95,4 +137,4 @@ class _Slot:
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        self._semaphore.release()
+        self._gate.release()

@@ -299,9 +299,30 @@ class _Body(httpx.AsyncByteStream):
         self._transport.release(self._origin, connection)
 
     async def aclose(self) -> None:
+        """Let go of the answer: the connection goes back to the pool when the rest of the
+        answer has already arrived (a redirect's or an error page's small body often comes
+        with its head), else it is closed, since reading the rest could take long."""
+        connection = self._connection
+        if connection is not None and _rest_arrived(connection):
+            self._connection = None
+            self._transport.release(self._origin, connection)
+            return
         self._drop()
 
     def _drop(self) -> None:
         if self._connection is not None:
             self._transport.discard(self._connection)
             self._connection = None
+
+
+def _rest_arrived(connection: _Connection) -> bool:
+    """Whether h11 holds the rest of the current answer: read to its end without waiting."""
+    try:
+        while True:
+            event = connection.h11.next_event()
+            if isinstance(event, h11.EndOfMessage):
+                return True
+            if not isinstance(event, h11.Data):
+                return False
+    except h11.RemoteProtocolError:
+        return False
