@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
+import subprocess
+import sys
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -342,6 +346,42 @@ def test_verify_asks_again_before_calling_a_domain_dead(
     rows = {s["key"]: (s["status"], s["reason"]) for s in json.loads(result.stdout)["sources"]}
     assert rows == {"flaky": ("alive", "ok"), "gone": ("dead", "domain-not-found")}
     assert (asked["flaky.test"], asked["gone.test"]) == (2, 2)
+
+
+# `python -m claimcheck`, with Ctrl-C's signal heard even when the tests run where it is
+# ignored (a background job): as a user's terminal delivers it.
+CTRL_C_ABLE = (
+    "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "sys.argv[0] = 'claimcheck'; runpy.run_module('claimcheck', run_name='__main__')"
+)
+
+
+def test_interrupted_verify_keeps_what_it_checked_and_says_so(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    (host,) = hosts(1)
+    host.route("/2024/fast", html_page("China trials visa-free travel"))
+    host.route("/2024/slow", slow(html_page("Visa-free travel extended"), 30))
+    entries = [("fast", host.url("/2024/fast")), ("slow", host.url("/2024/slow"))]
+    bib = "".join(BIB.replace("bbc2023", key).replace("URL", url) for key, url in entries)
+    fast_settings(make_project(tmp_path, bib=bib))
+    command = [sys.executable, "-c", CTRL_C_ABLE, "verify", "--allow-private", "--no-quotes"]
+    with subprocess.Popen(command, cwd=tmp_path, stderr=subprocess.PIPE, text=True) as process:
+        deadline = time.monotonic() + 20
+        while not (host.hits("/2024/slow") and baseline_requests(host)):
+            assert time.monotonic() < deadline, "the slow page was never asked for"
+            time.sleep(0.05)
+        time.sleep(0.5)  # the fast page's check ends
+        process.send_signal(signal.SIGINT)
+        _, errors = process.communicate(timeout=30)
+
+    assert process.returncode == 130
+    assert "interrupted after 1 of 2 sources; their results are kept" in errors
+    assert "Traceback" not in errors
+    recalled = claimcheck("verify", "--offline", "--format", "json", cwd=tmp_path)
+    sources = {s["key"]: s for s in json.loads(recalled.stdout)["sources"]}
+    assert (sources["fast"]["status"], sources["fast"]["from_cache"]) == ("alive", True)
+    assert sources["fast"]["snapshot"] is not None
 
 
 def test_json_report_has_a_row_for_every_cited_url_and_says_each_problem_once(

@@ -59,6 +59,10 @@ IRIS = st.builds(
         ("http://ex%41mple.org/", "http://example.org/"),
         ("http://[2001:DB8:0:0::1]:8080/", "http://[2001:db8::1]:8080/"),
         ("http://user:p@ss@host/", "http://user:p%40ss@host/"),
+        ("http://@host/", "http://host/"),
+        ("http://:@host/", "http://host/"),
+        ("http://user:@host/", "http://user@host/"),
+        ("http://:secret@host/", "http://:secret@host/"),
         ("  http://host/a\n b\t ", "http://host/a%20b"),
         ("mailto:someone@example.org", "mailto:someone@example.org"),
     ],
@@ -116,6 +120,8 @@ def test_an_ascii_uri_comes_back_unchanged_but_for_the_case_of_scheme_and_host(u
 
 
 @given(uri=URIS | IRIS.filter(lambda iri: iri.lower().startswith("http")))
+@example(uri="http://@0/?")
+@example(uri="http://:@example.org/")
 def test_httpx_sends_the_uri_as_it_is(uri: str) -> None:
     try:
         sent = to_uri(uri)

@@ -1,4 +1,4 @@
-"""Fatal input and configuration errors, each with where it stands and a hint."""
+"""What ends a run: fatal input and configuration errors, with where and a hint; Ctrl-C."""
 
 from __future__ import annotations
 
@@ -58,3 +58,13 @@ class StateError(ClaimcheckError):
 
 class DamagedState(StateError):
     """The project's database (or a row of it) is damaged: the archive's index can be rebuilt."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """The run was interrupted (Ctrl-C) after ``checked`` of its ``total`` sources; the
+    results of those were kept."""
+
+    def __init__(self, checked: int, total: int):
+        super().__init__(f"interrupted after {checked} of {total} sources")
+        self.checked = checked
+        self.total = total

@@ -85,7 +85,8 @@ def _authority(authority: str, scheme: str) -> str:
         port = port_text if colon else None
     if not host and scheme in _SPECIAL:
         raise InvalidURL(f"{scheme}: URLs need a host")
-    netloc = _userinfo(userinfo) + "@" if at else ""
+    credentials = _userinfo(userinfo) if at else ""
+    netloc = credentials + "@" if credentials else ""
     name = _host(host)
     if not name and scheme in _SPECIAL:
         # A host of only ignorable characters (a soft hyphen) maps to nothing, as in browsers.
@@ -100,8 +101,11 @@ def _authority(authority: str, scheme: str) -> str:
 
 
 def _userinfo(userinfo: str) -> str:
-    user, colon, password = userinfo.partition(":")
-    return _encode(user, _USERINFO_SET) + colon + _encode(password, _USERINFO_SET)
+    """User and password, escaped; as browsers write them, an empty password loses its colon
+    and empty ones lose the @ too (``http://@host/`` is ``http://host/``)."""
+    user, _, password = userinfo.partition(":")
+    user, password = _encode(user, _USERINFO_SET), _encode(password, _USERINFO_SET)
+    return f"{user}:{password}" if password else user
 
 
 @functools.lru_cache(maxsize=4096)

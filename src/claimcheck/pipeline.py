@@ -27,6 +27,7 @@ from claimcheck.check.network import network_is_up
 from claimcheck.check.options import CheckOptions
 from claimcheck.check.resolver import Resolver, RunResolver, SystemResolver
 from claimcheck.check.urlrules import REDACTED, HostRules, UrlFilter
+from claimcheck.errors import Interrupted
 from claimcheck.identifiers import unfetchable
 from claimcheck.models import Reason, Snapshot, Source, SourceStatus
 
@@ -80,20 +81,28 @@ def run_checks(
 ) -> CheckRun:
     """Check ``sources`` and return them with their statuses (blocking).
 
+    Interrupted (Ctrl-C), it records the results it has in the cache and raises Interrupted.
     The event loop is uvloop's where it is installed (Linux and macOS), else asyncio's own.
     """
+    done: dict[int, Source] = {}
     with asyncio.Runner(loop_factory=_loop_factory()) as runner:
-        return runner.run(
-            check_sources(
-                sources,
-                options,
-                cache=cache,
-                max_age=max_age,
-                listener=listener,
-                resolver=resolver,
-                archive=archive,
+        try:
+            return runner.run(
+                check_sources(
+                    sources,
+                    options,
+                    cache=cache,
+                    max_age=max_age,
+                    listener=listener,
+                    resolver=resolver,
+                    archive=archive,
+                    done=done,
+                )
             )
-        )
+        except KeyboardInterrupt:
+            if cache is not None:
+                cache.record(list(done.values()))
+            raise Interrupted(len(done), len(sources)) from None
 
 
 def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
@@ -114,11 +123,14 @@ async def check_sources(
     listener: Listener | None = None,
     resolver: Resolver | None = None,
     archive: Archiver | None = None,
+    done: dict[int, Source] | None = None,
 ) -> CheckRun:
     """Check every source once: from the cache when fresh and alive, else over the network.
 
     Names are looked up with ``resolver`` (default: the system's). With ``archive``, every
-    page fetched is read whole (to the body cap) and kept there.
+    page fetched is read whole (to the body cap) and kept there. Each source is put in
+    ``done`` (by its index) as soon as it is checked, so that a caller whose run is
+    interrupted keeps them.
     """
     now = datetime.now(UTC)
     lookups = RunResolver(
@@ -129,7 +141,7 @@ async def check_sources(
         backoff=options.backoff,
     )
     chosen = UrlFilter(options.exclude, options.include, options.ignored)
-    done: dict[int, Source] = {}
+    done = {} if done is None else done
     pending: list[int] = []
     if listener:
         listener.started(len(sources))

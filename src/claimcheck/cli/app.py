@@ -88,7 +88,8 @@ def verify(
     and its text, under .claimcheck/archive); a dead source shows its best archived copy.
 
     Exit codes: 0 nothing fails the policy; 1 findings fail the policy (a dead source is an
-    error); 2 usage, input or configuration error; 3 an internal error (see the log).
+    error); 2 usage, input or configuration error; 3 an internal error (see the log); 130
+    interrupted (Ctrl-C), keeping what was checked.
     """
     from claimcheck.cli.common import report_and_exit, shown
 

@@ -19,10 +19,17 @@ import typer
 from rich.console import Console
 
 from claimcheck.cli.log import run_log
-from claimcheck.cli.options import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ColorChoice, ReportFormat
+from claimcheck.cli.options import (
+    EXIT_FINDINGS,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    ColorChoice,
+    ReportFormat,
+)
 from claimcheck.cli.outputs import Plan, plan
 from claimcheck.config import Loaded, Settings, resolve_settings
-from claimcheck.errors import ClaimcheckError, InputErrors
+from claimcheck.errors import ClaimcheckError, InputErrors, Interrupted
 from claimcheck.load.bib import Cited
 from claimcheck.models import Report
 from claimcheck.progress import progress_on_stderr
@@ -81,6 +88,20 @@ def run_report(
             )
     except ClaimcheckError as error:
         fail_with(error)
+    except KeyboardInterrupt as interrupted:
+        sys.stderr.write(f"claimcheck: {interrupted_message(interrupted)}\n")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+def interrupted_message(interrupted: KeyboardInterrupt) -> str:
+    """What an interrupted run tells: how far it got, and what it kept."""
+    if not isinstance(interrupted, Interrupted):
+        return "interrupted"
+    return (
+        f"interrupted after {interrupted.checked} of {interrupted.total} sources; their "
+        "results are kept in the cache and their pages in the archive, so a rerun does not "
+        "ask the alive ones again"
+    )
 
 
 def freeze_imports() -> None:

@@ -9,6 +9,8 @@ from typing import Annotated
 import typer
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+# As a shell reports a command that Ctrl-C (SIGINT, signal 2) stopped: 128 + 2.
+EXIT_INTERRUPTED = 130
 
 
 class ListFormat(StrEnum):
