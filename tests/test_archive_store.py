@@ -24,7 +24,7 @@ from claimcheck.archive.recall import best_copy, from_last_checks, with_archive
 from claimcheck.archive.store import LocalArchive
 from claimcheck.archive.warc import Exchange, payload_digest
 from claimcheck.check.cache import SqliteCache
-from claimcheck.errors import ArchiveError, BusyError
+from claimcheck.errors import ArchiveError, BusyError, StateError
 from claimcheck.models import Memento, Reason, Snapshot, Source, SourceStatus
 
 T0 = datetime(2024, 11, 22, 9, 30, tzinfo=UTC)
@@ -297,6 +297,54 @@ def test_a_file_the_index_never_knew_is_left_alone_by_the_next_archive(
     archive.close()
     assert stray.read_bytes() == b"half a warcinfo"
     assert archive.repair.unknown_files == (stray.name,)
+
+
+def test_a_file_a_killed_run_began_but_never_indexed_is_deleted_by_the_next_archive(
+    project: tuple[Path, ArchiveIndex],
+) -> None:
+    """Killed between naming its new file and indexing it: the file is no stray of another's."""
+    folder, index = project
+    folder.mkdir(parents=True)
+    begun = folder / "claimcheck-20240101T000000Z-00000000.warc.gz"
+    index.retire(begun.name)
+    begun.write_bytes(b"half a warcinfo")
+
+    archive = LocalArchive(folder, index)
+    keep(archive, exchange())
+    archive.close()
+
+    assert not begun.exists()
+    assert archive.repair.unfinished_files == (begun.name,)
+    assert "deleted claimcheck-20240101T000000Z-00000000.warc.gz" in archive.repair.describe()
+    found = check_archive(folder, index)
+    assert (found.ok, found.unknown_files) == (True, ())
+
+
+def test_a_new_file_once_indexed_is_no_longer_one_to_delete(
+    project: tuple[Path, ArchiveIndex],
+) -> None:
+    folder, index = archived(project, exchange())
+    (path,) = folder.glob("*.warc.gz")
+
+    assert index.retired() == []
+    LocalArchive(folder, index).close()
+    assert path.exists()
+
+
+def test_a_begun_file_that_is_a_symbolic_link_is_refused(
+    project: tuple[Path, ArchiveIndex], tmp_path: Path
+) -> None:
+    folder, index = project
+    folder.mkdir(parents=True)
+    target = tmp_path / "precious.txt"
+    target.write_text("keep me", encoding="utf-8")
+    begun = folder / "claimcheck-20240101T000000Z-00000000.warc.gz"
+    begun.symlink_to(target)
+    index.retire(begun.name)
+
+    with pytest.raises(StateError):
+        LocalArchive(folder, index)
+    assert target.read_text(encoding="utf-8") == "keep me"
 
 
 def test_uncommitted_captures_are_not_in_the_index(project: tuple[Path, ArchiveIndex]) -> None:

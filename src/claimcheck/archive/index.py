@@ -213,11 +213,13 @@ class ArchiveIndex:
 
     @_writing
     def add_file(self, name: str, created_at: datetime, committed: int) -> None:
-        """Know a new WARC file whose first ``committed`` bytes are complete."""
+        """Know a new WARC file whose first ``committed`` bytes are complete (and no longer
+        count it as retired, if it was named so before it was written)."""
         with self._db:
             self._db.execute(
                 "INSERT INTO warc_files VALUES (?, ?, ?)", (name, created_at.isoformat(), committed)
             )
+            self._db.execute("DELETE FROM retired_files WHERE name = ?", (name,))
 
     def commit(
         self,
@@ -406,7 +408,8 @@ class ArchiveIndex:
 
     @_reading
     def retired(self) -> list[str]:
-        """The files a prune moved away from and has not deleted yet (it was interrupted)."""
+        """The files an interrupted run left to be deleted: those a prune moved away from, and
+        those a run named before writing them and never indexed."""
         rows = self._db.execute(
             "SELECT name FROM retired_files WHERE name NOT IN (SELECT name FROM warc_files)"
         )
@@ -414,8 +417,8 @@ class ArchiveIndex:
 
     @_writing
     def retire(self, name: str) -> None:
-        """Before a prune writes its new file: should it be killed before the file is indexed,
-        the next prune deletes the part it wrote."""
+        """Before a new WARC file is written: should the run be killed before the file is
+        indexed, the next archiving run (or prune) deletes the part it wrote."""
         with self._db:
             self._db.execute("INSERT OR IGNORE INTO retired_files VALUES (?)", (name,))
 

@@ -27,7 +27,7 @@ from claimcheck.archive.warc import payload_digest as digest_of
 from claimcheck.errors import StateError
 from claimcheck.models import Snapshot
 from claimcheck.spool import SPOOL_THRESHOLD, as_spool
-from claimcheck.statefiles import open_file, real_folder, unwritable
+from claimcheck.statefiles import check_existing, open_file, real_folder, unwritable
 
 ARCHIVE_FOLDER = "archive"
 # Captures written but not yet in the index are committed about once a second, or once this
@@ -50,13 +50,16 @@ class Repair:
 
     torn_bytes: dict[str, int] = field(default_factory=dict)
     unknown_files: tuple[str, ...] = ()
+    unfinished_files: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.torn_bytes or self.unknown_files)
+        return bool(self.torn_bytes or self.unknown_files or self.unfinished_files)
 
     def describe(self) -> str:
         """In words, for a note on stderr."""
         parts = [f"cut {n:,} uncommitted bytes from {name}" for name, n in self.torn_bytes.items()]
+        if self.unfinished_files:
+            parts.append(f"deleted {', '.join(self.unfinished_files)}, begun but never indexed")
         if self.unknown_files:
             parts.append(
                 f"left {', '.join(self.unknown_files)} alone, which the index does not know "
@@ -76,8 +79,9 @@ class LocalArchive:
     """Writes captures to a new WARC file under ``folder`` and indexes them in ``index``.
 
     The caller holds the project lock. Opening repairs what an interrupted run left: the
-    bytes after an indexed file's committed length. A file the index does not know is left
-    alone (WARC files are the record; the index is derived from them). A write that fails
+    bytes after an indexed file's committed length, and a file it began but never indexed
+    (its name was written to the index first). A file the index does not know otherwise is
+    left alone (WARC files are the record; the index is derived from them). A write that fails
     (a full disk, say) ends the run with a StateError.
     """
 
@@ -242,8 +246,10 @@ class LocalArchive:
     def _file(self, exchange: Exchange) -> WarcAppender:
         if self._appender is None:
             now = exchange.captured_at
-            self._appender = WarcAppender(self.folder / new_file_name(now))
-            self.index.add_file(self._appender.name, now, self._appender.sync())
+            name = new_file_name(now)
+            self.index.retire(name)  # killed before it is indexed, the next run deletes it
+            self._appender = WarcAppender(self.folder / name)
+            self.index.add_file(name, now, self._appender.sync())
         return self._appender
 
 
@@ -267,12 +273,22 @@ def _prepare(exchange: Exchange, digest: str) -> tuple[Records, ExtractedText]:
 
 
 def repair(folder: Path, index: ArchiveIndex) -> Repair:
-    """Cut each indexed WARC file back to its committed length; leave files it does not know.
+    """Cut each indexed WARC file back to its committed length; delete those an interrupted
+    run retired (named before writing, never indexed); leave files it does not know.
 
     The names come from the index, checked to be bare names of claimcheck's WARC files; each
     file is opened without following a symbolic link, and only a regular file with no other
-    hard link is cut.
+    hard link is cut or deleted.
     """
+    unfinished = tuple(index.retired())
+    for name in unfinished:
+        path = folder / name
+        try:
+            check_existing(path)
+            path.unlink(missing_ok=True)
+        except OSError as error:
+            raise unwritable(path, error) from None
+    index.forget_retired(unfinished)
     known = index.files()
     torn: dict[str, int] = {}
     for name, committed in known.items():
@@ -292,7 +308,7 @@ def repair(folder: Path, index: ArchiveIndex) -> Repair:
                     raise unwritable(path, error) from None
                 torn[name] = size - committed
     unknown = tuple(p.name for p in sorted(folder.glob(WARC_PATTERN)) if p.name not in known)
-    return Repair(torn, unknown)
+    return Repair(torn, unknown, unfinished)
 
 
 def _header(headers: Sequence[tuple[str, str]], name: str) -> str | None:
