@@ -61,10 +61,11 @@ class DamagedState(StateError):
 
 
 class Interrupted(KeyboardInterrupt):
-    """The run was interrupted (Ctrl-C) after ``checked`` of its ``total`` sources; the
-    results of those were kept."""
+    """The run was interrupted after ``checked`` of its ``total`` sources, by the signal
+    ``signal_number`` (2, SIGINT: Ctrl-C; 15, SIGTERM); the results of those were kept."""
 
-    def __init__(self, checked: int, total: int):
+    def __init__(self, checked: int, total: int, signal_number: int = 2):
         super().__init__(f"interrupted after {checked} of {total} sources")
         self.checked = checked
         self.total = total
+        self.signal_number = signal_number

@@ -6,7 +6,8 @@ import asyncio
 import contextlib
 import itertools
 import logging
-from collections.abc import Callable, Sequence
+import signal
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol, TypeGuard
@@ -81,28 +82,56 @@ def run_checks(
 ) -> CheckRun:
     """Check ``sources`` and return them with their statuses (blocking).
 
-    Interrupted (Ctrl-C), it records the results it has in the cache and raises Interrupted.
-    The event loop is uvloop's where it is installed (Linux and macOS), else asyncio's own.
+    Interrupted (Ctrl-C, or SIGTERM as a CI job's cancellation sends), it records the results
+    it has in the cache and raises Interrupted. The event loop is uvloop's where it is
+    installed (Linux and macOS), else asyncio's own.
     """
     done: dict[int, Source] = {}
+    signals: list[int] = []
     with asyncio.Runner(loop_factory=_loop_factory()) as runner:
         try:
             return runner.run(
-                check_sources(
-                    sources,
-                    options,
-                    cache=cache,
-                    max_age=max_age,
-                    listener=listener,
-                    resolver=resolver,
-                    archive=archive,
-                    done=done,
+                _terminable(
+                    check_sources(
+                        sources,
+                        options,
+                        cache=cache,
+                        max_age=max_age,
+                        listener=listener,
+                        resolver=resolver,
+                        archive=archive,
+                        done=done,
+                    ),
+                    signals,
                 )
             )
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, asyncio.CancelledError) as stopped:
+            if isinstance(stopped, asyncio.CancelledError) and not signals:
+                raise
             if cache is not None:
                 cache.record(list(done.values()))
-            raise Interrupted(len(done), len(sources)) from None
+            raise Interrupted(len(done), len(sources), *signals[:1]) from None
+
+
+async def _terminable(work: Coroutine[object, object, CheckRun], signals: list[int]) -> CheckRun:
+    """``work``, which SIGTERM cancels as Ctrl-C does (its number put in ``signals``), where
+    the event loop can hear signals (not on Windows, nor outside the main thread)."""
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+    assert task is not None
+
+    def terminate() -> None:
+        signals.append(signal.SIGTERM)
+        task.cancel()
+
+    try:
+        loop.add_signal_handler(signal.SIGTERM, terminate)
+    except (NotImplementedError, RuntimeError, ValueError):
+        return await work
+    try:
+        return await work
+    finally:
+        loop.remove_signal_handler(signal.SIGTERM)
 
 
 def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:

@@ -89,7 +89,7 @@ def verify(
 
     Exit codes: 0 nothing fails the policy; 1 findings fail the policy (a dead source is an
     error); 2 usage, input or configuration error; 3 an internal error (see the log); 130
-    interrupted (Ctrl-C), keeping what was checked.
+    (Ctrl-C) or 143 (SIGTERM) interrupted, keeping what was checked.
     """
     from claimcheck.cli.common import report_and_exit, shown
 

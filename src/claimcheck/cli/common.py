@@ -21,8 +21,8 @@ from rich.console import Console
 from claimcheck.cli.log import run_log
 from claimcheck.cli.options import (
     EXIT_FINDINGS,
-    EXIT_INTERRUPTED,
     EXIT_OK,
+    EXIT_SIGNALLED,
     EXIT_USAGE,
     ColorChoice,
     ReportFormat,
@@ -90,15 +90,17 @@ def run_report(
         fail_with(error)
     except KeyboardInterrupt as interrupted:
         sys.stderr.write(f"claimcheck: {interrupted_message(interrupted)}\n")
-        raise typer.Exit(EXIT_INTERRUPTED) from None
+        number = interrupted.signal_number if isinstance(interrupted, Interrupted) else 2
+        raise typer.Exit(EXIT_SIGNALLED + number) from None
 
 
 def interrupted_message(interrupted: KeyboardInterrupt) -> str:
     """What an interrupted run tells: how far it got, and what it kept."""
     if not isinstance(interrupted, Interrupted):
         return "interrupted"
+    how = "interrupted" if interrupted.signal_number == 2 else "terminated"
     return (
-        f"interrupted after {interrupted.checked} of {interrupted.total} sources; their "
+        f"{how} after {interrupted.checked} of {interrupted.total} sources; their "
         "results are kept in the cache and their pages in the archive, so a rerun does not "
         "ask the alive ones again"
     )

@@ -9,8 +9,9 @@ from typing import Annotated
 import typer
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-# As a shell reports a command that Ctrl-C (SIGINT, signal 2) stopped: 128 + 2.
-EXIT_INTERRUPTED = 130
+# A run a signal stopped exits as a shell reports it: 128 + the signal's number (130 for
+# Ctrl-C, SIGINT; 143 for SIGTERM).
+EXIT_SIGNALLED = 128
 
 
 class ListFormat(StrEnum):
