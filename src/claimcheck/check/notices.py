@@ -101,6 +101,8 @@ _NOT_FOUND = re.compile(
     r"|페이지를\s*찾을\s*수\s*없습니다|ページが見つかりません",
     re.IGNORECASE,
 )
+# A word every such message holds: a heading without one needs no closer look.
+_NOT_FOUND_HINT = re.compile("found|exist|404|页面|网页|페이지|ページ", re.IGNORECASE)
 # What may stand beside that message in a not-found notice: punctuation, status codes, an
 # apology, "error", the words of the message itself. Any other word makes it a sentence.
 _NOT_FOUND_FILLER = re.compile(
@@ -191,7 +193,11 @@ def not_found_heading(page: PageFacts | None) -> str | None:
     if page is None:
         return None
     for heading in (page.title, page.h1):
-        if heading and any(_says_not_found(part, page) for part in _PARTS.split(heading)):
+        if (
+            heading
+            and _NOT_FOUND_HINT.search(heading)
+            and any(_says_not_found(part, page) for part in _PARTS.split(heading))
+        ):
             return heading
     return None
 
