@@ -207,3 +207,45 @@ def test_hidden_elements_nested_100_000_deep_take_linear_time(anchors: bool) -> 
 
     assert time.process_time() - start < 10  # under a second; a list of open elements, minutes
     assert facts.text == ("After." if anchors else "")  # searching reads the first 256 KiB
+
+
+@BOTH_WAYS
+@pytest.mark.parametrize(
+    "mount",
+    [
+        '<div id="root"></div>',
+        "<div id=app data-v-app>\n</div>",
+        '<div class="page" id="__next"></div>',
+        "<app-root></app-root>",
+    ],
+)
+def test_an_empty_application_mount_makes_the_page_a_shell(anchors: bool, mount: str) -> None:
+    document = f"<html><head><title>App</title></head><body>{mount}<script src=a.js></script>"
+
+    assert page_facts(document, anchors=anchors).shell
+
+
+@BOTH_WAYS
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<div id="root"><p>Rendered on the server.</p></div>',
+        '<div id="app-shell"></div>',
+        '<div data-id="root"></div>',
+        "<p>No application at all.</p>",
+    ],
+    ids=["filled", "other-id", "data-id", "none"],
+)
+def test_a_page_with_its_content_is_no_shell(anchors: bool, markup: str) -> None:
+    assert not page_facts(f"<html><body>{markup}</body></html>", anchors=anchors).shell
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ["<div " * 60_000, ("<div " + "a" * 990) * 300, "<x-root " * 50_000],
+    ids=["unclosed-tags", "long-unclosed-tags", "unclosed-custom-elements"],
+)
+def test_looking_for_an_application_mount_takes_linear_time(hostile: str) -> None:
+    start = time.process_time()
+    page_facts(hostile, anchors=False)
+    assert time.process_time() - start < 5  # a few milliseconds; one scan per tag, minutes

@@ -171,6 +171,48 @@ def test_javascript_application_shell_is_not_judged_by_its_likeness(hosts: HostF
     assert (result.status, result.reason) == (SourceStatus.ALIVE, Reason.OK)
 
 
+# A footer long enough to compare, outside any <footer> element: the same on every address.
+APP_FOOTER = (
+    '<div class="site-footer">Copyright 2024 Ministry of Foreign Affairs of the People\'s '
+    "Republic of China. All rights reserved. Address: No. 2 Chaoyangmen Nandajie, Chaoyang "
+    "District, Beijing.</div>"
+)
+
+
+@pytest.mark.parametrize(
+    "mount",
+    ['<div id="root"></div>', '<div id="app" data-v-app></div>', "<app-root></app-root>"],
+    ids=["react", "vue", "angular"],
+)
+def test_pages_of_a_javascript_application_with_a_footer_stay_alive(
+    hosts: HostFactory, mount: str
+) -> None:
+    """The shell is the same for every address, its footer too: it says nothing of the page."""
+    (host,) = hosts(1)
+    shell = html_document(
+        "Ministry of Foreign Affairs",
+        f'{mount}<script src="/static/js/main.3f2a.js"></script>{APP_FOOTER}',
+        h1="",
+    )
+    host.route("*", page(shell))
+
+    result = check(host.url("/eng/zxxx/202411/t20241122_11530000.html"))
+
+    assert (result.status, result.reason) == (SourceStatus.ALIVE, Reason.OK)
+    assert len(baseline_requests(host)) == 1
+
+
+def test_catch_all_site_rendered_on_the_server_is_still_soft_404(hosts: HostFactory) -> None:
+    """The same footer, but the page served is the home page's content, not a shell."""
+    (host,) = hosts(1)
+    home = html_document("Ministry of Foreign Affairs", f'<div id="root"><p>{HOME_TEXT}</p></div>')
+    host.route("*", page(home + APP_FOOTER))
+
+    result = check(host.url("/eng/zxxx/202411/t20241122_11530000.html"))
+
+    assert (result.status, result.reason) == (SourceStatus.DEAD, Reason.SOFT_404_CATCH_ALL)
+
+
 @pytest.mark.parametrize("cited", ["/", "/index.html", "/report.pdf"], ids=["root", "index", "pdf"])
 def test_plainly_fine_answer_asks_no_nonsense_path(hosts: HostFactory, cited: str) -> None:
     (host,) = hosts(1)

@@ -191,6 +191,26 @@ def test_verify_keeps_an_article_redirected_to_a_slug_starting_404_alive(
     assert source["final_url"] == host.url(slug)
 
 
+def test_verify_keeps_the_pages_of_a_javascript_application_alive(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    from tests.test_check_soft404 import APP_FOOTER
+
+    (host,) = hosts(1)
+    shell = (
+        "<!doctype html><html><head><title>Ministry of Foreign Affairs</title></head><body>"
+        f'<div id="root"></div><script src="/static/js/main.js"></script>{APP_FOOTER}'
+        "</body></html>"
+    )
+    host.route("*", page(shell))
+    folder = project(tmp_path, host.url("/eng/zxxx/202411/t20241122_11530000.html"))
+
+    result = claimcheck("verify", "--allow-private", "--no-quotes", "--format", "json", cwd=folder)
+
+    source = json.loads(result.stdout)["sources"][0]
+    assert (source["status"], source["reason"]) == ("alive", "ok")
+
+
 def test_private_addresses_are_skipped_without_allow_private(
     hosts: HostFactory, tmp_path: Path
 ) -> None:

@@ -173,10 +173,15 @@ def against_baseline(outcome: Outcome, verdict: Verdict, baseline: Baseline | No
 
     The page is a soft 404 when its redirects end where the nonsense path's end, or when it
     has the nonsense page's title and near-identical main text (likeness.same_page). The
-    page the nonsense path is redirected to is not judged by it: it may be cited for itself.
+    page the nonsense path is redirected to is not judged by it: it may be cited for itself;
+    nor is the shell of a JavaScript application, which it serves for every address.
     """
     answer = outcome.answer
     if baseline is None or answer is None or answer.page is None:
+        return verdict
+    if answer.page.shell and baseline.page.shell:
+        # A JavaScript application serves one shell for every address: that says nothing
+        # of whether the page it draws for this one exists.
         return verdict
     final = urldefrag(answer.url)[0]
     if final == urldefrag(baseline.final_url)[0]:

@@ -51,6 +51,7 @@ class PageFacts:
     text: str = ""
     text_complete: bool = True
     password: bool = False
+    shell: bool = False
     kept: PageText | None = None
 
 
@@ -143,6 +144,7 @@ class _PageParser(_Markup):
         markup broke)."""
         self.read(markup)
         self._main_text.finish(self.facts)
+        self.facts.shell = is_application_shell(markup)
         return self.facts
 
     def _start(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -314,6 +316,14 @@ def read_page(data: bytes, content_type: str | None, *, anchors: bool, keep: boo
     return facts
 
 
+def is_application_shell(markup: str) -> bool:
+    """Whether the page is a JavaScript application's shell: the element the application
+    draws itself into is empty in the page served (``<div id="root"></div>``, Vue's
+    ``<div id="app">``, Angular's ``<app-root>``, Next's, Nuxt's, Gatsby's). What the page
+    says is drawn later, by its scripts; the markup is the same for every address."""
+    return _APPLICATION_MOUNT.search(markup, 0, _HEAD_SPAN) is not None
+
+
 def visible_text(markup: str) -> str:
     """The text a reader sees on an HTML page: the title first, then the body, line by line."""
     visible = VisibleText()
@@ -338,6 +348,15 @@ _META = re.compile(r"<meta\b[^>]*>", re.I)
 _ATTRIBUTE = re.compile(r"""([A-Za-z][\w:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 _TAG = re.compile(r"<[^>]*>")
 _MARKUP = re.compile(r"<[A-Za-z/!?][^>]*>")
+# A tag's attributes are read up to the next '<' and at most 1,000 characters: markup of
+# unclosed tags costs one pass, not one per tag.
+_APPLICATION_MOUNT = re.compile(
+    r"<(div|main|section)\b(?=[^<>]{0,1000}?\sid\s*=\s*[\"']?"
+    r"(?:root|app|application|__next|__nuxt|___gatsby|app-root|main-app|react-root|spa-root)"
+    r"[\"'\s/>])[^<>]{0,1000}>\s*</\1\s*>"
+    r"|<([a-z][a-z0-9]{0,40}-root)\b[^<>]{0,1000}>\s*</\2\s*>",
+    re.I,
+)
 _PASSWORD = re.compile(r"""<input\b[^>]*\btype\s*=\s*["']?password\b""", re.I)
 _ELEMENT = re.compile(rf"<(/?)(main|{'|'.join(sorted(_HIDDEN))})(?=[\s/>])[^>]*>|<!--", re.I)
 _MAIN = re.compile(r"<main(?=[\s/>])[^>]*>", re.I)
@@ -369,6 +388,7 @@ def _quick_facts(text: str) -> PageFacts:
     facts.h1 = _first_seen_h1(head, lower)
     _main_text(head, lower).finish(facts)
     facts.password = bool(_PASSWORD.search(head))
+    facts.shell = is_application_shell(text)
     for meta in _META.finditer(head):
         values = {
             match.group(1).lower(): html.unescape(
