@@ -23,6 +23,7 @@ from tests.checking import (
     source,
 )
 from tests.servers import (
+    Handler,
     HostFactory,
     Request,
     Response,
@@ -391,13 +392,36 @@ def test_503_with_a_short_retry_after_then_success_is_alive(hosts: HostFactory) 
     assert len(host.hits("/a")) == 2
 
 
-def test_not_found_is_asked_once_more_not_retried(hosts: HostFactory) -> None:
+def test_not_found_is_asked_once_more_as_a_browser_not_retried(hosts: HostFactory) -> None:
     (host,) = hosts(1)
 
     result = check(host.url("/missing"), retries=2)
 
     assert result.status is SourceStatus.DEAD
-    assert len(host.requests) == 2
+    agents = [request.headers["User-Agent"] for request in host.requests]
+    assert [agent.startswith("claimcheck/") for agent in agents] == [True, False]
+    assert agents[1].startswith("Mozilla/5.0")
+
+
+def hiding_from_robots(found: Handler) -> Handler:
+    """404 to a request that names itself a robot (claimcheck's User-Agent); else ``found``."""
+
+    def answer(request: Request) -> Response | None:
+        if request.headers.get("User-Agent", "").startswith("claimcheck/"):
+            return Response(404, [("Content-Type", "text/html")], b"<title>Not Found</title>")
+        return found(request)
+
+    return answer
+
+
+def test_page_hidden_from_robots_behind_a_404_is_alive(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    host.route("/a", hiding_from_robots(html_page("China trials visa-free travel")))
+
+    result = check(host.url("/a"))
+
+    assert (result.status, result.reason) == (SourceStatus.ALIVE, Reason.OK)
+    assert NoteCode.BROWSER_HEADERS in note_codes(result)
 
 
 def test_passing_not_found_then_the_page_is_alive(hosts: HostFactory) -> None:

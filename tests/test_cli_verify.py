@@ -105,6 +105,22 @@ def test_verify_keeps_a_page_alive_whose_server_said_404_once(
     assert len(host.hits("/news")) == 2
 
 
+def test_verify_keeps_a_page_alive_that_answers_robots_404(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    from tests.test_check_fetch import hiding_from_robots
+
+    (host,) = hosts(1)
+    host.route("/news", hiding_from_robots(html_page("China trials visa-free travel")))
+    folder = project(tmp_path, host.url("/news"))
+
+    result = claimcheck("verify", "--allow-private", "--no-quotes", "--format", "json", cwd=folder)
+
+    source = json.loads(result.stdout)["sources"][0]
+    assert (source["status"], source["reason"]) == ("alive", "ok")
+    assert [note["code"] for note in source["notes"]] == ["browser-headers"]
+
+
 def test_verify_calls_a_page_of_a_catch_all_site_dead(hosts: HostFactory, tmp_path: Path) -> None:
     (host,) = hosts(1)
     home = "<p>Top stories today: parliament votes on the budget, a storm closes the schools.</p>"

@@ -330,9 +330,10 @@ def _without_request(
 
 async def _check(fetcher: Fetcher, baselines: Baselines, source: Source) -> tuple[Outcome, Verdict]:
     """The source's outcome and verdict. A URL whose server's answer makes it dead is asked
-    again after a backoff, and is dead only when the second answer says so too: a server's
-    passing 404 or error page does not make a source dead. Past the run's deadline, the
-    first answer stands."""
+    again after a backoff, with a browser's request headers, and is dead only when the
+    second answer says so too: a server's passing 404 or error page, or one it shows only
+    to robots, does not make a source dead. Past the run's deadline, the first answer
+    stands."""
     if source.kind == "doi" and source.doi:
         return await check_doi(fetcher, source.doi)
     first = await _check_url(fetcher, baselines, source.url)
@@ -342,15 +343,17 @@ async def _check(fetcher: Fetcher, baselines: Baselines, source: Source) -> tupl
     with contextlib.ExitStack() as first_body:
         first_body.enter_context(_body_of(outcome.answer))
         await asyncio.sleep(fetcher.backoff(1))
-        second = await _check_url(fetcher, baselines, source.url)
+        second = await _check_url(fetcher, baselines, source.url, as_browser=True)
         if second[0].failure is Failure.RUN_DEADLINE:
             first_body.pop_all()
             return first
         return second
 
 
-async def _check_url(fetcher: Fetcher, baselines: Baselines, url: str) -> tuple[Outcome, Verdict]:
-    outcome = await fetcher.fetch(url)
+async def _check_url(
+    fetcher: Fetcher, baselines: Baselines, url: str, *, as_browser: bool = False
+) -> tuple[Outcome, Verdict]:
+    outcome = await fetcher.fetch(url, as_browser=as_browser)
     verdict = classify(outcome, fragments=fetcher.options.check_fragments)
     if wants_baseline(outcome, verdict):
         verdict = against_baseline(outcome, verdict, await baselines.get(url))

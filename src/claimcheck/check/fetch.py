@@ -163,12 +163,18 @@ class Fetcher:
         self._gates = HostGates(options.per_host, self.rules, until=self._run_deadline)
 
     async def fetch(
-        self, url: str, *, want_body: bool | None = None, urgent: bool = False
+        self,
+        url: str,
+        *,
+        want_body: bool | None = None,
+        urgent: bool = False,
+        as_browser: bool = False,
     ) -> Outcome:
         """Fetch ``url``, following redirects and meta refreshes, within the total deadline.
 
         The body is kept when ``want_body`` (default: as the fetcher was made) asks for it.
-        An ``urgent`` fetch, one that other checks wait on, goes first at its hosts' gates.
+        An ``urgent`` fetch, one that other checks wait on, goes first at its hosts' gates;
+        one ``as_browser`` sends a browser's request headers from the start.
         What is sent, and recorded as each answer's address, is ``url`` as a URI (IDNA host,
         percent-escaped path), as a browser sends it.
         """
@@ -187,7 +193,7 @@ class Fetcher:
         try:
             async with asyncio.timeout(None) as timer:
                 chain.timer = timer
-                outcome = await self._fetch(url, queued_at, chain)
+                outcome = await self._fetch(url, queued_at, chain, as_browser)
         except TimeoutError:
             if chain.asking is not None:
                 self._gates.timed_out(chain.asking)
@@ -210,8 +216,8 @@ class Fetcher:
         elapsed = time.monotonic() - chain.clock if chain.clock is not None else 0.0
         return replace(outcome, started_at=chain.started_at or queued_at, elapsed=elapsed)
 
-    async def _fetch(self, url: str, started: datetime, chain: _Chain) -> Outcome:
-        client, browser, tls_problem = self._client, False, None
+    async def _fetch(self, url: str, started: datetime, chain: _Chain, browser: bool) -> Outcome:
+        client, tls_problem = self._client, None
         while True:
             chain.hops.clear()
             chain.ignored_refresh = None
