@@ -75,7 +75,7 @@ def test_not_found_and_gone_are_dead(hosts: HostFactory, code: int, reason: Reas
     assert str(code) in (result.detail or "")
 
 
-@pytest.mark.parametrize("home", ["/", "/index.html", "/en/"])
+@pytest.mark.parametrize("home", ["/", "/index.html", "/en/", "/eng/", "/kor/index.html"])
 def test_redirect_to_site_root_is_soft_404(hosts: HostFactory, home: str) -> None:
     (host,) = hosts(1)
     host.route("/papers/2019/deep-learning.html", redirect(home, 301))
@@ -111,6 +111,19 @@ def test_redirect_to_the_home_page_of_another_site_is_not_a_home_redirect(
     result = check(f"http://old-journal.de:{old.port}/2023/05/new-catalyst", names)
 
     assert result.reason is not Reason.SOFT_404_HOME_REDIRECT
+
+
+def test_a_sites_home_page_in_a_language_is_not_judged_by_a_nonsense_path(
+    hosts: HostFactory,
+) -> None:
+    """An embassy site answering every unknown path with its Korean home page, unredirected:
+    the Korean home page itself is what was cited."""
+    (host,) = hosts(1)
+    host.route("*", html_page("Embassy of China in Korea", LONG_ARTICLE))
+
+    result = check(host.url("/kor/"))
+
+    assert (result.status, result.reason) == (SourceStatus.ALIVE, Reason.OK)
 
 
 def test_home_page_redirecting_to_home_page_is_alive(hosts: HostFactory) -> None:

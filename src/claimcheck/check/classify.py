@@ -20,7 +20,12 @@ from claimcheck.check.notices import (
 from claimcheck.identifiers import registrable_domain
 from claimcheck.models import Note, NoteCode, Reason, SourceStatus
 
-_LANGUAGES = "en|de|fr|es|it|pt|nl|sv|da|no|fi|pl|cs|ru|uk|tr|ar|he|ja|jp|zh|cn|ko|kr|hi|id"
+# A site's home page in a language: /en/, /zh-cn/, and the three-letter forms many government
+# and embassy sites use (/eng/, /chn/, /kor/), those that name no section as well.
+_LANGUAGES = (
+    "en|de|fr|es|it|pt|nl|sv|da|no|fi|pl|cs|ru|uk|tr|ar|he|ja|jp|zh|cn|ko|kr|hi|id"
+    "|eng|chn|zho|kor|jpn|fra|deu|spa|ita|rus|vie|tha"
+)
 _HOME_PATHS = re.compile(
     rf"^/?(?:(?:{_LANGUAGES})(?:[-_][a-z]{{2,4}})?/?)?"
     r"(?:index\.(?:html?|php|aspx?|jsp)|home(?:page)?(?:\.html?)?|default\.aspx?)?/?$",
