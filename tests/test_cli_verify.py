@@ -392,59 +392,56 @@ CTRL_C_ABLE = (
 )
 
 
-def test_interrupted_verify_keeps_what_it_checked_and_says_so(
-    hosts: HostFactory, tmp_path: Path
-) -> None:
+def stopped_mid_run(hosts: HostFactory, folder: Path, stop: signal.Signals) -> tuple[int, str]:
+    """Run verify on a fast page and a slow one, send ``stop`` once the fast one is checked
+    and the slow one asked for; the exit code and stderr."""
     (host,) = hosts(1)
     host.route("/2024/fast", html_page("China trials visa-free travel"))
     host.route("/2024/slow", slow(html_page("Visa-free travel extended"), 30))
     entries = [("fast", host.url("/2024/fast")), ("slow", host.url("/2024/slow"))]
     bib = "".join(BIB.replace("bbc2023", key).replace("URL", url) for key, url in entries)
-    fast_settings(make_project(tmp_path, bib=bib))
+    fast_settings(make_project(folder, bib=bib))
     command = [sys.executable, "-c", CTRL_C_ABLE, "verify", "--allow-private", "--no-quotes"]
-    with subprocess.Popen(command, cwd=tmp_path, stderr=subprocess.PIPE, text=True) as process:
+    with subprocess.Popen(command, cwd=folder, stderr=subprocess.PIPE, text=True) as process:
         deadline = time.monotonic() + 20
         while not (host.hits("/2024/slow") and baseline_requests(host)):
             assert time.monotonic() < deadline, "the slow page was never asked for"
             time.sleep(0.05)
         time.sleep(0.5)  # the fast page's check ends
-        process.send_signal(signal.SIGINT)
+        process.send_signal(stop)
         _, errors = process.communicate(timeout=30)
+    return process.returncode, errors
 
-    assert process.returncode == 130
+
+def recalled_offline(folder: Path) -> dict[str, dict[str, Any]]:
+    """The sources as `verify --offline` recalls them, by key."""
+    recalled = claimcheck("verify", "--offline", "--format", "json", cwd=folder)
+    return {source["key"]: source for source in json.loads(recalled.stdout)["sources"]}
+
+
+def test_interrupted_verify_keeps_what_it_checked_and_says_so(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    code, errors = stopped_mid_run(hosts, tmp_path, signal.SIGINT)
+
+    assert code == 130
     assert "interrupted after 1 of 2 sources; their results are kept" in errors
     assert "Traceback" not in errors
-    recalled = claimcheck("verify", "--offline", "--format", "json", cwd=tmp_path)
-    sources = {s["key"]: s for s in json.loads(recalled.stdout)["sources"]}
-    assert (sources["fast"]["status"], sources["fast"]["from_cache"]) == ("alive", True)
-    assert sources["fast"]["snapshot"] is not None
+    fast = recalled_offline(tmp_path)["fast"]
+    assert (fast["status"], fast["from_cache"]) == ("alive", True)
+    assert fast["snapshot"] is not None
 
 
 def test_verify_cancelled_by_sigterm_keeps_what_it_checked(
     hosts: HostFactory, tmp_path: Path
 ) -> None:
-    (host,) = hosts(1)
-    host.route("/2024/fast", html_page("China trials visa-free travel"))
-    host.route("/2024/slow", slow(html_page("Visa-free travel extended"), 30))
-    entries = [("fast", host.url("/2024/fast")), ("slow", host.url("/2024/slow"))]
-    bib = "".join(BIB.replace("bbc2023", key).replace("URL", url) for key, url in entries)
-    fast_settings(make_project(tmp_path, bib=bib))
-    command = [sys.executable, "-m", "claimcheck", "verify", "--allow-private", "--no-quotes"]
-    with subprocess.Popen(command, cwd=tmp_path, stderr=subprocess.PIPE, text=True) as process:
-        deadline = time.monotonic() + 20
-        while not (host.hits("/2024/slow") and baseline_requests(host)):
-            assert time.monotonic() < deadline, "the slow page was never asked for"
-            time.sleep(0.05)
-        time.sleep(0.5)  # the fast page's check ends
-        process.terminate()
-        _, errors = process.communicate(timeout=30)
+    code, errors = stopped_mid_run(hosts, tmp_path, signal.SIGTERM)
 
-    assert process.returncode == 128 + signal.SIGTERM
+    assert code == 128 + signal.SIGTERM
     assert "terminated after 1 of 2 sources; their results are kept" in errors
     assert "Traceback" not in errors
-    recalled = claimcheck("verify", "--offline", "--format", "json", cwd=tmp_path)
-    sources = {s["key"]: s for s in json.loads(recalled.stdout)["sources"]}
-    assert (sources["fast"]["status"], sources["fast"]["from_cache"]) == ("alive", True)
+    fast = recalled_offline(tmp_path)["fast"]
+    assert (fast["status"], fast["from_cache"]) == ("alive", True)
 
 
 def test_json_report_has_a_row_for_every_cited_url_and_says_each_problem_once(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 from claimcheck.errors import StateError
@@ -88,6 +89,18 @@ def check_existing(path: Path, *, writing: bool = True) -> None:
     if stat.S_ISLNK(info.st_mode):
         raise not_regular(path, "a symbolic link")
     check_regular(path, info, writing=writing)
+
+
+def delete_files(folder: Path, names: Iterable[str]) -> None:
+    """Delete these files of ``folder`` (names the caller checked) that are regular files of
+    their own; a missing one is no error, a symbolic link or a linked file is refused."""
+    for name in names:
+        path = folder / name
+        try:
+            check_existing(path)
+            path.unlink(missing_ok=True)
+        except OSError as error:
+            raise unwritable(path, error) from None
 
 
 def check_regular(path: Path, info: os.stat_result, *, writing: bool) -> None:

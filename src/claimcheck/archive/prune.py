@@ -9,7 +9,7 @@ from pathlib import Path
 from claimcheck.archive.index import ArchiveIndex, CaptureRow, Place
 from claimcheck.archive.warc import WarcAppender, new_file_name
 from claimcheck.errors import ArchiveError
-from claimcheck.statefiles import check_existing, unwritable
+from claimcheck.statefiles import delete_files
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ def prune(folder: Path, index: ArchiveIndex, keep: int, now: datetime) -> Pruned
     """
     if keep < 1:
         raise ValueError("keep at least one capture of each URL")
-    _delete(folder, index.retired())
+    delete_files(folder, index.retired())
     index.forget_retired(index.retired())
     by_url: dict[str, list[CaptureRow]] = {}
     for capture in index.captures():
@@ -76,21 +76,10 @@ def prune(folder: Path, index: ArchiveIndex, keep: int, now: datetime) -> Pruned
         appender.close()
     relocated = [replace(c, place=moved[c.place], request=moved[c.request]) for c in kept]
     index.relocate(files, relocated, {d: moved[p] for d, p in needed.items()}, dropped)
-    _delete(folder, list(old_files))
+    delete_files(folder, old_files)
     index.forget_retired(old_files)
     after = sum(_size(folder / name) for name in files)
     return Pruned(len(dropped), len(kept), before, after)
-
-
-def _delete(folder: Path, names: list[str]) -> None:
-    """Delete these WARC files (names checked by the index) if they are regular files."""
-    for name in names:
-        path = folder / name
-        try:
-            check_existing(path)
-            path.unlink(missing_ok=True)
-        except OSError as error:
-            raise unwritable(path, error) from None
 
 
 def _size(path: Path) -> int:

@@ -27,7 +27,7 @@ from claimcheck.archive.warc import payload_digest as digest_of
 from claimcheck.errors import StateError
 from claimcheck.models import Snapshot
 from claimcheck.spool import SPOOL_THRESHOLD, as_spool
-from claimcheck.statefiles import check_existing, open_file, real_folder, unwritable
+from claimcheck.statefiles import delete_files, open_file, real_folder, unwritable
 
 ARCHIVE_FOLDER = "archive"
 # Captures written but not yet in the index are committed about once a second, or once this
@@ -281,13 +281,7 @@ def repair(folder: Path, index: ArchiveIndex) -> Repair:
     hard link is cut or deleted.
     """
     unfinished = tuple(index.retired())
-    for name in unfinished:
-        path = folder / name
-        try:
-            check_existing(path)
-            path.unlink(missing_ok=True)
-        except OSError as error:
-            raise unwritable(path, error) from None
+    delete_files(folder, unfinished)
     index.forget_retired(unfinished)
     known = index.files()
     torn: dict[str, int] = {}
