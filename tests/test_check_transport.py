@@ -129,20 +129,20 @@ def test_redirect_whose_body_came_with_its_head_keeps_the_connection(
 def test_answer_let_go_before_its_body_arrived_closes_the_connection(
     hosts: HostFactory,
 ) -> None:
-    """The rest of a redirect's body is still on its way: the check does not wait for it."""
+    """The rest of a redirect's body is late: the check waits a moment, not for all of it."""
     (host,) = hosts(1)
     late_body = Response(
         302,
         [("Location", "/new"), ("Content-Type", "text/html")],
         chunks=[b"<title>Moved</title>", b"<p>moved</p>"],
-        drip=0.5,
+        drip=2.0,
     )
     host.route("/old", lambda _request: late_body).route("/new", html_page("New"))
 
     checked = run([source(host.url("/old"))], per_host=1)
 
     assert checked.sources[0].status is SourceStatus.ALIVE
-    assert (checked.sources[0].elapsed_ms or 0) < 400
+    assert (checked.sources[0].elapsed_ms or 0) < 1500
     assert len({request.client[1] for request in host.requests}) == 2
 
 

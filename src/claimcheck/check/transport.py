@@ -46,6 +46,10 @@ class Connector(Protocol):
         ...
 
 
+# The rest of an answer let go of unread is read, to keep its connection, when it is this
+# small and comes this soon: a redirect's or an error page's body, sent apart from its head.
+_REST_LIMIT = 64 * 1024
+_REST_WAIT = 0.25
 # What h11's next_event returns (NEED_DATA only to the loop that then reads).
 _Next = h11.Event | type[h11.NEED_DATA] | type[h11.PAUSED]
 
@@ -300,14 +304,20 @@ class _Body(httpx.AsyncByteStream):
 
     async def aclose(self) -> None:
         """Let go of the answer: the connection goes back to the pool when the rest of the
-        answer has already arrived (a redirect's or an error page's small body often comes
-        with its head), else it is closed, since reading the rest could take long."""
-        connection = self._connection
-        if connection is not None and _rest_arrived(connection):
-            self._connection = None
-            self._transport.release(self._origin, connection)
+        answer is small and comes at once (a redirect's or an error page's body, sent with
+        its head or just after), else it is closed rather than read."""
+        connection, self._connection = self._connection, None
+        if connection is None:
             return
-        self._drop()
+        try:
+            rest_read = await _read_rest(connection)
+        except BaseException:
+            self._transport.discard(connection)
+            raise
+        if rest_read:
+            self._transport.release(self._origin, connection)
+        else:
+            self._transport.discard(connection)
 
     def _drop(self) -> None:
         if self._connection is not None:
@@ -315,14 +325,27 @@ class _Body(httpx.AsyncByteStream):
             self._connection = None
 
 
-def _rest_arrived(connection: _Connection) -> bool:
-    """Whether h11 holds the rest of the current answer: read to its end without waiting."""
+async def _read_rest(connection: _Connection) -> bool:
+    """Read the rest of an answer let go of unread, if it is at most _REST_LIMIT bytes and
+    comes within _REST_WAIT seconds; whether it did (the connection can go on)."""
+    deadline = asyncio.get_running_loop().time() + _REST_WAIT
+    read = 0
     try:
         while True:
             event = connection.h11.next_event()
             if isinstance(event, h11.EndOfMessage):
                 return True
-            if not isinstance(event, h11.Data):
+            if isinstance(event, h11.Data):
+                read += len(event.data)
+                if read > _REST_LIMIT:
+                    return False
+                continue
+            if event is not h11.NEED_DATA:
                 return False
-    except h11.RemoteProtocolError:
+            async with asyncio.timeout_at(deadline):
+                data = await connection.reader.read(_READ)
+            if not data:
+                return False
+            connection.h11.receive_data(data)
+    except (h11.RemoteProtocolError, TimeoutError, OSError):
         return False
