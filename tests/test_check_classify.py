@@ -256,6 +256,7 @@ def test_article_headlined_about_a_missing_page_is_alive(hosts: HostFactory, hea
         "The page you requested was not found.",
         "We're sorry, the page you requested could not be found",
         "The page you were looking for doesn't exist (404)",
+        "Sorry, the page you tried to access does not exist",
         "404 error: page not found",
         "Oops! Page not found.",
         "404",

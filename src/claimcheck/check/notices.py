@@ -89,9 +89,7 @@ _TRAILER = re.compile(r"[\W_]*")
 
 # A title or heading saying the page was not found (English, Chinese, Korean, Japanese).
 _NOT_FOUND = re.compile(
-    r"(?:page|file|document|article|content)s?\s+"
-    r"(?:(?:that\s+)?you(?:'re|\u2019re|\s+are|\s+were)?\s+(?:requested|looking\s+for)\s+)?"
-    r"(?:was\s+|is\s+)?"
+    r"(?:page|file|document|article|content)s?\s+" + _SEEKING_EN + r"(?:was\s+|is\s+)?"
     r"(?:not\s+found|cannot\s+be\s+found|could\s+not\s+be\s+found|"
     r"does\s+not\s+exist|doesn['\u2019]?t\s+exist|no\s+longer\s+exists?)"
     r"|\b404\b.{0,20}not\s+found|not\s+found.{0,20}\b404\b|\berror\s*404\b|\b404\s+error\b"
