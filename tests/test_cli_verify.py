@@ -392,16 +392,21 @@ CTRL_C_ABLE = (
 )
 
 
-def stopped_mid_run(hosts: HostFactory, folder: Path, stop: signal.Signals) -> tuple[int, str]:
-    """Run verify on a fast page and a slow one, send ``stop`` once the fast one is checked
-    and the slow one asked for; the exit code and stderr."""
+def stopped_mid_run(
+    hosts: HostFactory,
+    folder: Path,
+    stop: signal.Signals,
+    command_line: tuple[str, ...] = ("verify", "--allow-private", "--no-quotes"),
+) -> tuple[int, str]:
+    """Run ``command_line`` on a fast page and a slow one, send ``stop`` once the fast one
+    is checked and the slow one asked for; the exit code and stderr."""
     (host,) = hosts(1)
     host.route("/2024/fast", html_page("China trials visa-free travel"))
     host.route("/2024/slow", slow(html_page("Visa-free travel extended"), 30))
     entries = [("fast", host.url("/2024/fast")), ("slow", host.url("/2024/slow"))]
     bib = "".join(BIB.replace("bbc2023", key).replace("URL", url) for key, url in entries)
     fast_settings(make_project(folder, bib=bib))
-    command = [sys.executable, "-c", CTRL_C_ABLE, "verify", "--allow-private", "--no-quotes"]
+    command = [sys.executable, "-c", CTRL_C_ABLE, *command_line]
     with subprocess.Popen(command, cwd=folder, stderr=subprocess.PIPE, text=True) as process:
         deadline = time.monotonic() + 20
         while not (host.hits("/2024/slow") and baseline_requests(host)):
@@ -442,6 +447,29 @@ def test_verify_cancelled_by_sigterm_keeps_what_it_checked(
     assert "Traceback" not in errors
     fast = recalled_offline(tmp_path)["fast"]
     assert (fast["status"], fast["from_cache"]) == ("alive", True)
+
+
+def test_interrupted_verify_without_cache_or_archive_says_nothing_was_kept(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    command_line = ("verify", "--allow-private", "--no-quotes", "--no-cache", "--no-archive")
+
+    code, errors = stopped_mid_run(hosts, tmp_path, signal.SIGINT, command_line)
+
+    assert code == 130
+    assert errors.endswith(
+        "claimcheck: interrupted after 1 of 2 sources; nothing was kept (no cache, no archive)\n"
+    )
+
+
+def test_interrupted_archive_save_says_what_it_kept(hosts: HostFactory, tmp_path: Path) -> None:
+    code, errors = stopped_mid_run(
+        hosts, tmp_path, signal.SIGINT, ("archive", "save", "--allow-private")
+    )
+
+    assert code == 130
+    assert "interrupted after 1 of 2 sources; their results are kept in the cache and " in errors
+    assert "Traceback" not in errors
 
 
 def test_json_report_has_a_row_for_every_cited_url_and_says_each_problem_once(

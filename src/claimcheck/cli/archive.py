@@ -65,11 +65,12 @@ def save_command(
 
     Each page is stored in a WARC file under .claimcheck/archive with its text; an identical
     page already stored is recorded as a revisit, not stored again. Exit codes: 0 saved
-    (the table says what could not be captured); 2 usage, input or configuration error.
+    (the table says what could not be captured); 2 usage, input or configuration error; 130
+    (Ctrl-C) or 143 (SIGTERM) interrupted, keeping what was saved.
     """
     from claimcheck.archive.commands import WaybackRequest, save, wayback_options
     from claimcheck.cli.archive_view import saved_summary, saved_table, show
-    from claimcheck.cli.common import fail_with, freeze_imports
+    from claimcheck.cli.common import exit_interrupted, fail_with, freeze_imports
     from claimcheck.cli.log import run_log
     from claimcheck.errors import ClaimcheckError
     from claimcheck.progress import progress_on_stderr
@@ -83,6 +84,8 @@ def save_command(
             saved = save(settings, listener=listener, wayback=request, write_bib=write_bib)
     except ClaimcheckError as error:
         fail_with(error)
+    except KeyboardInterrupt as interrupted:
+        exit_interrupted(interrupted, cached=not settings.no_cache, archived=True)
     show(saved_table(saved), color)
     show(saved_summary(saved, settings), color)
     raise typer.Exit(EXIT_OK)

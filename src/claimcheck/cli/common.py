@@ -89,21 +89,30 @@ def run_report(
     except ClaimcheckError as error:
         fail_with(error)
     except KeyboardInterrupt as interrupted:
-        sys.stderr.write(f"claimcheck: {interrupted_message(interrupted)}\n")
-        number = interrupted.signal_number if isinstance(interrupted, Interrupted) else 2
-        raise typer.Exit(EXIT_SIGNALLED + number) from None
+        exit_interrupted(interrupted, cached=not settings.no_cache, archived=settings.archive)
 
 
-def interrupted_message(interrupted: KeyboardInterrupt) -> str:
-    """What an interrupted run tells: how far it got, and what it kept."""
+def exit_interrupted(interrupted: KeyboardInterrupt, *, cached: bool, archived: bool) -> NoReturn:
+    """Say how far an interrupted run got and what it kept; exit as a shell reports the
+    signal (128 + its number: 130 for Ctrl-C, 143 for SIGTERM)."""
     if not isinstance(interrupted, Interrupted):
-        return "interrupted"
+        sys.stderr.write("claimcheck: interrupted\n")
+        raise typer.Exit(EXIT_SIGNALLED + 2)
     how = "interrupted" if interrupted.signal_number == 2 else "terminated"
-    return (
-        f"{how} after {interrupted.checked} of {interrupted.total} sources; their "
-        "results are kept in the cache and their pages in the archive, so a rerun does not "
-        "ask the alive ones again"
+    if cached and archived:
+        kept = "their results are kept in the cache and their pages in the archive"
+    elif cached:
+        kept = "their results are kept in the cache"
+    elif archived:
+        kept = "their pages are kept in the archive"
+    else:
+        kept = "nothing was kept (no cache, no archive)"
+    rerun = ", so a rerun does not ask the alive ones again" if cached else ""
+    sys.stderr.write(
+        f"claimcheck: {how} after {interrupted.checked} of {interrupted.total} sources; "
+        f"{kept}{rerun}\n"
     )
+    raise typer.Exit(EXIT_SIGNALLED + interrupted.signal_number)
 
 
 def freeze_imports() -> None:
