@@ -227,6 +227,39 @@ def test_verify_keeps_the_pages_of_a_javascript_application_alive(
     assert (source["status"], source["reason"]) == ("alive", "ok")
 
 
+def test_verify_keeps_a_short_news_brief_reporting_a_removal_alive(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    (host,) = hosts(1)
+    brief = (
+        "<p>The video has been removed after complaints from viewers, the broadcaster said "
+        "on Monday.</p>"
+    )
+    host.route("/news/brief", html_page("Broadcaster pulls airport video", brief))
+    folder = project(tmp_path, host.url("/news/brief"))
+
+    result = claimcheck("verify", "--allow-private", "--no-quotes", "--format", "json", cwd=folder)
+
+    source = json.loads(result.stdout)["sources"][0]
+    assert (source["status"], source["reason"]) == ("alive", "ok")
+
+
+def test_verify_keeps_a_catch_all_sites_korean_home_page_alive(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    from tests.test_check_classify import LONG_ARTICLE
+
+    (host,) = hosts(1)
+    host.route("*", html_page("Embassy of China in Korea", LONG_ARTICLE))
+    folder = project(tmp_path, host.url("/kor/"))
+
+    result = claimcheck("verify", "--allow-private", "--no-quotes", "--format", "json", cwd=folder)
+
+    source = json.loads(result.stdout)["sources"][0]
+    assert (source["status"], source["reason"]) == ("alive", "ok")
+    assert baseline_requests(host) == []
+
+
 def test_private_addresses_are_skipped_without_allow_private(
     hosts: HostFactory, tmp_path: Path
 ) -> None:
