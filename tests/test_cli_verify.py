@@ -61,6 +61,17 @@ def project(folder: Path, url: str) -> Path:
     return fast_settings(folder)
 
 
+def verified_json(
+    folder: Path, url: str
+) -> tuple[dict[str, Any], subprocess.CompletedProcess[str]]:
+    """`claimcheck verify --format json` (quotes not searched) run on a one-claim project
+    citing ``url`` in ``folder``: the source's row of the report, and the run."""
+    result = claimcheck(
+        "verify", "--allow-private", "--no-quotes", "--format", "json", cwd=project(folder, url)
+    )
+    return json.loads(result.stdout)["sources"][0], result
+
+
 def fast_settings(folder: Path) -> Path:
     """Settings in ``folder`` that keep tests fast and local."""
     (folder / "claimcheck.toml").write_text(
@@ -112,11 +123,8 @@ def test_verify_keeps_a_page_alive_that_answers_robots_404(
 
     (host,) = hosts(1)
     host.route("/news", hiding_from_robots(html_page("China trials visa-free travel")))
-    folder = project(tmp_path, host.url("/news"))
+    source, _ = verified_json(tmp_path, host.url("/news"))
 
-    result = claimcheck("verify", "--allow-private", "--no-quotes", "--format", "json", cwd=folder)
-
-    source = json.loads(result.stdout)["sources"][0]
     assert (source["status"], source["reason"]) == ("alive", "ok")
     assert [note["code"] for note in source["notes"]] == ["browser-headers"]
 
@@ -163,11 +171,8 @@ def test_verify_keeps_an_article_alive_whose_site_hides_a_long_notice_on_every_p
     (host,) = hosts(1)
     host.route("*", page(with_hidden_notice("Sorry, there is nothing at this address.")))
     host.route("/science/catalyst", page(with_hidden_notice(ARTICLE_TEXT)))
-    folder = project(tmp_path, host.url("/science/catalyst"))
+    source, result = verified_json(tmp_path, host.url("/science/catalyst"))
 
-    result = claimcheck("verify", "--allow-private", "--no-quotes", "--format", "json", cwd=folder)
-
-    source = json.loads(result.stdout)["sources"][0]
     assert (source["status"], source["reason"]) == ("alive", "ok")
     assert result.returncode == 0, result.stderr
 
@@ -180,11 +185,8 @@ def test_verify_keeps_an_article_headlined_error_404_alive(
     (host,) = hosts(1)
     headline = "Error 404: Why the web is forgetting itself"
     host.route("/tech/link-rot", html_page(headline, LONG_ARTICLE, h1=headline))
-    folder = project(tmp_path, host.url("/tech/link-rot"))
+    source, result = verified_json(tmp_path, host.url("/tech/link-rot"))
 
-    result = claimcheck("verify", "--allow-private", "--no-quotes", "--format", "json", cwd=folder)
-
-    source = json.loads(result.stdout)["sources"][0]
     assert (source["status"], source["reason"]) == ("alive", "ok")
     assert result.returncode == 0, result.stderr
 
@@ -198,11 +200,8 @@ def test_verify_keeps_an_article_redirected_to_a_slug_starting_404_alive(
     slug = "/news/404-days-since-the-invasion"
     host.route("/story/12345", redirect(slug, 301))
     host.route(slug, html_page("404 days since the invasion", LONG_ARTICLE))
-    folder = project(tmp_path, host.url("/story/12345"))
+    source, _ = verified_json(tmp_path, host.url("/story/12345"))
 
-    result = claimcheck("verify", "--allow-private", "--no-quotes", "--format", "json", cwd=folder)
-
-    source = json.loads(result.stdout)["sources"][0]
     assert (source["status"], source["reason"]) == ("alive", "ok")
     assert source["final_url"] == host.url(slug)
 
@@ -219,11 +218,8 @@ def test_verify_keeps_the_pages_of_a_javascript_application_alive(
         "</body></html>"
     )
     host.route("*", page(shell))
-    folder = project(tmp_path, host.url("/eng/zxxx/202411/t20241122_11530000.html"))
+    source, _ = verified_json(tmp_path, host.url("/eng/zxxx/202411/t20241122_11530000.html"))
 
-    result = claimcheck("verify", "--allow-private", "--no-quotes", "--format", "json", cwd=folder)
-
-    source = json.loads(result.stdout)["sources"][0]
     assert (source["status"], source["reason"]) == ("alive", "ok")
 
 
@@ -236,11 +232,8 @@ def test_verify_keeps_a_short_news_brief_reporting_a_removal_alive(
         "on Monday.</p>"
     )
     host.route("/news/brief", html_page("Broadcaster pulls airport video", brief))
-    folder = project(tmp_path, host.url("/news/brief"))
+    source, _ = verified_json(tmp_path, host.url("/news/brief"))
 
-    result = claimcheck("verify", "--allow-private", "--no-quotes", "--format", "json", cwd=folder)
-
-    source = json.loads(result.stdout)["sources"][0]
     assert (source["status"], source["reason"]) == ("alive", "ok")
 
 
@@ -251,11 +244,8 @@ def test_verify_keeps_a_catch_all_sites_korean_home_page_alive(
 
     (host,) = hosts(1)
     host.route("*", html_page("Embassy of China in Korea", LONG_ARTICLE))
-    folder = project(tmp_path, host.url("/kor/"))
+    source, _ = verified_json(tmp_path, host.url("/kor/"))
 
-    result = claimcheck("verify", "--allow-private", "--no-quotes", "--format", "json", cwd=folder)
-
-    source = json.loads(result.stdout)["sources"][0]
     assert (source["status"], source["reason"]) == ("alive", "ok")
     assert baseline_requests(host) == []
 
