@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from claimcheck.archive.index import ArchiveIndex, CaptureRow, Place
+from claimcheck.archive.store import delete_retired
 from claimcheck.archive.warc import WarcAppender, new_file_name
 from claimcheck.errors import ArchiveError
 from claimcheck.statefiles import delete_files
@@ -29,15 +30,14 @@ def prune(folder: Path, index: ArchiveIndex, keep: int, now: datetime) -> Pruned
     stored payloads that kept revisits point to; the index moves to it in one transaction
     and only then are the old files deleted. A run killed part-way leaves either the old
     files or the new one indexed, never a mix. Other runs leave a file the index does not
-    know alone; the next prune deletes the files an interrupted one had retired, and only
-    those: the new file it had not indexed yet, or the old ones it had moved away from
-    (their names written by the prune itself before it wrote the new file, or in the
-    transaction that moved away from the old ones).
+    know alone; the next prune (or archiving run) deletes the files an interrupted one had
+    retired, and only those: the new file it had not indexed yet, or the old ones it had
+    moved away from (their names written by the prune itself before it wrote the new file,
+    or in the transaction that moved away from the old ones).
     """
     if keep < 1:
         raise ValueError("keep at least one capture of each URL")
-    delete_files(folder, index.retired())
-    index.forget_retired(index.retired())
+    delete_retired(folder, index)
     by_url: dict[str, list[CaptureRow]] = {}
     for capture in index.captures():
         by_url.setdefault(capture.url, []).append(capture)

@@ -272,6 +272,15 @@ def _prepare(exchange: Exchange, digest: str) -> tuple[Records, ExtractedText]:
     return capture_records(exchange, revisit_of=None, digest=digest), text
 
 
+def delete_retired(folder: Path, index: ArchiveIndex) -> tuple[str, ...]:
+    """Delete the WARC files an interrupted run retired (a prune's old files, or a new file
+    never indexed) and forget them; their names."""
+    retired = tuple(index.retired())
+    delete_files(folder, retired)
+    index.forget_retired(retired)
+    return retired
+
+
 def repair(folder: Path, index: ArchiveIndex) -> Repair:
     """Cut each indexed WARC file back to its committed length; delete those an interrupted
     run retired (named before writing, never indexed); leave files it does not know.
@@ -280,9 +289,7 @@ def repair(folder: Path, index: ArchiveIndex) -> Repair:
     file is opened without following a symbolic link, and only a regular file with no other
     hard link is cut or deleted.
     """
-    unfinished = tuple(index.retired())
-    delete_files(folder, unfinished)
-    index.forget_retired(unfinished)
+    unfinished = delete_retired(folder, index)
     known = index.files()
     torn: dict[str, int] = {}
     for name, committed in known.items():
