@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
-import random
 import re
 import time
 from dataclasses import dataclass, field, replace
@@ -16,7 +15,7 @@ import httpx
 from claimcheck.check.body import read_body
 from claimcheck.check.client import Redirected
 from claimcheck.check.faults import Failure, failure_of
-from claimcheck.check.hosts import UNRESPONSIVE_AFTER, HostGates
+from claimcheck.check.hosts import UNRESPONSIVE_AFTER, HostGates, backoff
 from claimcheck.check.html import PageFacts, is_challenge, is_html, read_page
 from claimcheck.check.options import BROWSER_HEADERS, CheckOptions
 from claimcheck.check.urlrules import HostRules
@@ -425,8 +424,7 @@ class Fetcher:
 
     def backoff(self, attempt: int) -> float:
         """Seconds to wait before the ``attempt``-th retry: doubling, with jitter."""
-        base: float = self.options.backoff * 2.0 ** (attempt - 1)
-        return base * (0.5 + random.random())
+        return backoff(self.options.backoff, attempt)
 
 
 def _check_scheme(url: str, *, redirected: bool) -> None:

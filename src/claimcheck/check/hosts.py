@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import random
 from collections import deque
 from types import TracebackType
 
@@ -10,6 +11,12 @@ from claimcheck.check.urlrules import HostRules
 
 # Requests to one host that time out one after another before the host is given up on.
 UNRESPONSIVE_AFTER = 2
+
+
+def backoff(base: float, attempt: int) -> float:
+    """Seconds to wait before the ``attempt``-th retry: ``base``, doubling, with jitter (half
+    to one and a half times), so that retries of many requests do not come at once."""
+    return base * 2.0 ** (attempt - 1) * (0.5 + random.random())
 
 
 class HostGates:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import random
 import socket
 import threading
 from typing import Protocol
 
 from claimcheck.check.faults import LookupFailed, LookupTimeout, NameNotFound
+from claimcheck.check.hosts import backoff
 
 # getaddrinfo's answers that mean the name has no address: final, never retried.
 _NO_SUCH_NAME = frozenset(
@@ -157,14 +157,11 @@ class RunResolver:
                 if told_unknown or self._attempts == 1 or self._hurry:
                     raise
                 told_unknown = True
-                await asyncio.sleep(self._pause(1))
+                await asyncio.sleep(backoff(self._backoff, 1))
                 continue
             if attempts >= self._attempts or self._hurry:
                 raise failure
-            await asyncio.sleep(self._pause(attempts))
-
-    def _pause(self, attempt: int) -> float:
-        return float(self._backoff * 2 ** (attempt - 1) * (0.5 + random.random()))
+            await asyncio.sleep(backoff(self._backoff, attempts))
 
 
 def _retrieved(future: asyncio.Future[list[str]]) -> None:
