@@ -1,4 +1,4 @@
-"""The pure rules behind soft 404s by principle: page likeness, removal notices, sign-in walls."""
+"""The pure rules behind soft 404s by principle: page likeness, removal and not-found notices."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from claimcheck.check.html import PageFacts
 from claimcheck.check.likeness import MIN_WORDS, is_short, same_page, similarity, url_words
-from claimcheck.check.notices import not_found_heading, removal_notice, sign_in_page
+from claimcheck.check.notices import not_found_heading, removal_notice
 
 NAVIGATION = (
     "Home World Politics Business Science Technology Health Sport Culture Opinion Video "
@@ -280,55 +280,3 @@ def test_not_found_title_with_a_short_name_after_a_colon_needs_a_short_page() ->
 
     assert not_found_heading(facts(title, "Sorry, there is nothing here.")) == title
     assert not_found_heading(facts(title, " ".join(ARTICLES * 20))) is None
-
-
-# Sign-in walls ------------------------------------------------------------------------
-
-CITED = "https://journal.example/papers/42"
-
-
-@pytest.mark.parametrize(
-    "final",
-    [
-        "https://journal.example/accounts/login/?next=/papers/42",
-        "https://journal.example/wp-login.php?redirect_to=%2Fpapers%2F42",
-        "https://idp.example.edu/idp/profile/SAML2/Redirect/SSO?SAMLRequest=abc",
-        "https://accounts.example.com/v3/signin/identifier?continue=https%3A%2F%2Fjournal",
-        "https://login.example.com/common/oauth2/authorize?redirect_uri=https%3A%2F%2Fj",
-        "https://journal.example/Special:UserLogin?returnto=Papers",
-    ],
-)
-def test_sign_in_address_with_a_return_address_is_a_wall(final: str) -> None:
-    assert sign_in_page(CITED, final, facts("Sign in", "Sign in to continue")) is not None
-
-
-def test_sign_in_address_with_a_password_field_is_a_wall() -> None:
-    page = facts("Sign in", " ".join(ARTICLES * 10), password=True)
-
-    assert sign_in_page(CITED, "https://journal.example/users/sign_in", page) is not None
-
-
-def test_short_page_with_a_password_field_is_a_wall() -> None:
-    page = facts("Members", "Members only. User name Password Sign in", password=True)
-
-    assert sign_in_page(CITED, "https://journal.example/gate", page) is not None
-
-
-def test_page_about_signing_in_without_a_form_or_return_address_is_no_wall() -> None:
-    page = facts("How to log in", "To log in, type your user name and password.")
-
-    assert sign_in_page(CITED, "https://journal.example/help/login", page) is None
-
-
-def test_long_page_with_a_sidebar_password_field_is_no_wall() -> None:
-    page = facts("Catalyst news", " ".join(ARTICLES * 10), password=True)
-
-    assert sign_in_page(CITED, "https://journal.example/forum/7-catalyst", page) is None
-
-
-def test_redirect_keeping_the_path_is_no_wall() -> None:
-    page = facts("Sign in", "Sign in", password=True)
-
-    assert (
-        sign_in_page("http://journal.example/login", "https://journal.example/login/", page) is None
-    )

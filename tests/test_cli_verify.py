@@ -10,8 +10,10 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from typer.testing import CliRunner
@@ -21,6 +23,7 @@ from tests.checking import baseline_requests, page_requests
 from tests.helpers import CLEAN_CLAIMS, make_project, run_on_terminal
 from tests.servers import (
     HostFactory,
+    Response,
     html_page,
     offline_dns,
     page,
@@ -221,6 +224,39 @@ def test_verify_keeps_the_pages_of_a_javascript_application_alive(
     source, _ = verified_json(tmp_path, host.url("/eng/zxxx/202411/t20241122_11530000.html"))
 
     assert (source["status"], source["reason"]) == ("alive", "ok")
+
+
+CONSENT_PAGE = (
+    "<p>We use cookies and data to deliver and maintain our services, measure audience "
+    "engagement and show personalised content. Reject all. Accept all. More options.</p>"
+)
+
+
+@pytest.mark.parametrize(
+    "consent_path",
+    [
+        # The consent service sends the reader back to the cited address (continue=).
+        lambda cited: "/m?continue=" + quote(cited, safe="") + "&gl=DE&m=0&hl=de",
+        # It remembers the reader by a session instead.
+        lambda cited: "/v2/collectConsent?sessionId=3_cc-session_5b1c",
+    ],
+    ids=["continue", "session"],
+)
+def test_verify_calls_a_video_behind_a_cookie_consent_redirect_blocked_not_dead(
+    hosts: HostFactory, tmp_path: Path, consent_path: Callable[[str], str]
+) -> None:
+    site, consent = hosts(2)
+    consent.route("*", html_page("Before you continue", CONSENT_PAGE))
+    site.route(
+        "*",
+        lambda request: Response(
+            302, [("Location", consent.url(consent_path(site.url(request.target))))]
+        ),
+    )
+    source, result = verified_json(tmp_path, site.url("/watch?v=dQw4w9WgXcQ"))
+
+    assert (source["status"], source["reason"]) == ("blocked", "interstitial")
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_verify_keeps_a_short_news_brief_reporting_a_removal_alive(

@@ -201,6 +201,7 @@ class Reason(StrEnum):
     RATE_LIMITED = "rate-limited"
     BOT_CHALLENGE = "bot-challenge"
     LOGIN_REQUIRED = "login-required"
+    INTERSTITIAL = "interstitial"
     SERVER_ERROR = "server-error"
     UNEXPECTED_STATUS = "unexpected-status"
     REDIRECT_LOOP = "redirect-loop"

@@ -11,12 +11,8 @@ from claimcheck.check.faults import Failure
 from claimcheck.check.fetch import PERMANENT, REFUSING, Answer, Outcome
 from claimcheck.check.html import is_challenge
 from claimcheck.check.likeness import same_page, url_words
-from claimcheck.check.notices import (
-    names_sign_in,
-    not_found_heading,
-    removal_notice,
-    sign_in_page,
-)
+from claimcheck.check.notices import not_found_heading, removal_notice
+from claimcheck.check.walls import gate_page, names_sign_in, sign_in_page
 from claimcheck.identifiers import registrable_domain
 from claimcheck.models import Note, NoteCode, Reason, SourceStatus
 
@@ -124,6 +120,13 @@ def _classify_success(outcome: Outcome, answer: Answer) -> Verdict:
             SourceStatus.BLOCKED,
             Reason.LOGIN_REQUIRED,
             f"HTTP {answer.status}, but the redirects end at {wall}: {answer.url}",
+        )
+    gate = gate_page(outcome.url, answer.url) if outcome.hops else None
+    if gate is not None:
+        return Verdict(
+            SourceStatus.BLOCKED,
+            Reason.INTERSTITIAL,
+            f"HTTP {answer.status}, but the redirects end at {gate}: {answer.url}",
         )
     if outcome.hops and _home_redirect(outcome.url, answer.url):
         return Verdict(

@@ -1,9 +1,8 @@
-"""Pages standing in for the one cited: a not-found or removal notice, a sign-in form."""
+"""Pages standing in for the one cited: a not-found notice or a removal notice."""
 
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlsplit
 
 from claimcheck.check.html import PageFacts
 from claimcheck.check.likeness import is_short, words
@@ -117,41 +116,6 @@ _NOT_FOUND_FILLER = re.compile(
 _NAME_AFTER = re.compile(r"\s*[:,(\[\uff1a\uff0c\u3010]")
 _NAME_WORDS = 3
 
-_SIGN_IN_SEGMENT = re.compile(
-    r"(?:log[-_]?in|log[-_]?on|sign[-_]?in)(?:\.\w{2,5})?$"
-    r"|^(?:sso|saml2?|oauth2?|openid-connect|authorize|authenticate|cas)$",
-    re.IGNORECASE,
-)
-# Query parameters that carry the address to come back to after signing in.
-_RETURN_PARAMETERS = frozenset(
-    {
-        "next",
-        "return",
-        "returnto",
-        "return_to",
-        "returnurl",
-        "return_url",
-        "redirect",
-        "redirect_to",
-        "redirect_uri",
-        "redirect_url",
-        "redirecturl",
-        "service",
-        "continue",
-        "goto",
-        "relaystate",
-        "samlrequest",
-        "dest",
-        "destination",
-        "came_from",
-        "origin",
-        "back",
-        "backurl",
-        "target",
-        "callback",
-    }
-)
-
 
 def removal_notice(page: PageFacts | None) -> str | None:
     """The words saying the page's content was removed, when they are its main text.
@@ -214,31 +178,3 @@ def _says_not_found(part: str, page: PageFacts) -> bool:
 
 def _filler_only(text: str) -> bool:
     return not _NOT_FOUND_FILLER.sub("", text)
-
-
-def sign_in_page(cited_url: str, final_url: str, page: PageFacts | None) -> str | None:
-    """What shows that redirects from ``cited_url`` ended on a sign-in page, if anything.
-
-    Either the final address names a sign-in page (a path segment such as login, sign-in,
-    sso, oauth) and carries a return address (next=, return_to=, redirect_uri=, ...), or
-    the final page has a password field and its address names a sign-in page or its main
-    text is short. A redirect that keeps the path (http to https) shows nothing.
-    """
-    final, cited = urlsplit(final_url), urlsplit(cited_url)
-    if final.path.rstrip("/") == cited.path.rstrip("/"):
-        return None
-    named = names_sign_in(final_url)
-    returns = any(
-        name.lower().replace("-", "_") in _RETURN_PARAMETERS
-        for name, _ in parse_qsl(final.query, keep_blank_values=True)
-    )
-    if named and returns:
-        return "a sign-in page that sends the reader back afterwards"
-    if page is not None and page.password and (named or is_short(page)):
-        return "a sign-in form"
-    return None
-
-
-def names_sign_in(url: str) -> bool:
-    """Whether a path segment of ``url`` names a sign-in page (login, sign-in, sso, ...)."""
-    return any(_SIGN_IN_SEGMENT.search(segment) for segment in urlsplit(url).path.split("/"))

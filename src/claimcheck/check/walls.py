@@ -1,0 +1,146 @@
+"""Pages a site puts in front of the one cited: a sign-in page, a consent or other gate."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit
+
+from claimcheck.check.html import PageFacts
+from claimcheck.check.likeness import is_short
+from claimcheck.identifiers import registrable_domain
+
+_SIGN_IN_SEGMENT = re.compile(
+    r"(?:log[-_]?in|log[-_]?on|sign[-_]?in)(?:\.\w{2,5})?$"
+    r"|^(?:sso|saml2?|oauth2?|openid-connect|authorize|authenticate|cas)$",
+    re.IGNORECASE,
+)
+# Query parameters that carry the address to come back to afterwards (after signing in,
+# accepting cookies, ...).
+_RETURN_PARAMETERS = frozenset(
+    {
+        "next",
+        "return",
+        "returnto",
+        "return_to",
+        "returnurl",
+        "return_url",
+        "redirect",
+        "redirect_to",
+        "redirect_uri",
+        "redirect_url",
+        "redirecturl",
+        "service",
+        "continue",
+        "goto",
+        "relaystate",
+        "samlrequest",
+        "dest",
+        "destination",
+        "came_from",
+        "origin",
+        "back",
+        "backurl",
+        "target",
+        "callback",
+        "done",
+    }
+)
+# Of those, the ones that say only "send the reader on to this address afterwards": a page
+# with one naming the cited page is a gate before it, not a moved page that says where the
+# reader came from (origin=, target=, back=).
+_ONWARD_PARAMETERS = _RETURN_PARAMETERS - {
+    "service",
+    "relaystate",
+    "samlrequest",
+    "came_from",
+    "origin",
+    "back",
+    "target",
+    "callback",
+}
+# A cookie-consent page: a host whose first label is "consent" (consent.youtube.com), or a path
+# segment naming one (consent, collectConsent, cookie-consent, cookiewall, gdpr-consent).
+_CONSENT_HOST = re.compile(r"^consent\.", re.IGNORECASE)
+_CONSENT_SEGMENT = re.compile(
+    r"^(?:(?:collect|cookie|gdpr|privacy)[-_]?)?consent(?:[-_]?(?:page|wall|form))?(?:\.\w{2,5})?$"
+    r"|^cookie[-_]?(?:wall|gate|choices?)(?:\.\w{2,5})?$",
+    re.IGNORECASE,
+)
+
+
+def sign_in_page(cited_url: str, final_url: str, page: PageFacts | None) -> str | None:
+    """What shows that redirects from ``cited_url`` ended on a sign-in page, if anything.
+
+    Either the final address names a sign-in page (a path segment such as login, sign-in,
+    sso, oauth) and carries a return address (next=, return_to=, redirect_uri=, ...), or
+    the final page has a password field and its address names a sign-in page or its main
+    text is short. A redirect that keeps the path (http to https) shows nothing.
+    """
+    final, cited = urlsplit(final_url), urlsplit(cited_url)
+    if final.path.rstrip("/") == cited.path.rstrip("/"):
+        return None
+    named = names_sign_in(final_url)
+    returns = any(
+        _parameter(name) in _RETURN_PARAMETERS
+        for name, _ in parse_qsl(final.query, keep_blank_values=True)
+    )
+    if named and returns:
+        return "a sign-in page that sends the reader back afterwards"
+    if page is not None and page.password and (named or is_short(page)):
+        return "a sign-in form"
+    return None
+
+
+def names_sign_in(url: str) -> bool:
+    """Whether a path segment of ``url`` names a sign-in page (login, sign-in, sso, ...)."""
+    return any(_SIGN_IN_SEGMENT.search(segment) for segment in urlsplit(url).path.split("/"))
+
+
+def gate_page(cited_url: str, final_url: str) -> str | None:
+    """What shows that redirects from ``cited_url`` ended on a page the site shows before the
+    cited one (a cookie-consent page, an age or region check), if anything.
+
+    Either the final address is a consent page (its host's first label is ``consent``, or a
+    path segment names one: consent, collectConsent, cookie-consent, cookiewall, ...), or it
+    carries a return parameter (continue=, next=, redirect=, done=, ...) whose value is the
+    cited page's address (same site, same path): the site means to send the reader on to it.
+    A redirect that stays on the cited host and path shows nothing.
+    """
+    final, cited = urlsplit(final_url), urlsplit(cited_url)
+    if _same_page(final, cited):
+        return None
+    if _CONSENT_HOST.match(final.hostname or "") or any(
+        _CONSENT_SEGMENT.match(segment) for segment in final.path.split("/")
+    ):
+        return "a cookie-consent page"
+    for name, value in parse_qsl(final.query, keep_blank_values=True):
+        if _parameter(name) in _ONWARD_PARAMETERS and _points_at(value, cited):
+            return "a page that sends the reader on to the cited one afterwards"
+    return None
+
+
+def _parameter(name: str) -> str:
+    return name.lower().replace("-", "_")
+
+
+def _same_page(final: SplitResult, cited: SplitResult) -> bool:
+    return final.hostname == cited.hostname and final.path.rstrip("/") == cited.path.rstrip("/")
+
+
+def _points_at(value: str, cited: SplitResult) -> bool:
+    """Whether ``value``, an absolute address or a path, names the cited page (its site and
+    path; the query may differ, as sites add their own to it)."""
+    try:
+        target = urlsplit(value.strip())
+        hostname = target.hostname
+    except ValueError:
+        return False
+    if target.netloc:
+        if target.scheme not in {"http", "https"}:
+            return False
+        same_site = registrable_domain(hostname or "") == registrable_domain(cited.hostname or "")
+        if not same_site:
+            return False
+    elif target.scheme or not target.path.startswith("/"):
+        return False
+    return unquote(target.path).rstrip("/") == unquote(cited.path).rstrip("/")
