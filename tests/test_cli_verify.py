@@ -259,6 +259,36 @@ def test_verify_calls_a_video_behind_a_cookie_consent_redirect_blocked_not_dead(
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_verify_checks_the_address_a_url_with_latex_escapes_means(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    from tests.test_check_classify import LONG_ARTICLE
+
+    (host,) = hosts(1)
+    host.route("/xpl/abs_all.jsp?arnumber=5433261", html_page("Hardening rovers", LONG_ARTICLE))
+    bib = "".join(
+        f"@online{{{key},\n  author = {{{{IEEE}}}},\n  title = {{Hardening}},\n"
+        f"  url = {{{host.url(path)}}},\n  urldate = {{2025-01-01}},\n}}\n"
+        for key, path in (
+            ("escaped", r"/xpl/abs\_all.jsp?arnumber=5433261"),
+            ("braced", r"/xpl/abs{\_}all.jsp?arnumber=5433261"),
+        )
+    )
+    make_project(tmp_path, bib=bib, claims=CLEAN_CLAIMS.replace("bbc2023", "escaped"))
+    result = claimcheck(
+        "verify", "--allow-private", "--no-quotes", "--format", "json", cwd=fast_settings(tmp_path)
+    )
+    report = json.loads(result.stdout)
+
+    (source,) = report["sources"]
+    assert (source["status"], source["keys"]) == ("alive", ["escaped", "braced"])
+    assert source["url"] == host.url("/xpl/abs_all.jsp?arnumber=5433261")
+    # The escapes still break the printed link: lint says so, and fails the run.
+    assert [f["code"] for f in report["findings"] if f["code"] == "CC303"] == ["CC303"] * 2
+    assert result.returncode == 1
+    assert {request.path for request in page_requests(host)} == {"/xpl/abs_all.jsp"}
+
+
 def test_verify_keeps_a_short_news_brief_reporting_a_removal_alive(
     hosts: HostFactory, tmp_path: Path
 ) -> None:

@@ -93,6 +93,8 @@ def test_doi_field_is_read_as_latex_reads_it_prefix_kept(raw: str, read: str) ->
 
 @given(url=URL_TEXT | st.text())
 @example(url=r"https://brill.com/article-p1\\_001.xml")
+@example(url=r"\{\_}")
+@example(url=r"\textasciitilde\textasciitilde{}")
 def test_unescaped_url_holds_no_escape(url: str) -> None:
     assert ids.markdown_escapes(ids.unescape(url)) == []
 
@@ -115,6 +117,7 @@ FUNCTIONS: list[Callable[[str], object]] = [
     ids.doi_in_url,
     ids.markdown_escapes,
     ids.unescape,
+    ids.meant_url,
     ids.has_whitespace,
     ids.looks_schemeless,
     ids.scheme,
@@ -229,10 +232,39 @@ def test_truncated_slug_ends_in_one_lower_case_letter_after_words(url: str, cut:
         (r"https://brill.com/article-p1\\_001.xml", "https://brill.com/article-p1_001.xml"),
         (r"http://x.org/?a=1\&amp;b=2", "http://x.org/?a=1&b=2"),
         (r"http://www.ai.sri.com/\~wilkins/", "http://www.ai.sri.com/~wilkins/"),
+        (r"http://x.org/some{\_}page", "http://x.org/some_page"),
+        (r"http://x.org/\~{}user/", "http://x.org/~user/"),
+        (r"http://x.org/{\textasciitilde}user/", "http://x.org/~user/"),
+        (r"http://x.org/\textasciitilde{}user/", "http://x.org/~user/"),
+        (r"http://x.org/\textasciitilde user/", "http://x.org/~user/"),
+        (r"http://x.org/\textasciitilde/user/", "http://x.org/~/user/"),
+        (r"http://x.org/a\textunderscore{}b", "http://x.org/a_b"),
+        (r"http://x.org/100\%25", "http://x.org/100%25"),
+        # A brace group read leaves an escape to read in turn.
+        (r"http://x.org/a\{\_}b", "http://x.org/a_b"),
     ],
 )
 def test_unescape_removes_markdown_latex_and_html_escapes(url: str, fixed: str) -> None:
     assert ids.unescape(url) == fixed
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://x.org/some_page?a=1&amp;b=2",
+        r"http://x.org/\textasciitildeuser/",
+        "http://x.org/%7Euser/",
+    ],
+)
+def test_url_without_escapes_means_itself(url: str) -> None:
+    assert ids.meant_url(url) == url
+
+
+def test_url_with_escapes_means_the_address_its_hint_gives() -> None:
+    assert (
+        ids.meant_url(r"https://x.org/p1\_001.xml?a=1\&amp;b=2")
+        == "https://x.org/p1_001.xml?a=1&b=2"
+    )
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,17 @@ _DOI_HOSTS = frozenset({"doi.org", "dx.doi.org", "www.doi.org"})
 _LATEX_ESCAPE = re.compile(r"(?<!\\)(?:\{\\([_%&#])\}|\\([_%&#]))")
 # A brace that opens or closes a group; \{ and \} are the characters.
 _GROUP_BRACE = re.compile(r"(?<!\\)[{}]")
-_MARKDOWN_ESCAPE = re.compile(r"\\+([_*\[\]()~#&%$])")
+# The escapes markdown and LaTeX leave in a URL: LaTeX's {\_}, \~{}, {\textasciitilde},
+# \textasciitilde{} (a control word ends at a non-letter and eats one space), \textunderscore,
+# and the backslash before a character either reserves (\_, \&, \%, \#, \~, ...).
+_URL_ESCAPE = re.compile(
+    r"\{\\+([_%&#$~])\}"
+    r"|\\+~\{\}"
+    r"|\{\\+text(asciitilde|underscore)\}"
+    r"|\\+text(asciitilde|underscore)(?:\{\}| |(?![A-Za-z]))"
+    r"|\\+([_*\[\]()~#&%$])"
+)
+_TEXT_CHARACTERS = {"asciitilde": "~", "underscore": "_"}
 _BARE_HOST = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:[/:?#]|$)", re.IGNORECASE)
 # A bare "host" with nothing after it and one of these endings is a file name.
 _FILE_ENDINGS = frozenset(
@@ -113,13 +123,31 @@ def doi_in_url(url: str) -> str | None:
 
 
 def markdown_escapes(url: str) -> list[str]:
-    """The backslash escapes (``\\_``, ``\\&`` ...) left in a URL by markdown or LaTeX."""
-    return [match.group(0) for match in _MARKDOWN_ESCAPE.finditer(url)]
+    """The escapes markdown or LaTeX left in a URL: ``\\_``, ``{\\_}``, ``\\&``, ``\\~{}``."""
+    return [match.group(0) for match in _URL_ESCAPE.finditer(url)]
 
 
 def unescape(url: str) -> str:
-    """The URL without the escapes markdown, LaTeX and HTML leave: ``\\_``, ``\\\\_``, ``&amp;``."""
-    return _MARKDOWN_ESCAPE.sub(r"\1", url).replace("&amp;", "&")
+    """The URL without the escapes markdown, LaTeX and HTML leave: ``\\_``, ``\\\\_``, ``{\\_}``,
+    ``\\~{}``, ``&amp;``; read until none is left (``\\{\\_}`` is ``\\_`` once read)."""
+    while True:
+        read = _URL_ESCAPE.sub(_escaped, url)
+        if read == url:
+            return read.replace("&amp;", "&")
+        url = read
+
+
+def _escaped(match: re.Match[str]) -> str:
+    word = match.group(2) or match.group(3)
+    if word:
+        return _TEXT_CHARACTERS[word]
+    return match.group(1) or match.group(4) or "~"
+
+
+def meant_url(url: str) -> str:
+    """The address a cited URL means: when it holds escapes, the one without them, which
+    lint's url-markdown-escape finding tells the author to write; otherwise the URL itself."""
+    return unescape(url) if markdown_escapes(url) else url
 
 
 def has_whitespace(url: str) -> bool:

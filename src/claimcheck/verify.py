@@ -95,12 +95,15 @@ def run(
 def collect_sources(bibliography: Cited) -> tuple[Source, ...]:
     """Every distinct cited URL and valid DOI, with the keys that cite it, in file order.
 
+    A URL holding LaTeX's or markdown's escapes (``\\_``) is the address without them: the one
+    its lint finding (url-markdown-escape) says to write, and the one its author meant.
+
     A URL that is invalid, or has a scheme other than http(s), has its row too, already
     ``invalid`` or ``skipped``: it is never fetched.
     """
     keys: dict[tuple[str, str], list[str]] = {}
     for reference in bibliography.references:
-        url = (reference.url or "").strip()
+        url = ids.meant_url((reference.url or "").strip())
         if url and not ids.doi_in_url(url):
             keys.setdefault(("url", url), []).append(reference.key)
         doi = ids.normalise_doi(reference.doi or "") or ids.doi_in_url(url)
