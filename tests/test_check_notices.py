@@ -7,7 +7,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimcheck.check.html import PageFacts
-from claimcheck.check.likeness import MIN_WORDS, is_short, same_page, similarity, url_words
+from claimcheck.check.likeness import (
+    MIN_WORDS,
+    is_short,
+    own_words,
+    same_page,
+    similarity,
+    url_words,
+)
 from claimcheck.check.notices import not_found_heading, removal_notice
 
 NAVIGATION = (
@@ -63,6 +70,37 @@ def test_an_article_is_not_the_sites_home_page() -> None:
     assert not same_page(article, home, frozenset())
 
 
+# A site's menus and notices, not marked as navigation, in 300 words: they outweigh a
+# short press release on every page of the site.
+TEMPLATE = " ".join(
+    [
+        NAVIGATION,
+        *(f"Region {n} office {n + 100} consular notice {n + 200}" for n in range(36)),
+        FOOTER,
+    ]
+)
+RELEASE = (
+    "Ordinary passport holders from the Republic of Korea may enter China without a visa "
+    "for up to fifteen days, for business, tourism, family visits and transit, from 8 "
+    "November 2024 to 31 December 2025, the ministry said on Friday."
+)
+
+
+def test_short_release_outweighed_by_its_sites_template_is_its_own_page() -> None:
+    release = facts("Ministry", f"{TEMPLATE} {RELEASE}")
+    nonsense = facts("Ministry", TEMPLATE)
+
+    assert similarity(release.text, nonsense.text) >= 0.8
+    assert not same_page(release, nonsense, frozenset())
+
+
+def test_catch_all_page_differing_by_a_date_line_is_the_same_page() -> None:
+    first = facts("Example News", f"{NAVIGATION} {HOME} Tuesday 2 December 2026 10:41 {FOOTER}")
+    second = facts("Example News", f"{NAVIGATION} {HOME} Tuesday 2 December 2026 10:42 {FOOTER}")
+
+    assert same_page(first, second, frozenset())
+
+
 def test_pages_with_different_titles_are_not_the_same_page() -> None:
     text = f"{NAVIGATION} {HOME}"
 
@@ -109,6 +147,19 @@ def test_similarity_is_symmetric_and_between_0_and_1(first: list[str], second: l
 
     assert similarity(one, two) == similarity(two, one)
     assert 0.0 <= similarity(one, two) <= 1.0
+
+
+@settings(deadline=None, max_examples=200)
+@given(first=WORDS, second=WORDS)
+def test_own_words_are_words_of_the_text_the_other_lacks_in_runs(
+    first: list[str], second: list[str]
+) -> None:
+    own = own_words(first, second)
+
+    assert 0 <= own <= len(first)
+    assert own_words(first, first) == 0
+    if not set(first) - set(second):
+        assert own_words(first, second + first) == 0
 
 
 @settings(deadline=None, max_examples=100)

@@ -289,6 +289,23 @@ def test_verify_checks_the_address_a_url_with_latex_escapes_means(
     assert {request.path for request in page_requests(host)} == {"/xpl/abs_all.jsp"}
 
 
+def test_verify_keeps_a_short_release_alive_on_a_catch_all_site_whose_menus_outweigh_it(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    from tests.test_check_notices import RELEASE, TEMPLATE
+
+    (host,) = hosts(1)
+    menus = f'<div class="menu">{TEMPLATE}</div>'
+    host.route(
+        "/press/2024/11/t20241101.html", html_page("Ministry", f"{menus}<p>{RELEASE}</p>", "")
+    )
+    host.route("*", html_page("Ministry", menus, ""))
+    source, _ = verified_json(tmp_path, host.url("/press/2024/11/t20241101.html"))
+
+    assert (source["status"], source["reason"]) == ("alive", "ok")
+    assert len(baseline_requests(host)) == 1
+
+
 def test_verify_keeps_a_short_news_brief_reporting_a_removal_alive(
     hosts: HostFactory, tmp_path: Path
 ) -> None:
