@@ -306,6 +306,24 @@ def test_verify_keeps_a_short_release_alive_on_a_catch_all_site_whose_menus_outw
     assert len(baseline_requests(host)) == 1
 
 
+def test_verify_checks_a_url_wrapped_over_two_lines_as_one_address(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    (host,) = hosts(1)
+    host.route(
+        "/reports/2024/annual-report.pdf", page(b"%PDF-1.4\n", content_type="application/pdf")
+    )
+    wrapped = host.url("/reports/2024/") + "\n               annual-report.pdf"
+    source, result = verified_json(tmp_path, wrapped)
+
+    assert (source["status"], source["url"]) == (
+        "alive",
+        host.url("/reports/2024/annual-report.pdf"),
+    )
+    # The line break is still a finding: the printed link has a space in it.
+    assert "CC301" in {f["code"] for f in json.loads(result.stdout)["findings"]}
+
+
 def test_verify_keeps_a_short_news_brief_reporting_a_removal_alive(
     hosts: HostFactory, tmp_path: Path
 ) -> None:

@@ -43,6 +43,8 @@ _URL_ESCAPE = re.compile(
     r"|\\+([_*\[\]()~#&%$])"
 )
 _TEXT_CHARACTERS = {"asciitilde": "~", "underscore": "_"}
+# A line break in a field, with the spaces around it: the file's wrapping, not the address's.
+_LINE_BREAK = re.compile(r"[ \t]*[\r\n]\s*")
 _BARE_HOST = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:[/:?#]|$)", re.IGNORECASE)
 # A bare "host" with nothing after it and one of these endings is a file name.
 _FILE_ENDINGS = frozenset(
@@ -145,9 +147,14 @@ def _escaped(match: re.Match[str]) -> str:
 
 
 def meant_url(url: str) -> str:
-    """The address a cited URL means: when it holds escapes, the one without them, which
-    lint's url-markdown-escape finding tells the author to write; otherwise the URL itself."""
-    return unescape(url) if markdown_escapes(url) else url
+    """The address a cited URL means: without the escapes markdown and LaTeX leave (the
+    address lint's url-markdown-escape finding tells the author to write), and without the
+    line breaks, and the indentation after them, of a field wrapped over several lines
+    (unless the field holds several addresses); otherwise the URL itself."""
+    meant = unescape(url) if markdown_escapes(url) else url
+    if _LINE_BREAK.search(meant) and sum("://" in part for part in meant.split()) <= 1:
+        meant = _LINE_BREAK.sub("", meant)
+    return meant
 
 
 def has_whitespace(url: str) -> bool:
