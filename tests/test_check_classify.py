@@ -135,6 +135,44 @@ def test_home_page_redirecting_to_home_page_is_alive(hosts: HostFactory) -> None
 
 
 @pytest.mark.parametrize(
+    "alias",
+    [
+        "/index",
+        "/main.do",
+        "/www/main.do",
+        "/eng/main.do",
+        "/web/guest/home",
+        "/pages/default.aspx",
+        "/cms/index.php",
+        "/portal/",
+        "/en/index.shtml",
+        "/welcome",
+    ],
+)
+def test_home_page_under_another_name_redirecting_to_the_home_page_is_alive(
+    hosts: HostFactory, alias: str
+) -> None:
+    (host,) = hosts(1)
+    host.route(alias, redirect("/", 301))
+    host.route("/", html_page("Ministry of Foreign Affairs", LONG_ARTICLE))
+
+    result = check(host.url(alias))
+
+    assert (result.status, result.reason) == (SourceStatus.ALIVE, Reason.OK)
+
+
+@pytest.mark.parametrize("section", ["/news/2024/11/index.html", "/news/2024/11/main.do"])
+def test_page_deeper_than_two_segments_named_index_is_still_deep(
+    hosts: HostFactory, section: str
+) -> None:
+    (host,) = hosts(1)
+    host.route(section, redirect("/", 301))
+    host.route("/", html_page("Welcome"))
+
+    assert check(host.url(section)).reason is Reason.SOFT_404_HOME_REDIRECT
+
+
+@pytest.mark.parametrize(
     "error_page",
     [
         "/errors/404.html",

@@ -324,6 +324,19 @@ def test_verify_checks_a_url_wrapped_over_two_lines_as_one_address(
     assert "CC301" in {f["code"] for f in json.loads(result.stdout)["findings"]}
 
 
+def test_verify_keeps_a_ministrys_home_page_cited_as_main_do_alive(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    from tests.test_check_classify import LONG_ARTICLE
+
+    (host,) = hosts(1)
+    host.route("/www/main.do", redirect("/", 301))
+    host.route("/", html_page("Ministry of Foreign Affairs", LONG_ARTICLE))
+    source, _ = verified_json(tmp_path, host.url("/www/main.do"))
+
+    assert (source["status"], source["reason"]) == ("alive", "ok")
+
+
 def test_verify_keeps_a_short_news_brief_reporting_a_removal_alive(
     hosts: HostFactory, tmp_path: Path
 ) -> None:

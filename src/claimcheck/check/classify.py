@@ -27,6 +27,13 @@ _HOME_PATHS = re.compile(
     r"(?:index\.(?:html?|php|aspx?|jsp)|home(?:page)?(?:\.html?)?|default\.aspx?)?/?$",
     re.IGNORECASE,
 )
+# A home page under another name, at most two segments deep: /index, /main.do (as Korean
+# government sites name theirs), /www/main.do, /web/guest/home, /pages/default.aspx, /portal/.
+_NAMES_HOME = re.compile(
+    r"^/?(?:[^/]+/){0,2}(?:index|default|home|homepage|main|start|welcome|portal|accueil"
+    r"|inicio|startseite)(?:\.\w{1,6})?/?$",
+    re.IGNORECASE,
+)
 # A path segment or query parameter naming an error page: 404.html, not-found, error-404,
 # PageNotFound.aspx. A slug that starts so (404-days-of-war) names an article.
 _ERROR_NAME = re.compile(
@@ -222,8 +229,9 @@ def _home_redirect(original: str, final: str) -> bool:
 
 
 def _deep(path: str) -> bool:
-    """A path below the site's home page (not /, /index.html, /en/ and the like)."""
-    return path.strip("/") != "" and not _HOME_PATHS.match(path)
+    """A path below the site's home page (not /, /index.html, /en/, /www/main.do and the
+    like: a redirect from a home page's other name to the home page is no soft 404)."""
+    return path.strip("/") != "" and not _HOME_PATHS.match(path) and not _NAMES_HOME.match(path)
 
 
 def _names_error_page(original: str, final: str) -> bool:
