@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import itertools
 import logging
 import signal
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol, TypeGuard
@@ -36,7 +35,6 @@ LOG = logging.getLogger("claimcheck")
 # Workers per global request slot: enough to keep every slot busy while some wait on a
 # host's limit, few enough that memory does not grow with the number of URLs. With 1,024
 # slots, more would only wait (about 2 kB each) behind the per-host limits.
-_WORKERS_PER_SLOT = 2
 
 
 class Listener(Protocol):
@@ -209,14 +207,19 @@ async def check_sources(
                 if listener:
                     listener.finished(done[index])
 
-            queue = iter(_interleaved(by_host))
-
-            async def worker() -> None:
+            async def worker(queue: Iterator[int]) -> None:
                 for index in queue:
                     await one(index)
 
-            workers = min(len(pending), options.concurrency * _WORKERS_PER_SLOT)
-            await asyncio.gather(*(worker() for _ in range(workers)))
+            # One worker per request a host may have in flight, each taking that host's next
+            # source as soon as its request is done: no slot waits for a worker, and no worker
+            # starts before a slot is there for it (the first requests would wait on them all).
+            workers = []
+            for host, indices in by_host.items():
+                queue = iter(indices)
+                slots = min(len(indices), fetcher.rules.concurrency(host))
+                workers += [worker(queue) for _ in range(slots)]
+            await asyncio.gather(*workers)
             await network.stop()
     results = [done[index] for index in range(len(sources))]
     if cache is not None:
@@ -484,12 +487,6 @@ def _by_host(indices: list[int], sources: Sequence[Source]) -> dict[str, list[in
     for index in indices:
         by_host.setdefault(_host(sources[index].url), []).append(index)
     return by_host
-
-
-def _interleaved(by_host: dict[str, list[int]]) -> list[int]:
-    """The indices reordered so that hosts take turns, keeping each host's own order."""
-    rounds = itertools.zip_longest(*by_host.values())
-    return [index for turn in rounds for index in turn if index is not None]
 
 
 def _host(url: str) -> str:
