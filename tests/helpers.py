@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 from claimcheck.check.faults import NameNotFound
+from claimcheck.config import Settings
 
 CLEAN_BIB = """@online{bbc2023,
   author  = {{BBC}},
@@ -48,6 +49,13 @@ class OfflineResolver:
 
 
 OFFLINE_SETTINGS = {"no_cache": True, "probe_hosts": ("probe.invalid:443",)}
+
+
+def seed_settings(state: Path) -> Settings:
+    """Settings for the bundled example, run from the repository on a machine without network,
+    its archive in ``state``: runs on other test workers never meet at the repository's lock,
+    and none writes into the repository."""
+    return Settings(**OFFLINE_SETTINGS, cache_dir=state)
 
 
 def run_on_terminal(

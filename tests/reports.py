@@ -65,6 +65,7 @@ STATUS_OF: dict[Reason, SourceStatus] = {
     Reason.RATE_LIMITED: SourceStatus.BLOCKED,
     Reason.BOT_CHALLENGE: SourceStatus.BLOCKED,
     Reason.LOGIN_REQUIRED: SourceStatus.BLOCKED,
+    Reason.INTERSTITIAL: SourceStatus.BLOCKED,
     Reason.SERVER_ERROR: SourceStatus.ERROR,
     Reason.UNEXPECTED_STATUS: SourceStatus.ERROR,
     Reason.REDIRECT_LOOP: SourceStatus.ERROR,

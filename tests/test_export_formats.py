@@ -18,7 +18,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claimcheck.config import Settings
 from claimcheck.load.bib import load_bibliographies
 from claimcheck.models import ArchivedCopy, Memento, Snapshot, Source
 from claimcheck.report.table import (
@@ -34,7 +33,7 @@ from claimcheck.schemas import SCHEMAS
 from claimcheck.sourcetable import SourceTable
 from claimcheck.verify import run
 from tests import table_fixture
-from tests.helpers import OFFLINE_SETTINGS, OfflineResolver
+from tests.helpers import OfflineResolver, seed_settings
 
 GOLDEN = Path(__file__).parent / "golden"
 NOW = table_fixture.NOW
@@ -51,11 +50,11 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def seed_table() -> SourceTable:
+def seed_table(tmp_path_factory: pytest.TempPathFactory) -> SourceTable:
     here = Path.cwd()
     os.chdir(REPO)
     try:
-        settings = Settings(**OFFLINE_SETTINGS)
+        settings = seed_settings(tmp_path_factory.mktemp("state"))
         report = run(settings, now=NOW, resolver=OfflineResolver())
         return source_table(report, load_bibliographies(settings.bib).references)
     finally:

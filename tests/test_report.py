@@ -8,20 +8,19 @@ from pathlib import Path
 
 import pytest
 
-from claimcheck.config import Settings
 from claimcheck.models import Report
 from claimcheck.report import RenderOptions, formats
 from claimcheck.verify import run
-from tests.helpers import OFFLINE_SETTINGS, OfflineResolver
+from tests.helpers import OfflineResolver, seed_settings
 
 GOLDEN = Path(__file__).parent / "golden"
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def seed_report(repo: Path, monkeypatch: pytest.MonkeyPatch) -> Report:
+def seed_report(repo: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Report:
     monkeypatch.chdir(repo)
-    return run(Settings(**OFFLINE_SETTINGS), now=NOW, resolver=OfflineResolver())
+    return run(seed_settings(tmp_path / "state"), now=NOW, resolver=OfflineResolver())
 
 
 def assert_golden(name: str, text: str) -> None:

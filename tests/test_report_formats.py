@@ -17,7 +17,6 @@ import xmlschema
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claimcheck.config import Settings
 from claimcheck.models import ClaimStatus, QuoteStatus, Reason, Report, SourceStatus
 from claimcheck.report import RenderOptions, formats
 from claimcheck.report.github import annotation, escape_data, escape_property
@@ -26,7 +25,7 @@ from claimcheck.report.sarif import FINGERPRINT
 from claimcheck.rules import RULES
 from claimcheck.severity import Severity
 from claimcheck.verify import run
-from tests.helpers import OFFLINE_SETTINGS, OfflineResolver
+from tests.helpers import OfflineResolver, seed_settings
 from tests.reports import EVERYTHING
 from tests.test_report import NOW, assert_golden
 
@@ -44,8 +43,9 @@ CI_FORMATS = ("markdown", "junit", "sarif", "github")
 
 
 @pytest.fixture(scope="module")
-def seed_report(in_repo: None) -> Report:
-    return run(Settings(**OFFLINE_SETTINGS), now=NOW, resolver=OfflineResolver())
+def seed_report(in_repo: None, tmp_path_factory: pytest.TempPathFactory) -> Report:
+    state = tmp_path_factory.mktemp("state")
+    return run(seed_settings(state), now=NOW, resolver=OfflineResolver())
 
 
 @pytest.fixture(scope="module")
@@ -279,7 +279,7 @@ def test_markdown_puts_failures_before_attention_and_folds_the_rest() -> None:
     attention = summary.index("### Needs attention")
     folded = summary.index("<details>")
     assert fails < attention < folded
-    assert "<summary>Sources (44)</summary>" in summary
+    assert "<summary>Sources (45)</summary>" in summary
     assert "&lt;b&gt;tags&lt;/b&gt; &amp; ampersands,<br>new lines" in summary
 
 
