@@ -311,6 +311,23 @@ def test_page_headed_by_a_not_found_notice_is_soft_404_however_long(
     assert (result.status, result.reason) == (SourceStatus.DEAD, Reason.SOFT_404_TITLE)
 
 
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [
+        ("/en-US/docs/Web/HTTP/Status/404", "404 Not Found - HTTP | MDN"),
+        ("/status-codes/not-found", "Not Found | HTTP status codes"),
+        ("/errors/404.html", "404 | Error pages of the Example style guide"),
+    ],
+)
+def test_page_about_the_error_its_address_names_is_alive(
+    hosts: HostFactory, path: str, title: str
+) -> None:
+    (host,) = hosts(1)
+    host.route(path, html_page(title, LONG_ARTICLE, h1=title.split(" |")[0].split(" - ")[0]))
+
+    assert check(host.url(path)).status is SourceStatus.ALIVE
+
+
 def test_not_found_title_naming_its_site_after_a_colon_is_soft_404_on_a_short_page(
     hosts: HostFactory,
 ) -> None:

@@ -337,6 +337,17 @@ def test_verify_keeps_a_ministrys_home_page_cited_as_main_do_alive(
     assert (source["status"], source["reason"]) == ("alive", "ok")
 
 
+def test_verify_keeps_mdns_page_on_the_404_status_alive(hosts: HostFactory, tmp_path: Path) -> None:
+    from tests.test_check_classify import LONG_ARTICLE
+
+    (host,) = hosts(1)
+    path = "/en-US/docs/Web/HTTP/Status/404"
+    host.route(path, html_page("404 Not Found - HTTP | MDN", LONG_ARTICLE, h1="404 Not Found"))
+    source, _ = verified_json(tmp_path, host.url(path))
+
+    assert (source["status"], source["reason"]) == ("alive", "ok")
+
+
 def test_verify_keeps_a_short_news_brief_reporting_a_removal_alive(
     hosts: HostFactory, tmp_path: Path
 ) -> None:

@@ -147,7 +147,9 @@ def _classify_success(outcome: Outcome, answer: Answer) -> Verdict:
             Reason.SOFT_404_ERROR_URL,
             f"HTTP {answer.status}, but the redirects end at an error page {answer.url}",
         )
-    heading = not_found_heading(answer.page)
+    # A page cited at an address that names an error (MDN's /docs/Web/HTTP/Status/404) is
+    # about that error: its title saying "404 Not Found" is its subject, not a notice.
+    heading = None if _error_address(outcome.url) else not_found_heading(answer.page)
     if heading is not None:
         return Verdict(
             SourceStatus.DEAD,
