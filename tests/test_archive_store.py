@@ -40,6 +40,7 @@ def exchange(
     status: int = 200,
     truncated: bool = False,
     content_type: str = "text/html; charset=utf-8",
+    cut_short: bool = False,
 ) -> Exchange:
     """One GET and its answer, as the pipeline hands it to the archive."""
     return Exchange(
@@ -52,6 +53,7 @@ def exchange(
         request_headers=[("Host", "news.example"), ("User-Agent", "claimcheck-test")],
         body=body,
         truncated=truncated,
+        cut_short=cut_short,
     )
 
 
@@ -146,6 +148,16 @@ def test_identical_payload_is_written_once_then_as_revisits(
     assert found[2]["refers"] == "https://news.example/visa"
     assert [c.record_type for c in index.captures()] == ["response", "revisit", "revisit"]
     assert len(list(index.payloads())) == 1
+
+
+def test_body_cut_short_by_the_connection_is_marked_warc_truncated_disconnect(
+    project: tuple[Path, ArchiveIndex],
+) -> None:
+    folder, index = project
+    archive = LocalArchive(folder, index)
+    keep(archive, exchange(body=b"<p>China ext", truncated=True, cut_short=True))
+    archive.close()
+    assert records(folder)[1]["truncated"] == "disconnect"
 
 
 def test_body_cut_by_the_cap_is_marked_warc_truncated(

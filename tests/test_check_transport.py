@@ -9,9 +9,17 @@ import pytest
 
 from claimcheck.check.client import GuardedConnector
 from claimcheck.check.transport import HEAD_LIMIT, LeanTransport
-from claimcheck.models import Reason, SourceStatus
+from claimcheck.models import NoteCode, Reason, SourceStatus
 from claimcheck.pipeline import run_checks
-from tests.checking import CountingResolver, check, options, page_requests, run, source
+from tests.checking import (
+    CountingResolver,
+    check,
+    note_codes,
+    options,
+    page_requests,
+    run,
+    source,
+)
 from tests.servers import (
     Host,
     HostFactory,
@@ -20,6 +28,7 @@ from tests.servers import (
     html_document,
     html_page,
     redirect,
+    sequence,
     status,
 )
 
@@ -86,15 +95,50 @@ def test_interim_100_continue_is_skipped(hosts: HostFactory) -> None:
     assert (result.status, result.http_status) == (SourceStatus.DEAD, 410)
 
 
-def test_body_cut_short_is_a_connection_failure_never_dead(hosts: HostFactory) -> None:
+@pytest.mark.parametrize("framing", ["Content-Length: 5000", "Transfer-Encoding: chunked"])
+def test_body_cut_short_each_time_keeps_its_status_with_a_note(
+    hosts: HostFactory, framing: str
+) -> None:
     (host,) = hosts(1)
-    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 5000\r\n\r\n"
-    host.route("/short", lambda _request: raw(head + b"<html>"))
+    head = f"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n{framing}\r\n\r\n".encode()
+    part = b"<html><title>Visa waiver extended</title><p>China extends"
+    body = part if framing.startswith("Content") else b"%x\r\n" % (len(part) + 9) + part
+    host.route("/short", lambda _request: raw(head + body))
 
     result = check(host.url("/short"))
 
-    assert (result.status, result.reason) == (SourceStatus.ERROR, Reason.CONNECTION_FAILED)
+    assert (result.status, result.reason, result.http_status) == (
+        SourceStatus.ALIVE,
+        Reason.OK,
+        200,
+    )
+    assert note_codes(result) == [NoteCode.BODY_CUT_SHORT]
     assert len(host.hits("/short")) == 3
+
+
+def test_not_found_answer_cut_short_is_dead(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    head = b"HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\nContent-Length: 9000\r\n\r\n"
+    host.route("/gone", lambda _request: raw(head + b"<html><title>Not found"))
+
+    result = check(host.url("/gone"))
+
+    assert (result.status, result.reason) == (SourceStatus.DEAD, Reason.NOT_FOUND)
+
+
+def test_body_cut_short_once_is_asked_again_and_read_whole(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    page = html_document("Visa waiver extended", "<p>China extends its visa waiver.</p>").encode()
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n" % len(page)
+    host.route(
+        "/flaky",
+        sequence(lambda _request: raw(head + page[:40]), lambda _request: raw(head + page)),
+    )
+
+    result = check(host.url("/flaky"))
+
+    assert (result.status, note_codes(result)) == (SourceStatus.ALIVE, [])
+    assert len(host.hits("/flaky")) == 2
 
 
 def _ports(host: Host) -> list[int]:

@@ -348,6 +348,29 @@ def test_verify_keeps_mdns_page_on_the_404_status_alive(hosts: HostFactory, tmp_
     assert (source["status"], source["reason"]) == ("alive", "ok")
 
 
+def test_verify_keeps_a_page_whose_server_closes_mid_body_alive_and_archives_what_came(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    from warcio.archiveiterator import ArchiveIterator
+
+    (host,) = hosts(1)
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 90000\r\n\r\n"
+    part = b"<html><title>China extends visa waiver</title><p>" + b"Korean visitors. " * 200
+    host.route("/news/visa", lambda _request: Response(raw=head + part))
+    source, result = verified_json(tmp_path, host.url("/news/visa"))
+
+    assert (source["status"], source["http_status"]) == ("alive", 200), result.stderr
+    assert [note["code"] for note in source["notes"]] == ["body-cut-short"]
+    (warc,) = (tmp_path / ".claimcheck" / "archive").glob("*.warc.gz")
+    with warc.open("rb") as stream:
+        truncated = [
+            record.rec_headers.get_header("WARC-Truncated")
+            for record in ArchiveIterator(stream)
+            if record.rec_type == "response"
+        ]
+    assert truncated == ["disconnect"]
+
+
 def test_verify_keeps_a_short_news_brief_reporting_a_removal_alive(
     hosts: HostFactory, tmp_path: Path
 ) -> None:

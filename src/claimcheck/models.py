@@ -240,6 +240,7 @@ class NoteCode(StrEnum):
     INSECURE_TLS = "insecure-tls"
     BROWSER_HEADERS = "browser-headers"
     BODY_TRUNCATED = "body-truncated"
+    BODY_CUT_SHORT = "body-cut-short"
     REFRESH_IGNORED = "refresh-ignored"
 
 

@@ -417,6 +417,7 @@ def _exchange(answer: Answer, captured_at: datetime, redacted: frozenset[str]) -
         body=answer.body or b"",
         truncated=answer.truncated,
         page=answer.page.kept if answer.page is not None else None,
+        cut_short=answer.cut_short,
     )
 
 

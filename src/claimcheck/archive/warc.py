@@ -57,6 +57,7 @@ class Exchange:
     body: bytes | Spool
     truncated: bool
     page: PageText | None = None
+    cut_short: bool = False
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ def capture_records(
     if revisit_of is None:
         fields = [("WARC-Date", date), ("WARC-Payload-Digest", digest)]
         if exchange.truncated:
-            fields.append(("WARC-Truncated", "length"))
+            fields.append(("WARC-Truncated", _truncated_by(exchange)))
         fields += [
             ("WARC-Type", "response"),
             ("WARC-Record-ID", record_id),
@@ -227,7 +228,7 @@ def _warcio_records(
     if revisit_of is None:
         extra = {"WARC-Date": date, "WARC-Payload-Digest": digest}
         if exchange.truncated:
-            extra["WARC-Truncated"] = "length"
+            extra["WARC-Truncated"] = _truncated_by(exchange)
         response = writer.create_warc_record(
             exchange.target,
             "response",
@@ -358,6 +359,12 @@ class WarcAppender:
         offset = self._handle.tell()
         self._handle.write(member)
         return Place(self.name, offset, len(member))
+
+
+def _truncated_by(exchange: Exchange) -> str:
+    """Why the record's payload is not the whole body (WARC 1.1: ``length`` for the cap,
+    ``disconnect`` for a connection that closed mid-body)."""
+    return "disconnect" if exchange.cut_short else "length"
 
 
 def _warc_date(when: datetime) -> str:

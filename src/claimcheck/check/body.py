@@ -11,12 +11,14 @@ from dataclasses import dataclass
 
 import httpx
 
+from claimcheck.check.faults import BodyCutShort
 from claimcheck.spool import Spool
 
 
 @dataclass(frozen=True)
 class Body:
-    """The decoded bytes read, and whether the cap (or an undecodable stream) cut them.
+    """The decoded bytes read, and whether the cap, an undecodable stream or the connection
+    (``cut_short``: closed or reset mid-body) cut them.
 
     The caller owns ``data`` and closes it.
     """
@@ -24,6 +26,7 @@ class Body:
     data: Spool
     truncated: bool
     decodable: bool = True
+    cut_short: bool = False
 
 
 class _Inflater:
@@ -89,4 +92,6 @@ async def _read(
                     break
     except zlib.error:
         return Body(spool, truncated=True, decodable=False)
+    except BodyCutShort:
+        return Body(spool, truncated=True, cut_short=True)
     return Body(spool, truncated=False)

@@ -284,7 +284,15 @@ def _notes(outcome: Outcome, *, fragments: bool) -> tuple[Note, ...]:
                 message="the server answered only to browser-like request headers",
             )
         )
-    if answer.truncated:
+    if answer.cut_short:
+        notes.append(
+            Note(
+                code=NoteCode.BODY_CUT_SHORT,
+                message=f"the connection closed after {_size(answer.size)} of the page, "
+                "before its end, each time it was asked for: the rest was not checked",
+            )
+        )
+    elif answer.truncated:
         notes.append(Note(code=NoteCode.BODY_TRUNCATED, message=_truncation(answer)))
     if outcome.ignored_refresh is not None:
         notes.append(

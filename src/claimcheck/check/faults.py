@@ -155,6 +155,11 @@ class ConnectionReset(Fault, httpx.ReadError):
     failure = Failure.RESET
 
 
+class BodyCutShort(ConnectionReset):
+    """The connection was closed or reset after the answer's head, before its body was
+    complete: the status and headers stand, and what came of the body."""
+
+
 class ProtocolViolation(Fault, httpx.RemoteProtocolError):
     """The answer does not follow HTTP/1.1: h11, the reference parser, refuses it."""
 

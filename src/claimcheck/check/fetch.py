@@ -64,6 +64,7 @@ class Answer:
     truncated: bool = False
     size: int = 0
     decodable: bool = True
+    cut_short: bool = False
     request_headers: httpx.Headers | None = None
     http_version: str = "HTTP/1.1"
     reason: str = ""
@@ -119,6 +120,12 @@ class _Chain:
             self.timer.reschedule(self.deadline)
         self.started_at = datetime.now(UTC)
         self.clock = time.monotonic()
+
+    def drop(self, answer: Answer) -> None:
+        """Close the body of an answer asked for again."""
+        if answer.body is not None:
+            answer.body.close()
+            self.bodies = [body for body in self.bodies if body is not answer.body]
 
     def hand_over(self, answer: Answer) -> None:
         """The final answer's body is the caller's now: not closed with the others."""
@@ -324,9 +331,13 @@ class Fetcher:
                 attempt += 1
                 self._gates.pause(host, wait)
                 continue
-            if (answer.status in RETRYABLE or answer.status == 429) and (
-                attempt < self.options.retries and not self._accepted(answer)
-            ):
+            retry = (answer.status in RETRYABLE or answer.status == 429) and not self._accepted(
+                answer
+            )
+            # A body cut short is asked for again, as a reset is; the last one cut short
+            # stands: its status and headers were said, and its body read as far as it came.
+            if (retry or answer.cut_short) and attempt < self.options.retries:
+                chain.drop(answer)
                 attempt += 1
                 await asyncio.sleep(self.backoff(attempt))
                 continue
@@ -396,6 +407,7 @@ class Fetcher:
             truncated=body.truncated,
             size=body.data.size,
             decodable=body.decodable,
+            cut_short=body.cut_short,
             request_headers=response.request.headers if want_body else None,
             http_version=response.http_version,
             reason=response.reason_phrase,

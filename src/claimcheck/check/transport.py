@@ -18,6 +18,7 @@ import h11
 import httpx
 
 from claimcheck.check.faults import (
+    BodyCutShort,
     ConnectionReset,
     Fault,
     InvalidRequest,
@@ -253,13 +254,17 @@ def _fault(error: BaseException, connection: _Connection, *, head: bool) -> Base
         return InvalidRequest(f"h11 will not send this request: {error}")
     fault: Fault
     if isinstance(error, OSError):  # ConnectionError, and ssl.SSLError mid-stream
-        fault = ConnectionReset(f"the connection was reset: {error}")
+        fault = (
+            ConnectionReset(f"the connection was reset: {error}")
+            if head
+            else BodyCutShort(f"the connection was reset mid-body: {error}")
+        )
     elif not isinstance(error, h11.RemoteProtocolError):
         return error
     elif head and not connection.received:
         fault = ProtocolViolation("the server closed the connection without an answer")
     elif not head and connection.eof:
-        fault = ConnectionReset("the server closed the connection mid-body")
+        fault = BodyCutShort("the server closed the connection mid-body")
     else:
         fault = ProtocolViolation(f"h11: {error}")
     return _Stale(fault) if head and not connection.received else fault
