@@ -371,6 +371,26 @@ def test_verify_keeps_a_page_whose_server_closes_mid_body_alive_and_archives_wha
     assert truncated == ["disconnect"]
 
 
+def test_verify_leaves_a_quote_unchecked_that_is_not_in_the_part_of_a_page_cut_short(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    (host,) = hosts(1)
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 90000\r\n\r\n"
+    part = b"<html><title>Visa waiver</title><p>China began a visa-free trial for six countries."
+    host.route("/news/visa", lambda _request: Response(raw=head + part))
+    claims = CLEAN_CLAIMS + '      - source: bbc2023\n        quote: "for up to fifteen days"\n'
+    make_project(tmp_path, bib=BIB.replace("URL", host.url("/news/visa")), claims=claims)
+    result = claimcheck(
+        "verify", "--allow-private", "--format", "json", cwd=fast_settings(tmp_path)
+    )
+
+    (claim,) = json.loads(result.stdout)["claims"]
+    seen, unseen = claim["evidence"]
+    assert seen["quote_status"] == "found"
+    assert unseen["quote_status"] == "unchecked"
+    assert "cut short" in unseen["detail"]
+
+
 def test_verify_keeps_a_short_news_brief_reporting_a_removal_alive(
     hosts: HostFactory, tmp_path: Path
 ) -> None:

@@ -111,6 +111,14 @@ def _assess(
     best = _best(found)
     if best is None:
         return unchecked(base, "; ".join(problems) or "no text to search")
+    if best.match.verdict is Verdict.MISSING and best.snapshot and best.snapshot.truncated:
+        # The rest of the page, never read (the body cap, or a connection that closed
+        # mid-body), may hold the quote: missing is not known.
+        return unchecked(
+            base,
+            f"the quote is not in the part of the page that was read (the {best.checked_in} "
+            "capture was cut short): the rest was not checked",
+        )
     result = _result(base, best)
     if best.match.verdict is Verdict.MISSING and current is not None and source is not None:
         drift = texts.drift(source, quote, locator, current)
