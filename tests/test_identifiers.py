@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 
 import pytest
@@ -275,6 +276,17 @@ def test_url_without_escapes_means_itself(url: str) -> None:
 )
 def test_url_wrapped_over_lines_means_the_address_joined(url: str, meant: str) -> None:
     assert ids.meant_url(url) == meant
+
+
+def test_deeply_nested_escapes_are_read_in_time_linear_in_their_length() -> None:
+    # {\{\{\_}}}: each group read leaves an escape to read in turn. Read over and over,
+    # a 60 kB field took 36 s; a hostile one of a few MB would never end.
+    depth = 300_000
+    hostile = "https://x.org/" + "{\\" * depth + "_" + "}" * depth
+    started = time.process_time()
+
+    assert ids.meant_url(hostile) == "https://x.org/_"
+    assert time.process_time() - started < 5
 
 
 def test_url_with_escapes_means_the_address_its_hint_gives() -> None:

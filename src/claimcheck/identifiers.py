@@ -43,6 +43,9 @@ _URL_ESCAPE = re.compile(
     r"|\\+([_*\[\]()~#&%$])"
 )
 _TEXT_CHARACTERS = {"asciitilde": "~", "underscore": "_"}
+# The characters the backslash escapes above stand before, and those a brace group holds.
+_MARKDOWN_CHARACTERS = frozenset("_*[]()~#&%$")
+_LATEX_CHARACTERS = frozenset("_%&#$~")
 # A line break in a field, with the spaces around it: the file's wrapping, not the address's.
 _LINE_BREAK = re.compile(r"[ \t]*[\r\n]\s*")
 _BARE_HOST = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:[/:?#]|$)", re.IGNORECASE)
@@ -131,12 +134,19 @@ def markdown_escapes(url: str) -> list[str]:
 
 def unescape(url: str) -> str:
     """The URL without the escapes markdown, LaTeX and HTML leave: ``\\_``, ``\\\\_``, ``{\\_}``,
-    ``\\~{}``, ``&amp;``; read until none is left (``\\{\\_}`` is ``\\_`` once read)."""
-    while True:
-        read = _URL_ESCAPE.sub(_escaped, url)
-        if read == url:
-            return read.replace("&amp;", "&")
-        url = read
+    ``\\~{}``, ``&amp;``; read until none is left (``\\{\\_}`` is ``\\_`` once read, then ``_``),
+    in one pass: a hostile field of nested groups costs no more than its length."""
+    out: list[str] = []
+    position = 0
+    for match in _URL_ESCAPE.finditer(url):
+        if match.start() < position:
+            continue
+        out.extend(url[position : match.start()])
+        character = _escaped(match)
+        position = _completed(out, character, url, match.end())
+        out.append(character)
+    out.extend(url[position:])
+    return "".join(out).replace("&amp;", "&")
 
 
 def _escaped(match: re.Match[str]) -> str:
@@ -144,6 +154,30 @@ def _escaped(match: re.Match[str]) -> str:
     if word:
         return _TEXT_CHARACTERS[word]
     return match.group(1) or match.group(4) or "~"
+
+
+def _completed(out: list[str], character: str, url: str, position: int) -> int:
+    """Read the escapes that ``character``, itself read from one, completes with the
+    backslashes written before it (and a brace around them): drop them from ``out``; the
+    position in ``url`` past what they took of it."""
+    while out and out[-1] == "\\":
+        run = len(out)
+        while run and out[run - 1] == "\\":
+            run -= 1
+        if character == "~" and url.startswith("{}", position):
+            position += 2
+        elif character not in _MARKDOWN_CHARACTERS:
+            break
+        elif (
+            run
+            and out[run - 1] == "{"
+            and character in _LATEX_CHARACTERS
+            and url.startswith("}", position)
+        ):
+            run -= 1
+            position += 1
+        del out[run:]
+    return position
 
 
 def meant_url(url: str) -> str:
