@@ -289,6 +289,17 @@ def test_deeply_nested_escapes_are_read_in_time_linear_in_their_length() -> None
     assert time.process_time() - started < 5
 
 
+@pytest.mark.parametrize("gap", [" ", " \n"])
+def test_a_long_run_of_spaces_is_read_in_time_linear_in_its_length(gap: str) -> None:
+    hostile = "https://x.org/a" + gap * 1_000_000 + "b"
+    started = time.process_time()
+
+    meant = ids.meant_url(hostile)
+
+    assert meant == ("https://x.org/ab" if "\n" in gap else hostile)
+    assert time.process_time() - started < 5
+
+
 def test_url_with_escapes_means_the_address_its_hint_gives() -> None:
     assert (
         ids.meant_url(r"https://x.org/p1\_001.xml?a=1\&amp;b=2")

@@ -46,8 +46,8 @@ _TEXT_CHARACTERS = {"asciitilde": "~", "underscore": "_"}
 # The characters the backslash escapes above stand before, and those a brace group holds.
 _MARKDOWN_CHARACTERS = frozenset("_*[]()~#&%$")
 _LATEX_CHARACTERS = frozenset("_%&#$~")
-# A line break in a field, with the spaces around it: the file's wrapping, not the address's.
-_LINE_BREAK = re.compile(r"[ \t]*[\r\n]\s*")
+# A line break in a field: the file's wrapping, not the address's.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _BARE_HOST = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:[/:?#]|$)", re.IGNORECASE)
 # A bare "host" with nothing after it and one of these endings is a file name.
 _FILE_ENDINGS = frozenset(
@@ -186,8 +186,15 @@ def meant_url(url: str) -> str:
     line breaks, and the indentation after them, of a field wrapped over several lines
     (unless the field holds several addresses); otherwise the URL itself."""
     meant = unescape(url) if markdown_escapes(url) else url
-    if _LINE_BREAK.search(meant) and sum("://" in part for part in meant.split()) <= 1:
-        meant = _LINE_BREAK.sub("", meant)
+    lines = _LINE_BREAK.split(meant)
+    if len(lines) > 1 and sum("://" in part for part in meant.split()) <= 1:
+        # The spaces before each break and all after it go: split and stripped, not searched
+        # for with a pattern that would rescan a long run of spaces from each of them.
+        last = len(lines) - 1
+        meant = "".join(
+            (line if index == 0 else line.lstrip()).rstrip(" \t") if index < last else line.lstrip()
+            for index, line in enumerate(lines)
+        )
     return meant
 
 
