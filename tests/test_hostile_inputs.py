@@ -324,6 +324,35 @@ def test_a_bibliography_shaped_like_no_bibliography_is_refused_quickly(
     assert_refused(result, "references.bib: the file holds", message, "hint:")
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "\\" * 400_000 + "a",
+        "{\\" * 200_000 + "_" + "}" * 200_000,
+        "a" + " " * 400_000 + "b",
+        "a" + " \n" * 200_000 + "b",
+    ],
+    ids=["backslashes", "nested-groups", "spaces", "line-breaks"],
+)
+def test_a_hostile_url_field_is_linted_and_read_in_time_linear_in_its_length(
+    tmp_path: Path, path: str
+) -> None:
+    make_project(
+        tmp_path, bib=CLEAN_BIB.replace("www.bbc.com/news/world-asia-china-67516777", path)
+    )
+    start = time.process_time()
+
+    linted, offline = (
+        lint(tmp_path, "--format", "json"),
+        verify_offline(tmp_path, "--format", "json"),
+    )
+
+    assert time.process_time() - start < 10
+    assert linted.exit_code in {0, 1}, linted.output
+    assert offline.exit_code in {0, 1}, offline.output
+    assert len(json.loads(offline.stdout)["sources"]) == 1
+
+
 def test_many_undefined_macros_are_listed_a_thousand_times_then_counted(tmp_path: Path) -> None:
     names = " # ".join(f"m{n}" for n in range(3000))
     make_project(tmp_path, bib=CLEAN_BIB.replace("{2023}", names))

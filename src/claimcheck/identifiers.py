@@ -35,12 +35,14 @@ _GROUP_BRACE = re.compile(r"(?<!\\)[{}]")
 # The escapes markdown and LaTeX leave in a URL: LaTeX's {\_}, \~{}, {\textasciitilde},
 # \textasciitilde{} (a control word ends at a non-letter and eats one space), \textunderscore,
 # and the backslash before a character either reserves (\_, \&, \%, \#, \~, ...).
+# A run of backslashes is taken whole, from its first (possessive, after no backslash), so
+# that a long run is not scanned again from each of its backslashes.
 _URL_ESCAPE = re.compile(
-    r"\{\\+([_%&#$~])\}"
-    r"|\\+~\{\}"
-    r"|\{\\+text(asciitilde|underscore)\}"
-    r"|\\+text(asciitilde|underscore)(?:\{\}| |(?![A-Za-z]))"
-    r"|\\+([_*\[\]()~#&%$])"
+    r"\{\\++([_%&#$~])\}"
+    r"|(?<!\\)\\++~\{\}"
+    r"|\{\\++text(asciitilde|underscore)\}"
+    r"|(?<!\\)\\++text(asciitilde|underscore)(?:\{\}| |(?![A-Za-z]))"
+    r"|(?<!\\)\\++([_*\[\]()~#&%$])"
 )
 _TEXT_CHARACTERS = {"asciitilde": "~", "underscore": "_"}
 # The characters the backslash escapes above stand before, and those a brace group holds.
