@@ -1,5 +1,5 @@
-"""Benchmark: time and peak memory of reading hostile bibliographies (16 MiB, the most read)
-and claims ledgers (4 MiB); print the figures."""
+"""Benchmark: time and peak memory of reading and linting hostile bibliographies (16 MiB, the
+most read) and of reading claims ledgers (4 MiB); print the figures."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 SIZE = 16 * 1024 * 1024
@@ -69,6 +70,7 @@ def _utf8_with_strays() -> bytes:
     return (line * (SIZE // len(line)))[:SIZE]
 
 
+_URL = "@online{k, url={https://a.example/"
 # Each case: a hostile bibliography of 16 MiB, at (or just under) the caps where there are.
 CASES: dict[str, Builder] = {
     "'@a{' on one line (H3)": _filled("@a{"),
@@ -83,6 +85,13 @@ CASES: dict[str, Builder] = {
     "undefined macros, all named": _distinct_macros,
     "macro bomb, 817 bytes (T1)": _macro_bomb,
     "wide macros": _filled("@string{x=s0#s0}\n", 49_000, "@string{s0={" + "a" * 40_000 + "}}\n"),
+    # One url field at the most the reader lets through: what lint's URL rules read.
+    "url field, one run of backslashes": _filled("\\", None, _URL, "a}}"),
+    "url field, nested escape groups": _filled(
+        "{\\", 1_990_000, _URL, "_" + "}" * 1_990_000 + "}}"
+    ),
+    "url field, a run of spaces": _filled(" ", None, _URL, "a}}"),
+    "url field, many line breaks": _filled(" \n", 3_990_000, _URL, "a}}"),
     "Latin-1 bytes, no '@'": _latin1,
     "UTF-8 with stray bytes": _utf8_with_strays,
     # Claims ledgers of 4 MiB, the most the YAML reader reads.
@@ -99,6 +108,7 @@ CASES: dict[str, Builder] = {
 def measure(name: str) -> dict[str, object]:
     """Load one case in this process; its time, peak memory and what was found."""
     from claimcheck.errors import ClaimcheckError
+    from claimcheck.lint import lint
     from claimcheck.load.bib import load_bibliography
     from claimcheck.load.claims import load_ledger
 
@@ -112,9 +122,8 @@ def measure(name: str) -> dict[str, object]:
                 outcome = f"{len(load_ledger(path).claims)} claims"
             else:
                 bibliography = load_bibliography(path)
-                outcome = (
-                    f"{len(bibliography.references)} refs, {len(bibliography.findings)} findings"
-                )
+                found = lint(bibliography, None, today=date.today())
+                outcome = f"{len(bibliography.references)} refs, {len(found)} findings"
         except ClaimcheckError as error:
             outcome = f"refused: {error.message[:48]}"
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu

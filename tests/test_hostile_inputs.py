@@ -337,9 +337,7 @@ def test_a_bibliography_shaped_like_no_bibliography_is_refused_quickly(
 def test_a_hostile_url_field_is_linted_and_read_in_time_linear_in_its_length(
     tmp_path: Path, path: str
 ) -> None:
-    make_project(
-        tmp_path, bib=CLEAN_BIB.replace("www.bbc.com/news/world-asia-china-67516777", path)
-    )
+    make_project(tmp_path, bib=CLEAN_BIB.replace("news/world-asia-china-67516777", path))
     start = time.process_time()
 
     linted, offline = (

@@ -60,7 +60,6 @@ _LETTER_NAMES = frozenset(
     {"vitamin", "hepatitis", "plan", "type", "part", "gen", "generation", "group", "class",
      "grade", "section", "appendix", "annex", "schedule", "phase", "tier", "model", "series"}
 )  # fmt: skip
-_TRAILING_SLASHES = re.compile(r"[/\s]+$")
 _ARCHIVE_HOSTS = frozenset(
     {"web.archive.org", "archive.org", "archive.today", "archive.ph", "archive.is", "perma.cc"}
 )
@@ -340,10 +339,19 @@ def canonical_url(url: str) -> str:
     parts = _split(url.strip())
     if parts is None or not parts.netloc:
         return url.strip()
-    path = _TRAILING_SLASHES.sub("", parts.path) or "/"
+    path = _without_trailing_slashes(parts.path) or "/"
     netloc = parts.netloc.lower()
     query = parts.query.strip()  # a query of spaces only leaves no '?' behind
     return urlunsplit((parts.scheme.lower(), netloc, path, query, "")).strip()
+
+
+def _without_trailing_slashes(path: str) -> str:
+    """``path`` without the slashes and spaces it ends in (found from the end: a pattern
+    would rescan a long run of them from each of its characters)."""
+    end = len(path)
+    while end and (path[end - 1] == "/" or path[end - 1].isspace()):
+        end -= 1
+    return path[:end]
 
 
 def truncated_slug(url: str) -> bool:

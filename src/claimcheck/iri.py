@@ -26,6 +26,7 @@ _SINGLE_DOT = frozenset({".", "%2e"})
 _DOUBLE_DOT = frozenset({"..", ".%2e", "%2e.", "%2e%2e"})
 _LONE_BYTE = range(0xDC80, 0xDD00)
 _REPLACEMENT = "%EF%BF%BD"
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _MAX_NAME = 253
 _MAX_LABEL = 63
 
@@ -200,11 +201,25 @@ def _encode(text: str, escaped: frozenset[str]) -> str:
     """
     if text.isascii() and all(" " < char < "\x7f" and char not in escaped for char in text):
         return text
-    return "".join(_escape(char) if _escaped(char, escaped) else char for char in text)
+    # ASCII by a table, non-ASCII a run at a time: a long field costs C loops, not a Python
+    # call per character.
+    return _NON_ASCII.sub(_escape_run, text.translate(_ascii_table(escaped)))
 
 
-def _escaped(char: str, escaped: frozenset[str]) -> bool:
-    return not " " < char < "\x7f" or char in escaped
+@functools.cache
+def _ascii_table(escaped: frozenset[str]) -> dict[int, str]:
+    """The ASCII characters to escape (controls, space, DEL and ``escaped``), and as what."""
+    codes = [*range(0x21), 0x7F, *(ord(char) for char in escaped if char.isascii())]
+    return {code: f"%{code:02X}" for code in codes}
+
+
+def _escape_run(match: re.Match[str]) -> str:
+    run = match.group()
+    try:
+        data = run.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate that stands for no byte
+        return "".join(_escape(char) for char in run)
+    return "%" + data.hex("%").upper()
 
 
 def _escape(char: str) -> str:
