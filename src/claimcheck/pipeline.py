@@ -32,9 +32,6 @@ from claimcheck.identifiers import unfetchable
 from claimcheck.models import Reason, Snapshot, Source, SourceStatus
 
 LOG = logging.getLogger("claimcheck")
-# Workers per global request slot: enough to keep every slot busy while some wait on a
-# host's limit, few enough that memory does not grow with the number of URLs. With 1,024
-# slots, more would only wait (about 2 kB each) behind the per-host limits.
 
 
 class Listener(Protocol):

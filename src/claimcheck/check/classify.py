@@ -12,7 +12,7 @@ from claimcheck.check.fetch import PERMANENT, REFUSING, Answer, Outcome
 from claimcheck.check.html import is_challenge
 from claimcheck.check.likeness import same_page, url_words
 from claimcheck.check.notices import not_found_heading, removal_notice
-from claimcheck.check.walls import gate_page, names_sign_in, sign_in_page
+from claimcheck.check.walls import names_sign_in, wall_before
 from claimcheck.identifiers import registrable_domain
 from claimcheck.models import Note, NoteCode, Reason, SourceStatus
 
@@ -121,19 +121,13 @@ def _classify_answer(outcome: Outcome, answer: Answer) -> Verdict:
 
 
 def _classify_success(outcome: Outcome, answer: Answer) -> Verdict:
-    wall = sign_in_page(outcome.url, answer.url, answer.page) if outcome.hops else None
+    wall = wall_before(outcome.url, answer.url, answer.page) if outcome.hops else None
     if wall is not None:
+        reason, shown = wall
         return Verdict(
             SourceStatus.BLOCKED,
-            Reason.LOGIN_REQUIRED,
-            f"HTTP {answer.status}, but the redirects end at {wall}: {answer.url}",
-        )
-    gate = gate_page(outcome.url, answer.url) if outcome.hops else None
-    if gate is not None:
-        return Verdict(
-            SourceStatus.BLOCKED,
-            Reason.INTERSTITIAL,
-            f"HTTP {answer.status}, but the redirects end at {gate}: {answer.url}",
+            reason,
+            f"HTTP {answer.status}, but the redirects end at {shown}: {answer.url}",
         )
     if outcome.hops and _home_redirect(outcome.url, answer.url):
         return Verdict(

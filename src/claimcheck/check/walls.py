@@ -8,6 +8,7 @@ from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit
 from claimcheck.check.html import PageFacts
 from claimcheck.check.likeness import is_short
 from claimcheck.identifiers import registrable_domain
+from claimcheck.models import Reason
 
 _SIGN_IN_SEGMENT = re.compile(
     r"(?:log[-_]?in|log[-_]?on|sign[-_]?in)(?:\.\w{2,5})?$"
@@ -66,6 +67,19 @@ _CONSENT_SEGMENT = re.compile(
     r"|^cookie[-_]?(?:wall|gate|choices?)(?:\.\w{2,5})?$",
     re.IGNORECASE,
 )
+
+
+def wall_before(
+    cited_url: str, final_url: str, page: PageFacts | None
+) -> tuple[Reason, str] | None:
+    """Whether redirects from ``cited_url`` ended on a page the site puts before it: a
+    sign-in page (login-required) or a consent or other gate (interstitial), and what shows
+    it; None when they did not."""
+    sign_in = sign_in_page(cited_url, final_url, page)
+    if sign_in is not None:
+        return Reason.LOGIN_REQUIRED, sign_in
+    gate = gate_page(cited_url, final_url)
+    return (Reason.INTERSTITIAL, gate) if gate is not None else None
 
 
 def sign_in_page(cited_url: str, final_url: str, page: PageFacts | None) -> str | None:
