@@ -182,6 +182,8 @@ def test_page_deeper_than_two_segments_named_index_is_still_deep(
         "/error?code=404",
         "/site?page=not-found",
         "/404.aspx?404;http://example.org/article/42",
+        # An error page that offers to send the reader back is an error page all the same.
+        "/404.html?redirect=%2Farticle%2F42",
     ],
 )
 def test_redirect_to_an_error_page_is_soft_404(hosts: HostFactory, error_page: str) -> None:

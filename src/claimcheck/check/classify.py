@@ -121,6 +121,14 @@ def _classify_answer(outcome: Outcome, answer: Answer) -> Verdict:
 
 
 def _classify_success(outcome: Outcome, answer: Answer) -> Verdict:
+    # An error page first: one that offers to send the reader back (/404?redirect=...) is
+    # still one.
+    if outcome.hops and _names_error_page(outcome.url, answer.url):
+        return Verdict(
+            SourceStatus.DEAD,
+            Reason.SOFT_404_ERROR_URL,
+            f"HTTP {answer.status}, but the redirects end at an error page {answer.url}",
+        )
     wall = wall_before(outcome.url, answer.url, answer.page) if outcome.hops else None
     if wall is not None:
         reason, shown = wall
@@ -134,12 +142,6 @@ def _classify_success(outcome: Outcome, answer: Answer) -> Verdict:
             SourceStatus.DEAD,
             Reason.SOFT_404_HOME_REDIRECT,
             f"HTTP {answer.status}, but only after a redirect to the site's home page {answer.url}",
-        )
-    if outcome.hops and _names_error_page(outcome.url, answer.url):
-        return Verdict(
-            SourceStatus.DEAD,
-            Reason.SOFT_404_ERROR_URL,
-            f"HTTP {answer.status}, but the redirects end at an error page {answer.url}",
         )
     # A page cited at an address that names an error (MDN's /docs/Web/HTTP/Status/404) is
     # about that error: its title saying "404 Not Found" is its subject, not a notice.
