@@ -186,6 +186,9 @@ def test_a_text_is_identical_to_itself(words: list[str]) -> None:
         "此内容已下线",
         "页面已失效",
         "很抱歉\uff0c您访问的页面不存在或已被删除",
+        "该内容已被发布者删除",
+        "此内容因违规无法查看",
+        "对不起\uff0c该文章已被删除",
         "삭제된 게시물입니다",
         "존재하지 않는 페이지입니다",
         "게시물이 삭제되었습니다",
@@ -238,6 +241,8 @@ def test_headline_about_a_removal_is_not_a_notice(heading: str) -> None:
         "The video has been removed after complaints from viewers, the broadcaster said.",
         "Officials said the document was withdrawn on Friday pending a review.",
         "The post is no longer available in China, where the platform is blocked.",
+        "网友发布的该视频已被删除\uff0c警方已介入调查\u3002",
+        "他的文章已被删除\uff0c平台称将加强审核\u3002",
     ],
 )
 def test_short_news_brief_reporting_a_removal_is_not_a_notice(brief: str) -> None:

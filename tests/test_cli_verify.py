@@ -400,9 +400,16 @@ def test_verify_keeps_a_short_news_brief_reporting_a_removal_alive(
         "on Monday.</p>"
     )
     host.route("/news/brief", html_page("Broadcaster pulls airport video", brief))
+    host.route(
+        "/news/zh",
+        html_page("警方通报", "<p>网友发布的该视频已被删除\uff0c警方已介入调查\u3002</p>"),
+    )
+    (tmp_path / "zh").mkdir()
     source, _ = verified_json(tmp_path, host.url("/news/brief"))
+    chinese, _ = verified_json(tmp_path / "zh", host.url("/news/zh"))
 
     assert (source["status"], source["reason"]) == ("alive", "ok")
+    assert (chinese["status"], chinese["reason"]) == ("alive", "ok")
 
 
 def test_verify_keeps_a_catch_all_sites_korean_home_page_alive(

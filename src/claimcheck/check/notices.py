@@ -42,14 +42,19 @@ def _removed_en(subject: str) -> str:
 
 
 # Chinese and Japanese: the noun must start the sentence or follow a determiner ("this",
-# "the page you asked for"), not a possessive: "his article was deleted" is news.
+# "the page you asked for"), not a possessive: "his article was deleted" is news. In
+# Chinese the determiner too starts its sentence, after an apology at most: "网友发布的该视频
+# 已被删除" (the video netizens posted was deleted) is news; "抱歉, 该文章已被删除" a notice.
 _REMOVED_ZH = (
-    r"(?:^|[\s,.!:|/\-\uff0c\u3002\uff01\uff1a]|抱歉|对不起|该|此|这个|这篇|这条|本"
+    r"(?:(?:^|[\s,.!:|/\-\uff0c\u3002\uff01\uff1a])(?:(?:抱歉|对不起)[\s,\uff0c]*)?"
+    r"(?:该|此|这个|这篇|这条|本)?"
     r"|您(?:所)?(?:要)?(?:访问|查看|浏览|请求)的|你(?:要)?(?:访问|查看|浏览)的)"
     r"(?:文章|内容|页面|网页|帖子|信息|新闻|视频|链接|资源|商品|微博|话题|博文|稿件|文档|资讯)"
-    r"(?:不存在[\uff0c,]?或)?(?:已经?被?|被)"
-    r"(?:删除|下线|撤下|撤销|撤回|移除|屏蔽|失效|过期|下架|关闭)"
+    r"(?:(?:不存在[\uff0c,]?或)?(?:已经?被?|被)(?:发布者|作者|原作者|用户|博主|管理员)?"
+    r"(?:删除|下线|撤下|撤销|撤回|移除|屏蔽|失效|过期|下架|关闭)|因违规无法查看)"
 )
+# The apology a Chinese notice may open with, left out where the notice is quoted.
+_OPENING_APOLOGY = re.compile(r"^[\s,.!:|/\-\uff0c\u3002\uff01\uff1a]*(?:抱歉|对不起)[\s,\uff0c]*")
 _REMOVED_KO = (
     r"삭제된\s*(?:게시물|게시글|글|페이지|기사|콘텐츠|컨텐츠|동영상|영상|문서|상품)(?:입니다|이에요|예요)?"
     r"|(?:게시물|게시글|글|페이지|기사|콘텐츠|컨텐츠|동영상|영상|문서|상품)(?:이|가|은|는)\s*"
@@ -131,7 +136,8 @@ def removal_notice(page: PageFacts | None) -> str | None:
             return heading
     found = _REMOVED_IN_TEXT.search(page.text) if is_short(page) else None
     if found:
-        return found.group(0).strip(" ,.!:|/-\uff0c\u3002\uff01\uff1a\u3001")
+        notice = _OPENING_APOLOGY.sub("", found.group(0))
+        return notice.strip(" ,.!:|/-\uff0c\u3002\uff01\uff1a\u3001")
     return None
 
 
