@@ -191,11 +191,8 @@ def meant_url(url: str) -> str:
     if len(lines) > 1 and sum("://" in part for part in meant.split()) <= 1:
         # The spaces before each break and all after it go: split and stripped, not searched
         # for with a pattern that would rescan a long run of spaces from each of them.
-        last = len(lines) - 1
-        meant = "".join(
-            (line if index == 0 else line.lstrip()).rstrip(" \t") if index < last else line.lstrip()
-            for index, line in enumerate(lines)
-        )
+        middle = [line.strip() for line in lines[1:-1]]
+        meant = "".join([lines[0].rstrip(), *middle, lines[-1].lstrip()])
     return meant
 
 

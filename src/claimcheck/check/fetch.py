@@ -122,10 +122,10 @@ class _Chain:
         self.clock = time.monotonic()
 
     def drop(self, answer: Answer) -> None:
-        """Close the body of an answer asked for again."""
+        """Close the body of an answer asked for again, now: it is not closed with the others."""
         if answer.body is not None:
             answer.body.close()
-            self.bodies = [body for body in self.bodies if body is not answer.body]
+            self.hand_over(answer)
 
     def hand_over(self, answer: Answer) -> None:
         """The final answer's body is the caller's now: not closed with the others."""

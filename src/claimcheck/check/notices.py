@@ -53,8 +53,6 @@ _REMOVED_ZH = (
     r"(?:(?:不存在[\uff0c,]?或)?(?:已经?被?|被)(?:发布者|作者|原作者|用户|博主|管理员)?"
     r"(?:删除|下线|撤下|撤销|撤回|移除|屏蔽|失效|过期|下架|关闭)|因违规无法查看)"
 )
-# The apology a Chinese notice may open with, left out where the notice is quoted.
-_OPENING_APOLOGY = re.compile(r"^[\s,.!:|/\-\uff0c\u3002\uff01\uff1a]*(?:抱歉|对不起)[\s,\uff0c]*")
 _REMOVED_KO = (
     r"삭제된\s*(?:게시물|게시글|글|페이지|기사|콘텐츠|컨텐츠|동영상|영상|문서|상품)(?:입니다|이에요|예요)?"
     r"|(?:게시물|게시글|글|페이지|기사|콘텐츠|컨텐츠|동영상|영상|문서|상품)(?:이|가|은|는)\s*"
@@ -136,7 +134,8 @@ def removal_notice(page: PageFacts | None) -> str | None:
             return heading
     found = _REMOVED_IN_TEXT.search(page.text) if is_short(page) else None
     if found:
-        notice = _OPENING_APOLOGY.sub("", found.group(0))
+        # Quoted without the apology a Chinese notice may open with.
+        notice = _APOLOGY.sub("", found.group(0), count=1)
         return notice.strip(" ,.!:|/-\uff0c\u3002\uff01\uff1a\u3001")
     return None
 
