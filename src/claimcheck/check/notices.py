@@ -53,13 +53,34 @@ _REMOVED_ZH = (
     r"(?:(?:不存在[\uff0c,]?或)?(?:已经?被?|被)(?:发布者|作者|原作者|用户|博主|管理员)?"
     r"(?:删除|下线|撤下|撤销|撤回|移除|屏蔽|失效|过期|下架|关闭)|因违规无法查看)"
 )
+_NOUN_KO = r"(?:게시물|게시글|글|페이지|기사|콘텐츠|컨텐츠|동영상|영상|문서|상품|서비스)"
+_GONE_KO = (
+    r"(?:이|가|은|는)\s*(?:이미\s*)?(?:삭제|만료)(?:되었|됐)(?:습니다|거나|어요)"
+    r"|(?:는|은|가|이)\s*더\s*이상\s*(?:제공되지\s*않|존재하지\s*않|이용할\s*수\s*없)"
+)
 _REMOVED_KO = (
-    r"삭제된\s*(?:게시물|게시글|글|페이지|기사|콘텐츠|컨텐츠|동영상|영상|문서|상품)(?:입니다|이에요|예요)?"
-    r"|(?:게시물|게시글|글|페이지|기사|콘텐츠|컨텐츠|동영상|영상|문서|상품)(?:이|가|은|는)\s*"
-    r"(?:이미\s*)?(?:삭제|만료)(?:되었|됐)(?:습니다|거나|어요)"
-    r"|존재하지\s*않는\s*(?:페이지|게시물|게시글|기사|글|문서|콘텐츠)(?:입니다)?"
-    r"|(?:페이지|게시물|게시글|기사|콘텐츠|서비스)(?:는|은|가|이)\s*더\s*이상\s*"
-    r"(?:제공되지\s*않|존재하지\s*않|이용할\s*수\s*없)(?:습니다)?"
+    rf"삭제된\s*{_NOUN_KO}(?:입니다|이에요|예요)?"
+    rf"|{_NOUN_KO}(?:{_GONE_KO})(?:습니다)?"
+    rf"|존재하지\s*않는\s*{_NOUN_KO}(?:입니다)?"
+)
+# The Hangul syllables ending in ㄴ or ㄹ, as a word that qualifies the next one does (된, 한,
+# 올린, 할), and 의 (of): "논란이 된 게시물이 삭제되었습니다" (the disputed post was deleted)
+# is news, the post being one the sentence names.
+_QUALIFIER_END_KO = "".join(chr(0xAC00 + 28 * i + final) for i in range(399) for final in (4, 8))
+# In a page's text, then, the noun is not the object of a qualifier, except the polite
+# ones a notice addresses its reader with ("요청하신 페이지", the page you asked for); the
+# sentence is a whole one, not quoted in a longer one ("...삭제되었습니다라고 밝혔다", said
+# that it was deleted); and the noun phrase stands alone ("삭제된 게시물을 복구했다", the deleted
+# posts were restored, is news). The noun is a word of its own: 글 in 게시글 is no noun.
+_UNQUALIFIED_KO = (
+    rf"(?<![\uac00-\ud7a3])"
+    rf"(?:(?<![{_QUALIFIER_END_KO}의]\s)|(?<=[시신]\s)|(?<=시는\s)|(?<=시려는\s))"
+)
+_WHOLE_KO = r"(?![\uac00-\ud7a3])"
+_REMOVED_KO_IN_TEXT = (
+    rf"삭제된\s*{_NOUN_KO}(?:입니다|이에요|예요){_WHOLE_KO}"
+    rf"|{_UNQUALIFIED_KO}{_NOUN_KO}(?:{_GONE_KO})(?:(?<=거나)|(?<=어요)|(?<=습니다)|습니다){_WHOLE_KO}"
+    rf"|존재하지\s*않는\s*{_NOUN_KO}입니다{_WHOLE_KO}"
 )
 _REMOVED_JA = (
     r"(?:^|[\s!:|\u3001\u3002\uff01\uff1a]|この|その|お探しの|ご指定の|指定された|該当の|該当する)"
@@ -73,7 +94,7 @@ _REMOVED = re.compile(
     "|".join((_removed_en(_SUBJECT_EN), _REMOVED_ZH, _REMOVED_KO, _REMOVED_JA)), re.IGNORECASE
 )
 _REMOVED_IN_TEXT = re.compile(
-    "|".join((_removed_en(_SUBJECT_EN_IN_TEXT), _REMOVED_ZH, _REMOVED_KO, _REMOVED_JA)),
+    "|".join((_removed_en(_SUBJECT_EN_IN_TEXT), _REMOVED_ZH, _REMOVED_KO_IN_TEXT, _REMOVED_JA)),
     re.IGNORECASE,
 )
 # A title or heading is the notice itself when one of its parts is the phrase and nothing
