@@ -199,6 +199,9 @@ def test_a_text_is_identical_to_itself(words: list[str]) -> None:
         "해당 콘텐츠는 더 이상 제공되지 않습니다",
         "このページは削除されました",
         "掲載期間が終了しました",
+        "申し訳ございません\u3001このページは削除されました\u3002",
+        "すみません\u3002ページは削除されました",
+        "お探しのページは削除されたか\u3001URLが変更された可能性があります\u3002",
     ],
 )
 def test_short_page_holding_a_removal_notice_is_a_notice(notice: str) -> None:
@@ -254,6 +257,9 @@ def test_headline_about_a_removal_is_not_a_notice(heading: str) -> None:
         "회사 측은 동영상이 삭제되었습니다라고 말했습니다.",
         "해커들이 존재하지 않는 페이지를 만들어 사용자를 속였습니다.",
         "이 서비스는 더 이상 제공되지 않는다고 밝혔다.",
+        "警察によると\u3001投稿は削除されました\u3002",
+        "その後\u3001動画は削除されました\u3002",
+        "\u300cこの記事は削除されました\u300dと表示されたという\u3002",
     ],
 )
 def test_short_news_brief_reporting_a_removal_is_not_a_notice(brief: str) -> None:

@@ -409,18 +409,22 @@ def test_verify_keeps_a_short_news_brief_reporting_a_removal_alive(
         html_page("속보", "<p>경찰은 논란이 된 게시물이 삭제되었습니다라고 밝혔습니다.</p>"),
     )
     host.route("/news/ko2", html_page("속보", "<p>경찰은 삭제된 게시물을 복구했습니다.</p>"))
+    host.route("/news/ja", html_page("速報", "<p>警察によると\u3001投稿は削除されました\u3002</p>"))
     (tmp_path / "zh").mkdir()
     (tmp_path / "ko").mkdir()
     (tmp_path / "ko2").mkdir()
+    (tmp_path / "ja").mkdir()
     source, _ = verified_json(tmp_path, host.url("/news/brief"))
     chinese, _ = verified_json(tmp_path / "zh", host.url("/news/zh"))
     korean, _ = verified_json(tmp_path / "ko", host.url("/news/ko"))
     restored, _ = verified_json(tmp_path / "ko2", host.url("/news/ko2"))
+    japanese, _ = verified_json(tmp_path / "ja", host.url("/news/ja"))
 
     assert (source["status"], source["reason"]) == ("alive", "ok")
     assert (chinese["status"], chinese["reason"]) == ("alive", "ok")
     assert (korean["status"], korean["reason"]) == ("alive", "ok")
     assert (restored["status"], restored["reason"]) == ("alive", "ok")
+    assert (japanese["status"], japanese["reason"]) == ("alive", "ok")
 
 
 def test_verify_keeps_a_catch_all_sites_korean_home_page_alive(

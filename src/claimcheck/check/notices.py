@@ -82,19 +82,37 @@ _REMOVED_KO_IN_TEXT = (
     rf"|{_UNQUALIFIED_KO}{_NOUN_KO}(?:{_GONE_KO})(?:(?<=거나)|(?<=어요)|(?<=습니다)|습니다){_WHOLE_KO}"
     rf"|존재하지\s*않는\s*{_NOUN_KO}입니다{_WHOLE_KO}"
 )
-_REMOVED_JA = (
-    r"(?:^|[\s!:|\u3001\u3002\uff01\uff1a]|この|その|お探しの|ご指定の|指定された|該当の|該当する)"
+_NOUN_GONE_JA = (
     r"(?:ページ|記事|コンテンツ|投稿|動画|情報|求人|商品|ファイル)(?:は|が)(?:既に|すでに)?"
     r"(?:削除|公開終了|掲載終了|非公開に)(?:され|し|な)?"
     r"(?:ました|ています|ております|た可能性があります|たか|ったか|りました)"
+)
+_PERIOD_OVER_JA = (
     r"|掲載期間(?:が|は|を)?(?:終了|過ぎ)(?:しました|ました|いたしました|ています)"
     r"|公開(?:期間)?(?:が|は)?終了(?:しました|いたしました)"
+)
+_REMOVED_JA = (
+    r"(?:^|[\s!:|\u3001\u3002\uff01\uff1a]|この|その|お探しの|ご指定の|指定された|該当の|該当する)"
+    rf"{_NOUN_GONE_JA}{_PERIOD_OVER_JA}"
+)
+# In a page's text the noun, or the determiner pointing at the page ("this", "the page you
+# are looking for"), starts its sentence, after an apology at most, and the sentence is not
+# quoted: "警察によると、投稿は削除されました" (the police say the post was deleted), "その後、
+# 動画は削除されました" (the video was then deleted) and "「この記事は削除されました」と表示された"
+# (it showed "this article was deleted") are news.
+_REMOVED_JA_IN_TEXT = (
+    r"(?:^|(?<=[\s!?:|\u3002\uff01\uff1f\uff1a]))"
+    r"(?:(?:申し訳(?:ございません|ありません)|すみません)[\u3001\u3002\uff01,!]?\s*)?"
+    r"(?:この|お探しの|ご指定の|指定された|該当の|該当する)?"
+    rf"{_NOUN_GONE_JA}(?![\u300d\u300f]){_PERIOD_OVER_JA}"
 )
 _REMOVED = re.compile(
     "|".join((_removed_en(_SUBJECT_EN), _REMOVED_ZH, _REMOVED_KO, _REMOVED_JA)), re.IGNORECASE
 )
 _REMOVED_IN_TEXT = re.compile(
-    "|".join((_removed_en(_SUBJECT_EN_IN_TEXT), _REMOVED_ZH, _REMOVED_KO_IN_TEXT, _REMOVED_JA)),
+    "|".join(
+        (_removed_en(_SUBJECT_EN_IN_TEXT), _REMOVED_ZH, _REMOVED_KO_IN_TEXT, _REMOVED_JA_IN_TEXT)
+    ),
     re.IGNORECASE,
 )
 # A title or heading is the notice itself when one of its parts is the phrase and nothing
