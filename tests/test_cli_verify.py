@@ -397,7 +397,8 @@ def test_verify_keeps_a_short_news_brief_reporting_a_removal_alive(
     (host,) = hosts(1)
     brief = (
         "<p>The video has been removed after complaints from viewers, the broadcaster said "
-        "on Monday.</p>"
+        "on Monday. A spokesperson said this video has been removed for breaching its "
+        "rules.</p>"
     )
     host.route("/news/brief", html_page("Broadcaster pulls airport video", brief))
     host.route(

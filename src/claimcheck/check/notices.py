@@ -20,10 +20,18 @@ _SEEKING_EN = rf"(?:{_SEEKING_CORE})?"
 # In a title or heading the notice is its part alone, so "the article" may be the page's own.
 _SUBJECT_EN = rf"\b(?:this|that|the(?:\s+requested)?)\s+{_NOUN_EN}\s+{_SEEKING_EN}"
 # In a page's text the notice points at the page itself ("this article", "the page you
-# requested"): "the video has been removed after complaints" is a news brief.
+# requested"): "the video has been removed after complaints" is a news brief. "This article"
+# also starts a sentence of its own, after an apology at most: the text's start, a stop, or a
+# capital letter ("Home News This post has been removed", a menu before it); "the company
+# said this post has been removed" and a message quoted ('a message: "This video has been
+# removed"') are news. The page the reader asked for is the page itself wherever it stands.
+_SENTENCE_START_EN = (
+    r"(?:(?:^|(?<=[.!?:;|\u2026]))\s*|(?<=\s)(?=(?-i:[A-Z])))"
+    r"(?:(?:sorry|oops|we(?:'re|\u2019re|\s+are)\s+sorry)[\s,!.]*)?"
+)
 _SUBJECT_EN_IN_TEXT = (
-    rf"\b(?:(?:this|that|the\s+requested)\s+{_NOUN_EN}\s+{_SEEKING_EN}"
-    rf"|the\s+{_NOUN_EN}\s+{_SEEKING_CORE})"
+    rf"(?:{_SENTENCE_START_EN}(?:this|that)\s+{_NOUN_EN}\s+{_SEEKING_EN}"
+    rf"|\bthe\s+requested\s+{_NOUN_EN}\s+|\b(?:the|this|that)\s+{_NOUN_EN}\s+{_SEEKING_CORE})"
 )
 _BY = (
     r"(?:\s+by\s+(?:the|its|their)\s+"
