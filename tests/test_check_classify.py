@@ -126,6 +126,22 @@ def test_a_sites_home_page_in_a_language_is_not_judged_by_a_nonsense_path(
     assert (result.status, result.reason) == (SourceStatus.ALIVE, Reason.OK)
 
 
+@pytest.mark.parametrize("route", ["#/dataset/air-quality-2023", "#!/dataset/air-quality-2023"])
+def test_redirect_to_a_route_of_an_application_on_the_home_page_is_alive(
+    hosts: HostFactory, route: str
+) -> None:
+    """/dataset/x redirected to /#/dataset/x: the application drawn in the browser shows the
+    dataset; its path moved into the fragment, not lost."""
+    (host,) = hosts(1)
+    host.route("/dataset/air-quality-2023", redirect(f"/{route}"))
+    host.route("/", html_page("Open Data Portal", LONG_ARTICLE))
+
+    result = check(host.url("/dataset/air-quality-2023"))
+
+    assert result.reason is not Reason.SOFT_404_HOME_REDIRECT
+    assert result.status is SourceStatus.ALIVE
+
+
 def test_home_page_redirecting_to_home_page_is_alive(hosts: HostFactory) -> None:
     (host,) = hosts(1)
     host.route("/", redirect("/en/"))
@@ -198,7 +214,14 @@ def test_redirect_to_an_error_page_is_soft_404(hosts: HostFactory, error_page: s
 
 @pytest.mark.parametrize(
     "canonical",
-    ["/news/404-days-since-the-invasion", "/story?id=404", "/music/not-found-the-album"],
+    [
+        "/news/404-days-since-the-invasion",
+        "/story?id=404",
+        "/music/not-found-the-album",
+        # A post whose id is 404 (WordPress's /?p=404 to /archives/404).
+        "/archives/404",
+        "/questions/404/why-is-my-page-missing",
+    ],
 )
 def test_redirect_to_an_article_whose_address_holds_404_is_alive(
     hosts: HostFactory, canonical: str

@@ -156,6 +156,40 @@ def test_page_the_nonsense_path_is_redirected_to_is_alive(hosts: HostFactory) ->
     assert (result.status, result.reason) == (SourceStatus.ALIVE, Reason.OK)
 
 
+@pytest.mark.parametrize("cited", ["/blog", "/blog/"])
+def test_page_the_nonsense_path_is_redirected_to_is_alive_when_cited_without_its_slash(
+    hosts: HostFactory, cited: str
+) -> None:
+    """The blog's front page, where the site sends every unknown path, cited as /blog: the
+    redirect adding the slash shows the page cited. A gone post sent there is still dead."""
+    (host,) = hosts(1)
+    host.route("*", redirect("/blog/", 301))
+    host.route("/blog/", page(news_page("Example Blog", HOME_TEXT)))
+
+    result = check(host.url(cited))
+    gone = check(host.url("/blog/2019/a-post-long-gone"))
+
+    assert (result.status, result.reason) == (SourceStatus.ALIVE, Reason.OK)
+    assert (gone.status, gone.reason) == (SourceStatus.DEAD, Reason.SOFT_404_CATCH_ALL)
+
+
+def test_section_cited_without_www_on_a_site_sending_unknown_paths_there_is_alive(
+    hosts: HostFactory,
+) -> None:
+    bare, www = hosts(2)
+    names = CountingResolver({"site.example": bare.host, "www.site.example": www.host})
+    bare.route(
+        "*",
+        lambda request: redirect(f"http://www.site.example:{www.port}{request.target}")(request),
+    )
+    www.route("*", redirect("/news/"))
+    www.route("/news/", page(news_page("Site News", HOME_TEXT)))
+
+    result = check(f"http://site.example:{bare.port}/news/", names)
+
+    assert (result.status, result.reason) == (SourceStatus.ALIVE, Reason.OK)
+
+
 def test_javascript_application_shell_is_not_judged_by_its_likeness(hosts: HostFactory) -> None:
     (host,) = hosts(1)
     shell = html_document(

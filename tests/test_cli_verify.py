@@ -428,6 +428,32 @@ def test_verify_keeps_a_short_news_brief_reporting_a_removal_alive(
     assert (japanese["status"], japanese["reason"]) == ("alive", "ok")
 
 
+def test_verify_keeps_pages_alive_that_redirects_show_as_cited(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    """A blog's front page, where its site sends unknown paths, cited without its slash; a
+    dataset redirected to its route in an application (/#/dataset/x); a post whose id is 404."""
+    from tests.test_check_classify import LONG_ARTICLE
+
+    blog, portal, archive = hosts(3)
+    blog.route("*", redirect("/blog/", 301))
+    blog.route("/blog/", html_page("Example Blog", LONG_ARTICLE))
+    portal.route("/dataset/air-quality-2023", redirect("/#/dataset/air-quality-2023"))
+    portal.route("/", html_page("Open Data Portal", LONG_ARTICLE))
+    archive.route("/", redirect("/archives/404", 301))
+    archive.route("/archives/404", html_page("Seoul welcomes visa-free travel", LONG_ARTICLE))
+    cited = {
+        "blog": blog.url("/blog"),
+        "portal": portal.url("/dataset/air-quality-2023"),
+        "archive": archive.url("/?p=404"),
+    }
+    for name, url in cited.items():
+        (tmp_path / name).mkdir()
+        row, _ = verified_json(tmp_path / name, url)
+
+        assert (name, row["status"], row["reason"]) == (name, "alive", "ok")
+
+
 def test_verify_keeps_a_catch_all_sites_korean_home_page_alive(
     hosts: HostFactory, tmp_path: Path
 ) -> None:

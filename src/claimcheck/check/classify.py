@@ -41,6 +41,12 @@ _ERROR_NAME = re.compile(
     r"(?:[-_]?(?:page|error))?(?:[-_]?404)?(?:\.\w{1,5})?",
     re.IGNORECASE,
 )
+# A bare 404 segment names an error page at the top of the site or under these (/404,
+# /en/404, /errors/404); elsewhere it is an id (/archives/404, /questions/404/slug).
+_ERROR_PLACE = re.compile(
+    rf"(?:{_LANGUAGES})(?:[-_][a-z]{{2,4}})?|errors?|err|http|status|system|pages?|static",
+    re.IGNORECASE,
+)
 # Query parameters whose value is an error's status code (?code=404; ?id=404 is an id), and
 # ASP.NET's, whose presence says an error page was shown for the path it carries.
 _STATUS_PARAMETERS = frozenset(
@@ -145,7 +151,7 @@ def _classify_success(outcome: Outcome, answer: Answer) -> Verdict:
         )
     # A page cited at an address that names an error (MDN's /docs/Web/HTTP/Status/404) is
     # about that error: its title saying "404 Not Found" is its subject, not a notice.
-    heading = None if _error_address(outcome.url) else not_found_heading(answer.page)
+    heading = None if _error_address(outcome.url, ids=True) else not_found_heading(answer.page)
     if heading is not None:
         return Verdict(
             SourceStatus.DEAD,
@@ -198,7 +204,7 @@ def against_baseline(outcome: Outcome, verdict: Verdict, baseline: Baseline | No
         return verdict
     final = urldefrag(answer.url)[0]
     if final == urldefrag(baseline.final_url)[0]:
-        if not (outcome.hops and baseline.redirected):
+        if not (outcome.hops and baseline.redirected) or _cited_itself(outcome.url, final):
             return verdict
         return Verdict(
             SourceStatus.DEAD,
@@ -217,11 +223,31 @@ def against_baseline(outcome: Outcome, verdict: Verdict, baseline: Baseline | No
     )
 
 
+def _cited_itself(cited: str, final: str) -> bool:
+    """Whether ``final`` is the cited address but for its scheme, a www. before its host name
+    and a closing slash (/blog to /blog/, http://example.org/news/ to https://www...): the
+    page the site sends unknown paths to, cited for itself."""
+    before, after = urlsplit(cited), urlsplit(final)
+    return (
+        _without_www(before.hostname) == _without_www(after.hostname)
+        and before.path.rstrip("/") == after.path.rstrip("/")
+        and before.query == after.query
+    )
+
+
+def _without_www(host: str | None) -> str:
+    name = (host or "").lower()
+    return name[4:] if name.startswith("www.") else name
+
+
 def _home_redirect(original: str, final: str) -> bool:
     """A deep URL whose redirects end at the home page of the same site (same registrable
-    domain: blog.example.de and www.example.de are one site)."""
+    domain: blog.example.de and www.example.de are one site), not at a route of an
+    application drawn in the browser (/#/dataset/air-quality, /#!/item/7)."""
     before, after = urlsplit(original), urlsplit(final)
     if not _deep(before.path) or not _HOME_PATHS.match(after.path) or after.query:
+        return False
+    if after.fragment.startswith(("/", "!")) and after.fragment.strip("/!"):
         return False
     return registrable_domain(before.hostname or "") == registrable_domain(after.hostname or "")
 
@@ -234,16 +260,22 @@ def _deep(path: str) -> bool:
 
 def _names_error_page(original: str, final: str) -> bool:
     """Whether the redirects from ``original`` end at an address naming an error page."""
-    return _error_address(final) and not _error_address(original)
+    return _error_address(final) and not _error_address(original, ids=True)
 
 
-def _error_address(url: str) -> bool:
-    """An address with a path segment naming an error page (/errors/404.html, /not-found),
+def _error_address(url: str, *, ids: bool = False) -> bool:
+    """An address with a path segment naming an error page (/errors/404.html, /not-found,
+    /404 where an id is no place: not /archives/404),
     a query naming one (?code=404, ?page=not-found, IIS's ?404;http://...) or ASP.NET's
-    ?aspxerrorpath=."""
+    ?aspxerrorpath=. With ``ids``, a bare 404 counts wherever it stands: a page cited at
+    /docs/Web/HTTP/Status/404 is about the error its address names."""
     parts = urlsplit(url)
-    if any(_ERROR_NAME.fullmatch(unquote(segment)) for segment in parts.path.split("/")):
-        return True
+    segments = [unquote(segment) for segment in parts.path.split("/") if segment]
+    for place, segment in enumerate(segments):
+        if _ERROR_NAME.fullmatch(segment) and (
+            ids or not segment.isdigit() or all(_ERROR_PLACE.fullmatch(s) for s in segments[:place])
+        ):
+            return True
     if _ERROR_NAME.fullmatch(unquote(parts.query.split(";", 1)[0])):
         return True
     for name, value in parse_qsl(parts.query, keep_blank_values=True):
