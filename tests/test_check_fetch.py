@@ -346,6 +346,90 @@ def test_meta_refresh_to_a_dead_page_is_dead(hosts: HostFactory) -> None:
     assert result.http_status == 404
 
 
+ARTICLE = "<p>" + "Seoul welcomed the visa waiver, officials said on Friday. " * 30 + "</p>"
+
+
+@pytest.mark.parametrize("cited", ["/news/a", "/news/a#section-2"])
+def test_page_reloading_the_front_page_after_minutes_is_the_page(
+    hosts: HostFactory, cited: str
+) -> None:
+    """A news site's "reload the front page after ten minutes": the reader reads the article
+    meanwhile (with a #fragment the page is parsed whole; without, searched)."""
+    (host,) = hosts(1)
+    refresh = '<meta http-equiv="refresh" content="600; url=/">'
+    host.route("/news/a", html_page("Visa waiver welcomed", ARTICLE, extra_head=refresh))
+    host.route("/", html_page("Front page"))
+
+    result = check(host.url(cited))
+
+    assert (result.status, result.reason) == (SourceStatus.ALIVE, Reason.OK)
+    assert result.redirects == ()
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        '<noscript><meta http-equiv="refresh" content="0; url=/"></noscript>',
+        '<template><meta http-equiv="refresh" content="0; url=/"></template>',
+        """<script>var tag = '<meta http-equiv="refresh" content="0; url=/">';</script>""",
+    ],
+)
+@pytest.mark.parametrize("cited", ["/news/a", "/news/a#section-2"])
+def test_refresh_a_browser_running_scripts_never_acts_on_is_not_followed(
+    hosts: HostFactory, head: str, cited: str
+) -> None:
+    (host,) = hosts(1)
+    host.route("/news/a", html_page("Visa waiver welcomed", ARTICLE, extra_head=head))
+    host.route("/", html_page("Front page"))
+
+    result = check(host.url(cited))
+
+    assert (result.status, result.reason) == (SourceStatus.ALIVE, Reason.OK)
+    assert result.redirects == ()
+
+
+def test_meta_refresh_is_read_against_the_pages_base_address(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    head = '<base href="/"><meta http-equiv="refresh" content="0; url=en/reports/visa.html">'
+    host.route("/old/reports/", html_page("Moved", extra_head=head))
+    host.route("/en/reports/visa.html", html_page("Visa report", ARTICLE))
+
+    result = check(host.url("/old/reports/"))
+
+    assert (result.status, result.reason) == (SourceStatus.ALIVE, Reason.OK)
+    assert result.final_url == host.url("/en/reports/visa.html")
+
+
+def test_refresh_header_is_followed_as_a_meta_refresh_is(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    host.route(
+        "/old.php",
+        lambda request: Response(
+            200,
+            [("Content-Type", "text/html"), ("Refresh", "0; url=/news/2024/visa-waiver.html")],
+            b"<p>Redirecting...</p>",
+        ),
+    )
+    host.route("/news/2024/visa-waiver.html", html_page("Visa waiver", ARTICLE))
+
+    result = check(host.url("/old.php"))
+
+    assert result.final_url == host.url("/news/2024/visa-waiver.html")
+    assert result.redirects == (Hop(url=host.url("/old.php"), status=200, kind="meta-refresh"),)
+
+
+def test_backslashes_in_a_location_are_read_as_slashes(hosts: HostFactory) -> None:
+    """As the URL standard browsers follow reads them in a web address, before its query."""
+    (host,) = hosts(1)
+    host.route("/x/a", redirect("\\news\\a.html?q=a\\b"))
+    host.route("/news/a.html", html_page("Visa waiver", ARTICLE))
+
+    result = check(host.url("/x/a"))
+
+    assert (result.status, result.reason) == (SourceStatus.ALIVE, Reason.OK)
+    assert result.final_url == host.url("/news/a.html?q=a\\b")
+
+
 # Retries -----------------------------------------------------------------------------------
 
 

@@ -454,6 +454,21 @@ def test_verify_keeps_pages_alive_that_redirects_show_as_cited(
         assert (name, row["status"], row["reason"]) == (name, "alive", "ok")
 
 
+def test_verify_keeps_an_article_alive_that_reloads_the_front_page_after_minutes(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    from tests.test_check_classify import LONG_ARTICLE
+
+    (host,) = hosts(1)
+    reload = '<meta http-equiv="refresh" content="600; url=/">'
+    host.route("/news/a", html_page("Visa waiver welcomed", LONG_ARTICLE, extra_head=reload))
+    host.route("/", html_page("Front page", LONG_ARTICLE))
+    row, _ = verified_json(tmp_path, host.url("/news/a"))
+
+    assert (row["status"], row["reason"]) == ("alive", "ok")
+    assert row["final_url"] == host.url("/news/a")
+
+
 def test_verify_keeps_a_catch_all_sites_korean_home_page_alive(
     hosts: HostFactory, tmp_path: Path
 ) -> None:

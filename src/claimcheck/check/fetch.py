@@ -16,7 +16,7 @@ from claimcheck.check.body import read_body
 from claimcheck.check.client import Redirected
 from claimcheck.check.faults import Failure, failure_of
 from claimcheck.check.hosts import UNRESPONSIVE_AFTER, HostGates, backoff
-from claimcheck.check.html import PageFacts, is_challenge, is_html, read_page
+from claimcheck.check.html import PageFacts, is_challenge, is_html, parse_refresh, read_page
 from claimcheck.check.options import BROWSER_HEADERS, CheckOptions
 from claimcheck.check.urlrules import HostRules
 from claimcheck.iri import InvalidURL, to_uri
@@ -24,6 +24,9 @@ from claimcheck.models import Hop
 from claimcheck.spool import Spool
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
+# A refresh after longer than this is a page reloading the front page after a while, not one
+# that moved: the reader reads it meanwhile.
+REFRESH_FOLLOWED = 30.0
 PERMANENT = frozenset({301, 308})
 REFUSING = frozenset({401, 402, 403, 407, 429, 451, 999})
 RETRYABLE = frozenset({408, 500, 502, 503, 504, 520, 521, 522, 523, 524})
@@ -455,7 +458,7 @@ def _refresh_url(current: str, target: str) -> str | None:
     """The web address a meta refresh on ``current`` leads to; None when there is none
     (a malformed address, ``javascript:``), which a browser ignores and stays on the page."""
     try:
-        url = to_uri(urljoin(current, target))
+        url = to_uri(_joined(current, target))
     except ValueError:
         return None
     return url if urlsplit(url).scheme in {"http", "https"} else None
@@ -464,17 +467,30 @@ def _refresh_url(current: str, target: str) -> str | None:
 def _next_url(current: str, target: str) -> str:
     """The URI a redirect from ``current`` to ``target`` (an IRI, perhaps) leads to."""
     try:
-        return to_uri(urljoin(current, target))
+        return to_uri(_joined(current, target))
     except ValueError as error:
         raise _Stop(Failure.INVALID_URL, f"a redirect leads to no address: {error}") from None
 
 
+def _joined(current: str, target: str) -> str:
+    """``target`` read against ``current`` as a browser reads it in a web address: a backslash
+    before the query is a slash (``\\news\\a.html`` is ``/news/a.html``)."""
+    end = min((place for place in (target.find("?"), target.find("#")) if place >= 0), default=-1)
+    if "\\" in (target if end < 0 else target[:end]):
+        head, tail = (target, "") if end < 0 else (target[:end], target[end:])
+        target = head.replace("\\", "/") + tail
+    return urljoin(current, target)
+
+
 def _redirect_target(answer: Answer) -> str | None:
-    """Where an answer sends the reader: a Location, or a meta refresh to another page.
+    """Where an answer sends the reader: a Location, or a refresh (the Refresh header, else a
+    meta refresh) to another page within REFRESH_FOLLOWED seconds.
 
     A Location is read as UTF-8, as browsers read it; bytes that are not UTF-8 stay bytes
     (surrogate escapes), and are sent percent-escaped. A page that refreshes itself (a live
-    blog reloading every few minutes) is the page.
+    blog reloading every few minutes) is the page, and so is one that reloads the front page
+    after a while (a reader reads it meanwhile). A meta refresh's address is read against the
+    page's <base href>.
     """
     if answer.status in REDIRECTS:
         raw = next(
@@ -482,14 +498,23 @@ def _redirect_target(answer: Answer) -> str | None:
         )
         location = raw.decode("utf-8", "surrogateescape").strip()
         return location or None
-    if 200 <= answer.status < 300 and answer.page and answer.page.refresh:
-        target = answer.page.refresh[1]
-        try:
-            itself = urldefrag(to_uri(urljoin(answer.url, target)))[0] == urldefrag(answer.url)[0]
-        except ValueError:
-            itself = False
-        return None if itself else target
-    return None
+    if not 200 <= answer.status < 300:
+        return None
+    header = answer.headers.get("refresh")
+    refresh = parse_refresh(header) if header else None
+    base = None
+    if refresh is None and answer.page and answer.page.refresh:
+        refresh, base = answer.page.refresh, answer.page.base
+    if refresh is None or refresh[0] > REFRESH_FOLLOWED:
+        return None
+    target = refresh[1]
+    try:
+        if base:
+            target = _joined(_joined(answer.url, base), target)
+        itself = urldefrag(to_uri(_joined(answer.url, target)))[0] == urldefrag(answer.url)[0]
+    except ValueError:
+        itself = False
+    return None if itself else target
 
 
 def _refuses_robots(answer: Answer) -> bool:

@@ -47,6 +47,8 @@ class PageFacts:
     title: str | None = None
     h1: str | None = None
     refresh: tuple[float, str] | None = None
+    # The page's <base href>, against which a browser reads the refresh's address.
+    base: str | None = None
     anchors: set[str] = field(default_factory=set)
     text: str = ""
     text_complete: bool = True
@@ -164,8 +166,14 @@ class _PageParser(_Markup):
             tag == "h1" and self.facts.h1 is None and self._unseen.name is None
         ):
             self._capture, self._text = tag, []
+        elif tag in {"meta", "base"} and self._unseen.name is not None:
+            # A refresh or base in a template, or in <noscript> (text to a browser running
+            # scripts), is none a browser acts on.
+            pass
         elif tag == "meta" and values.get("http-equiv", "").lower() == "refresh":
             self._meta_refresh(values.get("content", ""))
+        elif tag == "base" and self.facts.base is None and values.get("href", "").strip():
+            self.facts.base = values["href"].strip()
         elif tag == "input" and values.get("type", "").lower() == "password":
             self.facts.password = True
         self._main_text.start(tag, hidden=hidden)
@@ -189,7 +197,7 @@ class _PageParser(_Markup):
 
 
 # The elements whose attributes are read for the facts, when anchors are not wanted.
-_ATTRIBUTES_READ = frozenset({"meta", "input"})
+_ATTRIBUTES_READ = frozenset({"meta", "input", "base"})
 # A '<' that opens no tag is text; html.parser finds that out one '<' at a time (45 s for a
 # page of 10 MB of them), an entity is decoded in one pass.
 _LONE_LESS_THAN = re.compile(r"<(?![A-Za-z/!?])")
@@ -345,6 +353,8 @@ _SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.I | re.S
 # The headings looked at for the first one a reader sees.
 _H1_TRIES = 20
 _META = re.compile(r"<meta\b[^>]*>", re.I)
+_BASE = re.compile(r"<base\b[^>]*>", re.I)
+_UNSEEN_ELEMENT = re.compile(r"<(script|style|template|noscript)\b[^>]*>.*?</\1\s*>", re.I | re.S)
 _ATTRIBUTE = re.compile(r"""([A-Za-z][\w:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 _TAG = re.compile(r"<[^>]*>")
 _MARKUP = re.compile(r"<[A-Za-z/!?][^>]*>")
@@ -389,17 +399,31 @@ def _quick_facts(text: str) -> PageFacts:
     _main_text(head, lower).finish(facts)
     facts.password = bool(_PASSWORD.search(head))
     facts.shell = is_application_shell(text)
+    if "refresh" in lower:
+        _read_refresh(_UNSEEN_ELEMENT.sub("", head), facts)
+    return facts
+
+
+def _read_refresh(head: str, facts: PageFacts) -> None:
+    """The first meta refresh of ``head`` (its scripts, templates and noscripts taken out), and
+    the page's <base href>."""
     for meta in _META.finditer(head):
-        values = {
-            match.group(1).lower(): html.unescape(
-                next(g for g in match.groups()[1:] if g is not None)
-            )
-            for match in _ATTRIBUTE.finditer(meta.group(0))
-        }
+        values = _tag_values(meta.group(0))
         if values.get("http-equiv", "").lower() == "refresh":
             facts.refresh = parse_refresh(values.get("content", ""))
             break
-    return facts
+    if facts.refresh is not None:
+        base = _BASE.search(head)
+        href = _tag_values(base.group(0)).get("href", "").strip() if base else ""
+        facts.base = href or None
+
+
+def _tag_values(tag: str) -> dict[str, str]:
+    """The attributes with a value of a tag's text, by lower-cased name, entities decoded."""
+    return {
+        match.group(1).lower(): html.unescape(next(g for g in match.groups()[1:] if g is not None))
+        for match in _ATTRIBUTE.finditer(tag)
+    }
 
 
 def _main_text(span: str, lower: str) -> _MainText:
