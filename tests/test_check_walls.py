@@ -12,7 +12,6 @@ from claimcheck.check.walls import gate_page, sign_in_page
 from tests.test_check_notices import ARTICLES, facts
 
 # Sign-in walls ------------------------------------------------------------------------
-# Sign-in walls ------------------------------------------------------------------------
 
 CITED = "https://journal.example/papers/42"
 
@@ -40,6 +39,34 @@ def test_sign_in_address_with_a_password_field_is_a_wall() -> None:
 
 def test_short_page_with_a_password_field_is_a_wall() -> None:
     page = facts("Members", "Members only. User name Password Sign in", password=True)
+
+    assert sign_in_page(CITED, "https://journal.example/gate", page) is not None
+
+
+def test_short_article_with_a_sign_in_box_beside_it_is_no_wall() -> None:
+    """Drupal's "User login" block beside a short notice, reached from /node/123: the page
+    says more than the form does."""
+    text = (
+        "Spring clean-up day on 20 April Join your neighbours on Saturday 20 April from 10 am "
+        "to clean up the park and the riverbank. Gloves and bags are provided. Meet at the "
+        "playground. User login Username Password Create new account Request new password Log in"
+    )
+    page = facts("Spring clean-up day on 20 April | Millbrook", text, password=True)
+
+    assert sign_in_page(CITED, "https://journal.example/news/spring-clean-up-day", page) is None
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        ("Log in | Example Journal", "Welcome back to the archive of the Example Journal."),
+        ("Example Journal", "Email Password Forgot your password? Remember me Sign in"),
+    ],
+)
+def test_short_page_headed_sign_in_or_holding_only_the_form_is_a_wall(
+    title: str, text: str
+) -> None:
+    page = facts(title, text, password=True)
 
     assert sign_in_page(CITED, "https://journal.example/gate", page) is not None
 
@@ -80,6 +107,9 @@ VIDEO = "https://www.video.example/watch?v=dQw4w9WgXcQ"
         "https://consent.portal.example/v2/collectConsent?sessionId=3_cc-session_5b1c",
         "https://www.video.example/cookie-consent?lang=de",
         "https://www.video.example/privacy/cookiewall",
+        # A page named consent alone, with a query or on another host of the site.
+        "https://www.video.example/consent?sessionId=3_cc-session_5b1c",
+        "https://privacy.video.example/consent",
     ],
 )
 def test_redirect_to_a_cookie_consent_page_is_a_gate(final: str) -> None:
@@ -99,6 +129,12 @@ def test_redirect_to_a_page_that_sends_the_reader_on_to_the_cited_one_is_a_gate(
     final: str,
 ) -> None:
     assert gate_page(VIDEO, final) == "a page that sends the reader on to the cited one afterwards"
+
+
+def test_page_on_consent_reached_on_the_sites_www_host_is_the_page_itself() -> None:
+    cited = "https://gov.example/guidance/consent"
+
+    assert gate_page(cited, "https://www.gov.example/guidance/consent") is None
 
 
 def test_escaped_address_of_the_cited_page_is_read_as_that_address() -> None:
@@ -125,8 +161,10 @@ def test_escaped_address_of_the_cited_page_is_read_as_that_address() -> None:
         "https://www.video.example/age-check?continue=javascript%3A%2Fwatch",
         "https://www.video.example/age-check?continue=watch",
         "https://www.video.example/age-check?continue=http%3A%2F%2F%5B%3A%3A1%2Fwatch",
-        # An article about consent is no consent page.
+        # An article about consent is no consent page, nor is a page of guidance on it.
         "https://www.video.example/news/informed-consent-in-medical-research",
+        "https://www.video.example/lawful-basis/consent/",
+        "https://www.video.example/research/ethics/consent-form.pdf",
         "https://www.video.example/cookies-recipes/chocolate-chip",
         # The cited page itself, over https.
         "https://www.video.example/watch/?v=dQw4w9WgXcQ",

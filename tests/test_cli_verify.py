@@ -469,6 +469,34 @@ def test_verify_keeps_an_article_alive_that_reloads_the_front_page_after_minutes
     assert row["final_url"] == host.url("/news/a")
 
 
+def test_verify_keeps_pages_alive_that_only_look_like_a_wall_after_a_redirect(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    """A short notice with Drupal's sign-in box beside it, reached from /node/123; a page of
+    guidance on consent that moved."""
+    (host,) = hosts(1)
+    login_box = (
+        '<div id="block-user-login"><h2>User login</h2><form><label>Username</label>'
+        '<input name="name"><label>Password</label><input type="password" name="pass">'
+        "<a href=/user/register>Create new account</a><input type=submit value='Log in'></form>"
+        "</div>"
+    )
+    notice = (
+        "<p>Join your neighbours on Saturday 20 April from 10 am to clean up the park and the "
+        "riverbank. Gloves and bags are provided. Meet at the playground.</p>"
+    )
+    host.route("/node/123", redirect("/news/spring-clean-up-day", 301))
+    host.route("/news/spring-clean-up-day", html_page("Spring clean-up day", notice + login_box))
+    host.route("/guidance/consent-old", redirect("/lawful-basis/consent/", 301))
+    host.route("/lawful-basis/consent/", html_page("Consent", notice))
+    cited = {"drupal": host.url("/node/123"), "consent": host.url("/guidance/consent-old")}
+    for name, url in cited.items():
+        (tmp_path / name).mkdir()
+        row, _ = verified_json(tmp_path / name, url)
+
+        assert (name, row["status"], row["reason"]) == (name, "alive", "ok")
+
+
 def test_verify_keeps_a_catch_all_sites_korean_home_page_alive(
     hosts: HostFactory, tmp_path: Path
 ) -> None:

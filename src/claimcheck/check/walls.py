@@ -6,7 +6,7 @@ import re
 from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit
 
 from claimcheck.check.html import PageFacts
-from claimcheck.check.likeness import is_short
+from claimcheck.check.likeness import OWN_WORDS, is_short, words
 from claimcheck.identifiers import registrable_domain
 from claimcheck.models import Reason
 
@@ -14,6 +14,19 @@ _SIGN_IN_SEGMENT = re.compile(
     r"(?:log[-_]?in|log[-_]?on|sign[-_]?in)(?:\.\w{2,5})?$"
     r"|^(?:sso|saml2?|oauth2?|openid-connect|authorize|authenticate|cas)$",
     re.IGNORECASE,
+)
+# A title or heading of a sign-in page (English, Chinese, Korean, Japanese).
+_SIGN_IN_WORDS = re.compile(
+    r"\b(?:log\s*-?\s*in|log\s*-?\s*on|sign\s*-?\s*in|sign\s+on|authenticat\w*|members?\s+only)\b"
+    r"|登录|登入|로그인|ログイン|サインイン",
+    re.IGNORECASE,
+)
+# What a sign-in form and the page around it say, and the small words between.
+_SIGN_IN_VOCABULARY = re.compile(
+    r"sign(?:ed|ing)?|in|out|up|log(?:in|on)?|on|user(?:name)?|name|e|e?mail|address|password"
+    r"|forgot(?:ten)?|reset|remember|me|keep|stay|create|new|account|register|registration"
+    r"|request|members?|only|required|continue|submit|enter|your?|to|the|an?|or|and|of|for"
+    r"|here|now|not|have|don|t|do|with|by|please"
 )
 # Query parameters that carry the address to come back to afterwards (after signing in,
 # accepting cookies, ...).
@@ -63,9 +76,15 @@ _ONWARD_PARAMETERS = _RETURN_PARAMETERS - {
 # segment naming one (consent, collectConsent, cookie-consent, cookiewall, gdpr-consent).
 _CONSENT_HOST = re.compile(r"^consent\.", re.IGNORECASE)
 _CONSENT_SEGMENT = re.compile(
-    r"^(?:(?:collect|cookie|gdpr|privacy)[-_]?)?consent(?:[-_]?(?:page|wall|form))?(?:\.\w{2,5})?$"
+    r"^(?:collect|cookie|gdpr|privacy)[-_]?consent(?:[-_]?(?:page|wall|form))?(?:\.\w{2,5})?$"
     r"|^cookie[-_]?(?:wall|gate|choices?)(?:\.\w{2,5})?$",
     re.IGNORECASE,
+)
+# A segment "consent" alone may also name a page about consent (/guidance/consent, the ethics
+# office's /research/consent/): a consent page only with a query (what to return to, a
+# session) or on another host of the site.
+_BARE_CONSENT_SEGMENT = re.compile(
+    r"^consent(?:[-_]?(?:page|wall))?(?:\.(?:html?|php|aspx?|jsp|do))?$", re.IGNORECASE
 )
 
 
@@ -87,8 +106,10 @@ def sign_in_page(cited_url: str, final_url: str, page: PageFacts | None) -> str 
 
     Either the final address names a sign-in page (a path segment such as login, sign-in,
     sso, oauth) and carries a return address (next=, return_to=, redirect_uri=, ...), or
-    the final page has a password field and its address names a sign-in page or its main
-    text is short. A redirect that keeps the path (http to https) shows nothing.
+    the final page has a password field and its address names a sign-in page, or its main
+    text is short and either its address carries a return address, its title or heading
+    speaks of signing in, or it says little but what the form says. A redirect that keeps the
+    path (http to https) shows nothing.
     """
     final, cited = urlsplit(final_url), urlsplit(cited_url)
     if final.path.rstrip("/") == cited.path.rstrip("/"):
@@ -100,9 +121,25 @@ def sign_in_page(cited_url: str, final_url: str, page: PageFacts | None) -> str 
     )
     if named and returns:
         return "a sign-in page that sends the reader back afterwards"
-    if page is not None and page.password and (named or is_short(page)):
+    if page is None or not page.password:
+        return None
+    if named or (
+        is_short(page) and (returns or _headed_sign_in(page) or _little_but_the_form(page))
+    ):
         return "a sign-in form"
     return None
+
+
+def _headed_sign_in(page: PageFacts) -> bool:
+    """Whether the page's title or main heading speaks of signing in."""
+    return any(heading and _SIGN_IN_WORDS.search(heading) for heading in (page.title, page.h1))
+
+
+def _little_but_the_form(page: PageFacts) -> bool:
+    """Whether the page's main text says little but what a sign-in form says: a short
+    article with a sign-in box beside it (Drupal's "User login" block) says more."""
+    own = [word for word in words(page.text) if not _SIGN_IN_VOCABULARY.fullmatch(word)]
+    return len(own) < OWN_WORDS
 
 
 def names_sign_in(url: str) -> bool:
@@ -115,16 +152,21 @@ def gate_page(cited_url: str, final_url: str) -> str | None:
     cited one (a cookie-consent page, an age or region check), if anything.
 
     Either the final address is a consent page (its host's first label is ``consent``, or a
-    path segment names one: consent, collectConsent, cookie-consent, cookiewall, ...), or it
+    path segment names one: collectConsent, cookie-consent, cookiewall, ..., or consent alone
+    with a query or on another host), or it
     carries a return parameter (continue=, next=, redirect=, done=, ...) whose value is the
     cited page's address (same site, same path): the site means to send the reader on to it.
-    A redirect that stays on the cited host and path shows nothing.
+    A redirect that stays on the cited host (give or take www.) and path shows nothing.
     """
     final, cited = urlsplit(final_url), urlsplit(cited_url)
     if _same_page(final, cited):
         return None
-    if _CONSENT_HOST.match(final.hostname or "") or any(
-        _CONSENT_SEGMENT.match(segment) for segment in final.path.split("/")
+    segments = final.path.split("/")
+    bare = bool(final.query) or _host(final) != _host(cited)
+    if (
+        _CONSENT_HOST.match(final.hostname or "")
+        or any(_CONSENT_SEGMENT.match(segment) for segment in segments)
+        or (bare and any(_BARE_CONSENT_SEGMENT.match(segment) for segment in segments))
     ):
         return "a cookie-consent page"
     for name, value in parse_qsl(final.query, keep_blank_values=True):
@@ -138,7 +180,13 @@ def _parameter(name: str) -> str:
 
 
 def _same_page(final: SplitResult, cited: SplitResult) -> bool:
-    return final.hostname == cited.hostname and final.path.rstrip("/") == cited.path.rstrip("/")
+    """The cited page itself, but for the scheme, a www. or a closing slash."""
+    return _host(final) == _host(cited) and final.path.rstrip("/") == cited.path.rstrip("/")
+
+
+def _host(address: SplitResult) -> str:
+    name = (address.hostname or "").lower()
+    return name[4:] if name.startswith("www.") else name
 
 
 def _points_at(value: str, cited: SplitResult) -> bool:
