@@ -75,3 +75,23 @@ def test_mistakes_are_errors_with_a_hint(values: list[str], message: str) -> Non
     with pytest.raises(ClaimcheckError, match=message) as raised:
         plan(None, values)
     assert raised.value.hint
+
+
+@pytest.mark.parametrize(
+    "output", ["references.bib", "claims.yaml", "claimcheck.toml", "json=references.bib"]
+)
+def test_a_report_over_a_file_the_run_reads_is_refused(tmp_path: Path, output: str) -> None:
+    from tests.helpers import make_project
+    from tests.test_cli import claimcheck
+
+    folder = make_project(tmp_path)
+    (folder / "claimcheck.toml").write_text('fail_on = "never"\n', encoding="utf-8")
+    before = {name: (folder / name).read_bytes() for name in ("references.bib", "claims.yaml")}
+
+    result = claimcheck("lint", "-o", output, cwd=folder)
+
+    assert result.returncode == 2
+    assert "which this run reads" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert {name: (folder / name).read_bytes() for name in before} == before
+    assert (folder / "claimcheck.toml").read_text(encoding="utf-8") == 'fail_on = "never"\n'

@@ -28,7 +28,7 @@ from claimcheck.cli.options import (
     ReportFormat,
 )
 from claimcheck.cli.outputs import Plan, plan
-from claimcheck.config import Loaded, Settings, resolve_settings
+from claimcheck.config import Loaded, Settings, find_settings_file, resolve_settings
 from claimcheck.errors import ClaimcheckError, InputErrors, Interrupted
 from claimcheck.load.bib import Cited
 from claimcheck.models import Report
@@ -140,9 +140,32 @@ def report_and_exit(
         where = plan(fmt, outputs or ())
     except ClaimcheckError as error:
         fail_with(error)
+    refuse_overwriting_inputs(where, settings)
     report = run_report(settings, verbose=verbose, quiet=view.quiet)
     emit(report, where, view=view, color=color)
     raise typer.Exit(EXIT_FINDINGS if failed(report, settings.fail_on) else EXIT_OK)
+
+
+def refuse_overwriting_inputs(where: Plan, settings: Settings) -> None:
+    """Exit 2 before the run when an --output file is one the run reads: a bibliography,
+    the claims ledger or the settings file (``-o references.bib`` would replace the
+    bibliography by the report)."""
+    found, _, _ = find_settings_file(Path.cwd())
+    inputs = [*settings.bib, settings.claims, found]
+    for _, path in where.files:
+        for read in inputs:
+            if read is not None and _same_file(path, read):
+                fail(
+                    f"--output {path} is {read}, which this run reads",
+                    hint="write the report to a file of its own, e.g. report.txt",
+                )
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    try:
+        return first.exists() and second.exists() and first.samefile(second)
+    except OSError:
+        return False
 
 
 def emit(
