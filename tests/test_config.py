@@ -165,6 +165,52 @@ def test_invalid_toml_names_the_line(tmp_path: Path) -> None:
     assert caught.value.location.line == 2
 
 
+def test_invalid_toml_comes_with_a_hint(tmp_path: Path) -> None:
+    (tmp_path / "claimcheck.toml").write_text("fail_on = warning\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(tmp_path)
+    assert caught.value.hint is not None
+
+
+@pytest.mark.parametrize("mark", ["utf-8-sig", "utf-16"])
+def test_settings_file_saved_with_a_byte_order_mark_is_read(tmp_path: Path, mark: str) -> None:
+    """As Windows editors save it."""
+    (tmp_path / "claimcheck.toml").write_text("per_host = 2\n", encoding=mark)
+    assert load_settings(tmp_path).per_host == 2
+
+
+def test_empty_environment_variable_is_unset(tmp_path: Path) -> None:
+    environ = {"CLAIMCHECK_CACHE_DIR": "", "CLAIMCHECK_BIB": "", "CLAIMCHECK_PER_HOST": ""}
+    loaded = resolve_settings(tmp_path, environ=environ)
+    assert loaded.settings.cache_dir.name == ".claimcheck"
+    assert loaded.settings.bib[0].name == "references.bib"
+    assert str(loaded.origins["cache_dir"]) == "default"
+
+
+@pytest.mark.parametrize("mark", ["utf-8-sig", "utf-16"])
+def test_ignore_file_saved_with_a_byte_order_mark_keeps_its_first_pattern(
+    tmp_path: Path, mark: str
+) -> None:
+    (tmp_path / "claimcheck.toml").write_text("", encoding="utf-8")
+    (tmp_path / ".claimcheckignore").write_text("^https://old\\.example/\n", encoding=mark)
+    ignored = resolve_settings(tmp_path).settings.ignored_urls
+    assert [pattern.regex for pattern in ignored] == ["^https://old\\.example/"]
+
+
+def test_verify_skips_a_url_a_byte_order_marked_ignore_file_names(tmp_path: Path) -> None:
+    from tests.helpers import make_project
+
+    bib = "@online{a,\n  title = {A},\n  url = {http://127.0.0.1:9/old},\n}\n"
+    folder = make_project(tmp_path, bib=bib, claims="version: 1\nclaims: []\n")
+    (folder / "claimcheck.toml").write_text("probe_hosts = []\n", encoding="utf-8")
+    (folder / ".claimcheckignore").write_text("/old$\n", encoding="utf-8-sig")
+
+    result = claimcheck("verify", "--allow-private", "--format", "json", cwd=folder)
+
+    (source,) = json.loads(result.stdout)["sources"]
+    assert (source["status"], source["reason"]) == ("skipped", "excluded")
+
+
 def test_bad_policy_value_is_a_config_error(tmp_path: Path) -> None:
     (tmp_path / "claimcheck.toml").write_text('fail_on = "sometimes"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="fail_on"):

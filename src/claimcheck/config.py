@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import functools
 import json
@@ -431,7 +432,7 @@ def _ignore_file(root: Path) -> tuple[UrlPattern, ...]:
         data = read_bytes(path, MAX_SETTINGS_BYTES)
     except InputError as error:
         raise ConfigError(error.message, Location(file=str(path)), hint=error.hint) from None
-    text = data.decode("utf-8", "replace")
+    text = _without_bom(data).decode("utf-8", "replace")
     try:
         return ignore_file_patterns(text, str(path))
     except IgnoreFileError as error:
@@ -466,7 +467,8 @@ def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name, (field, _) in declared().items():
         raw = environ.get(_variable(name))
-        if raw is None:
+        if not raw:
+            # Set and empty is unset, as with NO_COLOR: CLAIMCHECK_CACHE_DIR= is no folder.
             continue
         if _is_list(field):
             values[name] = _list_value(raw, name)
@@ -549,7 +551,7 @@ def _settings_in(path: Path, data: bytes) -> _Read:
     """The settings in ``data``, read from the TOML file ``path``, and its text."""
     where = Location(file=str(path))
     try:
-        text = data.decode("utf-8")
+        text = _without_bom(data).decode("utf-8")
     except UnicodeDecodeError as error:
         raise ConfigError(
             f"not UTF-8: byte 0x{data[error.start]:02x} cannot be decoded",
@@ -564,6 +566,7 @@ def _settings_in(path: Path, data: bytes) -> _Read:
         raise ConfigError(
             f"invalid TOML: {_TOML_PLACE.sub('', str(error))}",
             Location(file=str(path), line=line, column=column),
+            hint='write each setting once, as name = value, text in quotes: fail_on = "warning"',
         ) from None
     except RecursionError:
         raise ConfigError(
@@ -578,6 +581,16 @@ def _settings_in(path: Path, data: bytes) -> _Read:
     if not isinstance(section, dict):
         raise ConfigError("[tool.claimcheck] must be a table", where)
     return {key.replace("-", "_"): value for key, value in section.items()}, text
+
+
+def _without_bom(data: bytes) -> bytes:
+    """``data`` without the UTF-8 byte order mark Windows editors write first; a file in
+    UTF-16 (with its mark) as UTF-8."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :]
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", "replace").encode("utf-8")
+    return data
 
 
 def _where(path: Path, text: str, name: str) -> Location:
