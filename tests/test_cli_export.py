@@ -61,6 +61,27 @@ def test_export_after_verify_lists_each_claim_with_its_archived_copy(
     assert by_claim["vanished"]["claim status"] == "broken"
 
 
+def test_export_names_no_capture_of_an_error_page_as_a_dead_sources_copy(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    """The archive keeps what a dead page answered (its 404 page); that is no copy to cite."""
+    (host,) = hosts(1)
+    error_page = b"<!doctype html><title>Not found</title><h1>Not found</h1>"
+    host.route("/gone", status(404, [("Content-Type", "text/html")], error_page))
+    folder = project(
+        tmp_path,
+        bib(("gone", f"  url = {{{host.url('/gone')}}},\n")),
+        ledger(("vanished", "gone", "a quote from a page that is gone", "supports")),
+    )
+    assert claimcheck("verify", "--allow-private", cwd=folder).returncode == 1
+
+    result = claimcheck("export", "--offline", "--format", "json", cwd=folder)
+
+    (row,) = json.loads(result.stdout)["rows"]
+    assert row["source_status"] == "dead"
+    assert (row["archived_url"], row["archived_kind"]) == (None, None)
+
+
 def test_offline_export_recalls_the_last_checks_and_snapshots(
     hosts: HostFactory, tmp_path: Path
 ) -> None:

@@ -15,6 +15,7 @@ from claimcheck.models import (
     Reference,
     Report,
     Source,
+    SourceStatus,
 )
 from claimcheck.sourcetable import SourceTable, TableRow
 
@@ -119,7 +120,8 @@ def _row(
 def archived_copy(item: EvidenceResult | None, source: Source | None) -> ArchivedCopy | None:
     """The copy to cite for an evidence item: the one its drifted quote names, else its
     source's rescue (a dead source's best copy), else its newest Wayback memento, else its
-    newest local snapshot."""
+    newest local snapshot when that holds the page: a 2xx answer of a source neither dead
+    nor blocked (not the error page, catch-all page or sign-in page it was captured as)."""
     if item is not None and item.drift is not None:
         return item.drift.cite
     if source is None:
@@ -129,8 +131,12 @@ def archived_copy(item: EvidenceResult | None, source: Source | None) -> Archive
     if source.memento is not None:
         memento = source.memento
         return ArchivedCopy(kind="wayback", captured_at=memento.captured_at, url=memento.url)
-    if source.snapshot is not None:
-        snapshot = source.snapshot
+    snapshot = source.snapshot
+    if (
+        snapshot is not None
+        and 200 <= snapshot.http_status < 300
+        and source.status not in {SourceStatus.DEAD, SourceStatus.BLOCKED}
+    ):
         return ArchivedCopy(kind="local", captured_at=snapshot.captured_at, url=snapshot.url)
     return None
 
