@@ -277,3 +277,17 @@ def test_config_of_a_bibliography_alone_says_so(tmp_path: Path) -> None:
 
     (claims,) = [line for line in shown.stdout.splitlines() if line.startswith("claims ")]
     assert "bibliography only" in claims
+
+
+@pytest.mark.parametrize("target", ["127.0.0.1:80000", "127.0.0.1:http", "127.0.0.1;8080"])
+def test_misspelt_probe_host_is_a_config_error_not_an_offline_machine(
+    tmp_path: Path, target: str
+) -> None:
+    """A probe host that can never answer would make every failure "unreachable"."""
+    (tmp_path / "claimcheck.toml").write_text(f'probe_hosts = ["{target}"]\n', encoding="utf-8")
+
+    result = claimcheck("config", cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert "claimcheck.toml:1" in result.stderr
+    assert "HOST:PORT" in result.stderr

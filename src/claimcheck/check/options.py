@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import stat
 from pathlib import Path
 from typing import Annotated
@@ -35,6 +36,12 @@ BROWSER_HEADERS = (
 # Hosts that answer on any working network: one of these answering proves that a name which
 # fails to resolve is really gone, and none answering means the machine is offline.
 DEFAULT_PROBE_HOSTS = ("example.com:443", "www.iana.org:443", "one.one.one.one:443")
+# A probe host as written: a name or IPv4 address, or an IPv6 address in brackets, and a port
+# (443 when left out). A typo would make every probe fail and every failure "unreachable".
+_PROBE_TARGET = re.compile(
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}"
+    r"[A-Za-z0-9])?)*\.?|\[[0-9A-Fa-f:.]+\])(?::(?P<port>[0-9]{1,5}))?"
+)
 MAX_BODY = 1024 * 1024 * 1024
 MAX_BUNDLE_BYTES = 16 * 1024 * 1024
 
@@ -189,6 +196,18 @@ class CheckSettings(BaseModel):
     @classmethod
     def _regexes(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
         return regexes(value, str(info.field_name))
+
+    @field_validator("probe_hosts")
+    @classmethod
+    def _probe_targets(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for target in value:
+            found = _PROBE_TARGET.fullmatch(target)
+            if found is None or not 0 < int(found["port"] or 443) < 65536:
+                raise ValueError(
+                    f"{target!r} is no HOST:PORT (a name or address, then a port from 1 to "
+                    "65535: one.one.one.one:443, [2606:4700::1111]:443)"
+                )
+        return value
 
     @field_validator("proxy")
     @classmethod
