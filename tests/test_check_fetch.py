@@ -430,6 +430,38 @@ def test_backslashes_in_a_location_are_read_as_slashes(hosts: HostFactory) -> No
     assert result.final_url == host.url("/news/a.html?q=a\\b")
 
 
+def test_redirect_back_to_the_page_with_a_new_cookie_is_followed_not_a_loop(
+    hosts: HostFactory,
+) -> None:
+    """A site that sets a cookie and sends the reader back to the same address (ASP.NET's
+    cookie detection does it through ?AspxAutoDetectCookieSupport=1): asked again with the
+    cookie, it answers the page, as a browser sees."""
+    (host,) = hosts(1)
+
+    def article(request: Request) -> Response:
+        if "seen=1" in request.headers.get("Cookie", ""):
+            return html_page("Visa waiver", ARTICLE)(request)
+        return Response(302, [("Location", "/news/article-1"), ("Set-Cookie", "seen=1; Path=/")])
+
+    host.route("/news/article-1", article)
+
+    result = check(host.url("/news/article-1"))
+
+    assert (result.status, result.reason) == (SourceStatus.ALIVE, Reason.OK)
+
+
+def test_redirect_back_to_the_page_without_a_new_cookie_is_a_loop(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    host.route(
+        "/a",
+        lambda request: Response(302, [("Location", "/a"), ("Set-Cookie", "seen=1; Path=/")]),
+    )
+
+    result = check(host.url("/a"))
+
+    assert result.reason is Reason.REDIRECT_LOOP
+
+
 # Retries -----------------------------------------------------------------------------------
 
 
