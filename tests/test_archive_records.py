@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import random
 import re
 import uuid
@@ -10,6 +11,7 @@ from datetime import UTC, datetime
 
 from hypothesis import given
 from hypothesis import strategies as st
+from warcio.archiveiterator import ArchiveIterator
 
 from claimcheck.archive.warc import Exchange, Records, _warcio_records, capture_records
 from claimcheck.archive.warc import payload_digest as digest_of
@@ -110,3 +112,40 @@ def test_record_ids_are_distinct_random_uuids() -> None:
 
 def uncompressed_with_ids(records: Records) -> tuple[bytes, bytes]:
     return gzip.decompress(records.response), gzip.decompress(records.request)
+
+
+def test_header_not_in_ascii_is_stored_with_its_bytes_percent_encoded() -> None:
+    # Header values hold the bytes on the wire, a character a byte: here a server's UTF-8.
+    link = '<http://example.com/新闻/签证>; rel="canonical"'.encode().decode("latin-1")
+    exchange = Exchange(
+        target="https://news.example/",
+        captured_at=T0,
+        http_version="HTTP/1.1",
+        status=200,
+        reason="OK",
+        headers=[("Link", link), ("Set-Cookie", "설정=1; Path=/".encode().decode("latin-1"))],
+        # A Latin-1 byte, and text beyond Latin-1 (its bytes are its UTF-8).
+        request_headers=[("Cookie", "city=K\xf8benhavn; Path=/"), ("X-Region", "서울")],
+        body=b"page",
+        truncated=False,
+    )
+
+    records = capture_records(exchange, revisit_of=None)
+
+    response, request = (
+        next(iter(ArchiveIterator(io.BytesIO(record), check_digests=True)))
+        for record in (records.response, records.request)
+    )
+    assert response.http_headers.headers == [
+        ("Link", '<http://example.com/%E6%96%B0%E9%97%BB/%E7%AD%BE%E8%AF%81>; rel="canonical"'),
+        ("Set-Cookie", "%EC%84%A4%EC%A0%95=1; Path=/"),
+        ("Content-Length", "4"),
+    ]
+    assert request.http_headers.headers == [
+        ("Cookie", "city=K%F8benhavn; Path=/"),
+        ("X-Region", "%EC%84%9C%EC%9A%B8"),
+    ]
+    assert response.content_stream().read() == b"page"
+    digest = digest_of(b"page")
+    theirs = _warcio_records(exchange, revisit_of=None, digest=digest)
+    assert uncompressed(records) == uncompressed(theirs)

@@ -44,7 +44,9 @@ class Exchange:
     """One HTTP request and its response, as captured: what goes into a WARC pair.
 
     The ``body`` is bytes, or a spool (in memory or a temporary file) read back in pieces;
-    ``page`` is an HTML body as the check decoded it, for its text.
+    ``page`` is an HTML body as the check decoded it, for its text. Header names and values
+    are the bytes on the wire, a character a byte (Latin-1); a value holding a character
+    beyond Latin-1 is text, whose bytes are its UTF-8.
     """
 
     target: str
@@ -112,7 +114,8 @@ def capture_records(
     so that it can run beside the event loop.
 
     The records are written here, byte for byte as warcio writes them, at a tenth of its
-    cost; warcio writes them itself when a header needs its percent-encoding (not ASCII).
+    cost; warcio writes them itself when the status or request line is not ASCII. Every
+    header is made ASCII first (``_ascii_headers``), for both.
     """
     body = as_spool(exchange.body)
     digest = digest or payload_digest(body)
@@ -120,7 +123,7 @@ def capture_records(
         f"{exchange.http_version} {exchange.status} {exchange.reason}".strip(),
         _stored_headers(exchange.headers, body.size),
     )
-    request_head = _http_block(_request_line(exchange), exchange.request_headers)
+    request_head = _http_block(_request_line(exchange), _ascii_headers(exchange.request_headers))
     if response_head is None or request_head is None:
         return _warcio_records(exchange, revisit_of=revisit_of, digest=digest)
     date = _warc_date(exchange.captured_at)
@@ -372,9 +375,10 @@ def _warc_date(when: datetime) -> str:
 
 
 def _stored_headers(headers: Sequence[tuple[str, str]], size: int) -> list[tuple[str, str]]:
-    """The response headers for the stored (decoded, whole) body; wire headers renamed."""
+    """The response headers for the stored (decoded, whole) body; wire headers renamed, and
+    every header made ASCII."""
     stored = []
-    for name, value in headers:
+    for name, value in _ascii_headers(headers):
         if name.lower() in _WIRE_HEADERS:
             stored.append((ORIGINAL_PREFIX + name, value))
         else:
@@ -385,8 +389,37 @@ def _stored_headers(headers: Sequence[tuple[str, str]], size: int) -> list[tuple
 
 def _request_headers(exchange: Exchange) -> StatusAndHeaders:
     return StatusAndHeaders(
-        _request_line(exchange), list(exchange.request_headers), protocol="", is_http_request=True
+        _request_line(exchange),
+        _ascii_headers(exchange.request_headers),
+        protocol="",
+        is_http_request=True,
     )
+
+
+def _ascii_headers(headers: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``headers`` as a WARC record holds them: in ASCII, each other byte percent-encoded.
+
+    warcio means to percent-encode a value that is not ASCII (as UTF-8, RFC 8187), but
+    encodes only what follows an ``=`` in a value holding a ``;`` and then fails on the rest
+    (``Link: <http://example.com/新闻>; rel="canonical"``, ``Set-Cookie: 설정=1; Path=/``).
+    Here every byte beyond ASCII is encoded, wherever it is, before warcio or the writer here
+    sees the head: a server's UTF-8 comes out as the UTF-8 percent-escapes of its text.
+    """
+    return [(_ascii(name), _ascii(value)) for name, value in headers]
+
+
+def _ascii(text: str) -> str:
+    """``text`` (bytes as Latin-1, or text beyond it) with its bytes beyond ASCII as ``%XX``."""
+    if text.isascii():
+        return text
+    try:
+        data = text.encode("latin-1")
+    except UnicodeEncodeError:
+        data = text.encode("utf-8")
+    return "".join([_ESCAPED[byte] for byte in data])
+
+
+_ESCAPED = [chr(byte) if byte < 0x80 else f"%{byte:02X}" for byte in range(256)]
 
 
 def _request_line(exchange: Exchange) -> str:

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import ssl
 from collections.abc import Awaitable
+from http.cookiejar import Cookie
 from typing import Any
 
 import httpx
@@ -258,11 +259,34 @@ class _ProxyCredentials(httpx.AsyncBaseTransport):
 
 
 class _Cookies(httpx.Cookies):
-    """The run's cookies; an answer without Set-Cookie costs nothing to look at."""
+    """The run's cookies; an answer without Set-Cookie costs nothing to look at.
+
+    A cookie whose name and value hold more than ``COOKIE_LIMIT`` bytes is ignored, as
+    browsers ignore it (RFC 6265bis): sent back, it makes many servers answer 400 to every
+    later request to the host. So is a cookie whose name or value is not ASCII: httpx writes
+    the Cookie header in ASCII only, and could send no request to the host while it is kept.
+    An ignored cookie leaves the one of its name already kept as it was.
+    """
 
     def extract_cookies(self, response: httpx.Response) -> None:
-        if "set-cookie" in response.headers:
-            super().extract_cookies(response)
+        if "set-cookie" not in response.headers:
+            return
+        request = self._CookieCompatRequest(response.request)
+        answer = self._CookieCompatResponse(response)
+        for cookie in self.jar.make_cookies(answer, request):  # type: ignore[arg-type]
+            if _sendable(cookie):
+                self.jar.set_cookie_if_ok(cookie, request)
+
+
+# The longest cookie (its name and value together, in bytes) a browser keeps: RFC 6265bis,
+# Chrome and Firefox ignore a longer one.
+COOKIE_LIMIT = 4096
+
+
+def _sendable(cookie: Cookie) -> bool:
+    """Whether ``cookie`` can go in a request's Cookie header, as a browser would send it."""
+    name, value = cookie.name, cookie.value or ""
+    return name.isascii() and value.isascii() and len(name) + len(value) <= COOKIE_LIMIT
 
 
 class Redirected(Exception):
