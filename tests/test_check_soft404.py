@@ -106,6 +106,56 @@ def test_redirects_ending_where_a_nonsense_paths_end_are_soft_404(hosts: HostFac
     assert len(baseline_requests(lapsed)) == 1
 
 
+@pytest.mark.parametrize(
+    ("path", "title", "text"),
+    [
+        (
+            "/video/2024/01/05/storm-hits-northern-coast",
+            "Storm hits northern coast | Example News",
+            "Footage shows waves crashing over the harbour wall.",
+        ),
+        (
+            "/publications/annual-report-2023",
+            "Annual report 2023 | Example News",
+            "Published 5 January 2024. Download the annual report 2023 (PDF, 2.3 MB).",
+        ),
+    ],
+)
+def test_short_page_titled_with_its_own_slug_is_not_the_sites_error_page(
+    hosts: HostFactory, path: str, title: str, text: str
+) -> None:
+    """The site answers unknown paths with its error page, titled with the site's name alone
+    and not repeating the path; the page's title repeats its address's words, which are left
+    out only when the error page repeats the path it was asked for."""
+    most_read = " ".join(
+        f"<li>{headline}</li>"
+        for headline in (
+            "Central bank holds interest rates steady amid inflation worries",
+            "City council approves new budget after marathon late night session",
+            "Scientists discover a new species of deep sea fish near the ridge",
+            "Local team clinches the championship title in dramatic final minutes",
+            "Opinion: why the housing crisis will not be solved by tax cuts alone",
+        )
+    )
+
+    def chronicle(title: str, body: str) -> str:
+        return html_document(
+            title,
+            f"<div class=content><p>{body}</p></div><ol class=most-read>{most_read}</ol>"
+            f"<div class=site-footer><p>{FOOTER} Careers. Advertise with us. Cookie settings."
+            " Our journalism is funded by readers like you.</p></div>",
+            h1=title.split(" | ")[0],
+        )
+
+    (host,) = hosts(1)
+    host.route("*", page(chronicle("Example News", "Sorry, the page could not be found.")))
+    host.route(path, page(chronicle(title, text)))
+
+    result = check(host.url(path))
+
+    assert (result.status, result.reason) == (SourceStatus.ALIVE, Reason.OK)
+
+
 def test_distinct_article_of_a_catch_all_site_is_alive(hosts: HostFactory) -> None:
     (host,) = hosts(1)
     host.route("*", page(news_page("Example News", HOME_TEXT)))
