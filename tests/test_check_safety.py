@@ -149,6 +149,22 @@ def test_undecodable_body_is_noted_not_judged(hosts: HostFactory) -> None:
     assert "br" in result.notes[0].message
 
 
+@pytest.mark.parametrize("declared", ["UTF-8", "none", "gzip"])
+def test_body_under_an_encoding_that_compresses_nothing_is_read_as_it_came(
+    hosts: HostFactory, declared: str
+) -> None:
+    """Content-Encoding: UTF-8 (a charset in the wrong header), none, or gzip over a body that
+    is no gzip: the page is plain HTML, and its title read (here, a not-found notice)."""
+    (host,) = hosts(1)
+    body = b"<!doctype html><title>Page not found</title><h1>Page not found</h1>"
+    host.route("/a", status(200, [("Content-Type", HTML), ("Content-Encoding", declared)], body))
+
+    result = check(host.url("/a"))
+
+    assert (result.status, result.reason) == (SourceStatus.DEAD, Reason.SOFT_404_TITLE)
+    assert note_codes(result) == []
+
+
 # TLS -------------------------------------------------------------------------------------
 
 

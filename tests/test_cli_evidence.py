@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.documents import make_pdf
-from tests.servers import Host, HostFactory, html_page, page, status
+from tests.servers import Host, HostFactory, Response, html_document, html_page, page, status
 from tests.test_cli import claimcheck
 from tests.test_cli_verify import fast_settings
 
@@ -95,6 +95,25 @@ def test_a_quote_on_the_live_page_supports_its_claim_and_one_it_lacks_breaks_its
     codes = [(f["code"], f["subject"], f["file"]) for f in report["findings"]]
     assert ("CC601", "absent", "claims.yaml") in codes
     assert report["summary"]["claim_statuses"] == {"broken": 1, "supported": 1}
+
+
+def test_a_quote_on_a_page_sent_under_an_encoding_that_compresses_nothing_is_found(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    (host,) = hosts(1)
+    body = html_document("Visa news", NEWS).encode()
+    host.route(
+        "/news",
+        lambda request: Response(
+            200, [("Content-Type", "text/html"), ("Content-Encoding", "UTF-8")], body
+        ),
+    )
+    quote = "China extends visa-free entry to 12 countries"
+    folder = news_project(tmp_path, host, ("extends", "xinhua", quote, "supports"))
+
+    _, report = verify_json(folder)
+
+    assert claims_by_id(report)["extends"]["evidence"][0]["quote_status"] == "found"
 
 
 def test_a_changed_number_is_missing_never_a_near_match(hosts: HostFactory, tmp_path: Path) -> None:

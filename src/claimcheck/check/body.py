@@ -34,11 +34,18 @@ class _Inflater:
 
     def __init__(self, encoding: str):
         self._encoding = encoding
-        wbits = 16 + zlib.MAX_WBITS if encoding in {"gzip", "x-gzip"} else zlib.MAX_WBITS
+        wbits = 16 + zlib.MAX_WBITS if _is_gzip(encoding) else zlib.MAX_WBITS
         self._inflate = zlib.decompressobj(wbits)
         self._first = True
+        self._plain = False
 
     def feed(self, data: bytes, limit: int) -> bytes:
+        if self._first and data and _is_gzip(self._encoding) and data[:1] != _GZIP_MAGIC[:1]:
+            # Declared gzip, but not gzip from its first byte: the body as it came.
+            self._plain = True
+        if self._plain:
+            self._first = False
+            return data
         try:
             out = self._inflate.decompress(data, limit)
         except zlib.error:
@@ -51,7 +58,17 @@ class _Inflater:
 
     @property
     def pending(self) -> bytes:
-        return self._inflate.unconsumed_tail
+        return b"" if self._plain else self._inflate.unconsumed_tail
+
+
+def _is_gzip(encoding: str) -> bool:
+    return encoding in {"gzip", "x-gzip"}
+
+
+_GZIP_MAGIC = b"\x1f\x8b"
+# Encodings that compress: one of these that claimcheck does not decode (br, zstd, compress)
+# leaves the body unread. Another word (UTF-8, none, binary) names no compression at all.
+_COMPRESSIONS = frozenset({"gzip", "x-gzip", "deflate", "br", "zstd", "compress", "x-compress"})
 
 
 async def read_body(response: httpx.Response, max_bytes: int) -> Body:
@@ -59,7 +76,7 @@ async def read_body(response: httpx.Response, max_bytes: int) -> Body:
     encodings = [
         part.strip().lower()
         for part in response.headers.get("content-encoding", "").split(",")
-        if part.strip() and part.strip().lower() != "identity"
+        if part.strip().lower() in _COMPRESSIONS
     ]
     if len(encodings) > 1 or (encodings and encodings[0] not in {"gzip", "x-gzip", "deflate"}):
         return Body(Spool(), truncated=True, decodable=False)
