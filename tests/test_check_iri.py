@@ -64,6 +64,16 @@ def test_percent_escaped_url_is_sent_as_it_is_not_escaped_twice(hosts: HostFacto
     assert [request.target for request in page_requests(host)] == [target]
 
 
+def test_ipv4_address_with_a_closing_dot_is_that_address(hosts: HostFactory) -> None:
+    """As the URL standard reads it: http://192.0.2.1./ is http://192.0.2.1/."""
+    (host,) = hosts(1)
+    host.route("/news/a", html_page("News"))
+
+    result = check(host.url("/news/a").replace(f"{host.host}:", f"{host.host}.:"))
+
+    assert (result.status, result.reason) == (SourceStatus.ALIVE, Reason.OK)
+
+
 def test_half_escaped_url_escapes_only_what_was_not(hosts: HostFactory) -> None:
     (host,) = hosts(1)
     host.route("/caf%C3%A9%20menu%C3%A9", html_page("Menu"))

@@ -136,9 +136,20 @@ def _host(host: str) -> str:
     bad = sorted({char for char in name if char in _FORBIDDEN_IN_HOST or not " " < char < "\x7f"})
     if bad:
         raise InvalidURL(f"the host {host!r} holds {''.join(bad)!r}")
+    if name.endswith(".") and _is_ipv4(name[:-1]):
+        # An IPv4 address with a closing dot is that address, as the URL standard reads it.
+        name = name[:-1]
     if name:
         _check_dns_name(name, host)
     return name
+
+
+def _is_ipv4(text: str) -> bool:
+    try:
+        ipaddress.IPv4Address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _check_dns_name(name: str, host: str) -> None:
