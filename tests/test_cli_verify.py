@@ -497,6 +497,27 @@ def test_verify_keeps_pages_alive_that_only_look_like_a_wall_after_a_redirect(
         assert (name, row["status"], row["reason"]) == (name, "alive", "ok")
 
 
+def test_verify_checks_the_url_a_misc_entry_gives_in_howpublished(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    (host,) = hosts(1)
+    host.route("/fact-sheet", html_page("Fact sheet"))
+    bib = (
+        "@misc{bbc2023,\n  author = {{BBC}},\n  title = {Fact sheet},\n"
+        f"  howpublished = {{\\url{{{host.url('/fact-sheet')}}}}},\n}}\n"
+    )
+    make_project(tmp_path, bib=bib, claims=CLEAN_CLAIMS)
+    fast_settings(tmp_path)
+
+    result = claimcheck(
+        "verify", "--allow-private", "--no-quotes", "--format", "json", cwd=tmp_path
+    )
+
+    (source,) = json.loads(result.stdout)["sources"]
+    assert (source["url"], source["status"]) == (host.url("/fact-sheet"), "alive")
+    assert "/fact-sheet" in [request.path for request in host.requests]
+
+
 def test_verify_keeps_a_catch_all_sites_korean_home_page_alive(
     hosts: HostFactory, tmp_path: Path
 ) -> None:

@@ -77,6 +77,24 @@ def test_each_field_records_its_line() -> None:
     assert reference.field_lines == {"title": 2, "author": 4, "year": 5}
 
 
+def test_a_url_given_in_howpublished_or_note_is_the_references_url() -> None:
+    """How plain BibTeX's @misc cites a web page: howpublished = {\\url{...}}."""
+    text = (
+        "@misc{who,\n  title = {Fact sheet},\n"
+        "  howpublished = {\\url{https://www.who.int/news-room/fact-sheets/detail/a_b}},\n}\n"
+        "@misc{code,\n  title = {X},\n"
+        "  note = {Available at \\href{https://github.com/a/b}{GitHub}},\n}\n"
+        "@misc{both,\n  url = {https://example.org/own},\n  note = {\\url{https://example.org/n}},\n}\n"
+    )
+
+    references = {reference.key: reference for reference in _parse(text).references}
+
+    assert references["who"].url == "https://www.who.int/news-room/fact-sheets/detail/a_b"
+    assert references["who"].field_lines["url"] == 3
+    assert references["code"].url == "https://github.com/a/b"
+    assert references["both"].url == "https://example.org/own"
+
+
 def test_lines_count_crlf_line_endings_once(tmp_path: Path) -> None:
     path = tmp_path / "references.bib"
     path.write_bytes(b"% a\r\n\r\n@misc{a,\r\n  title = {A},\r\n}\r\n@misc{b,\r\n  url = {u}}\r\n")

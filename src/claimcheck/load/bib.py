@@ -475,12 +475,15 @@ def _reference(entry: bib.Entry, macros: _Macros, path: Path, findings: _Finding
         if findings.wants("duplicate-field", Location(file=finding.file, line=finding.line)):
             findings.append(finding)
     title = fields.get("title")
+    url = _verbatim(fields.get("url"))
+    if url is None:
+        url = _url_in_text(fields, field_lines)
     return Reference(
         key=entry.key,
         entry_type=entry.entry_type.lower(),
         fields=fields,
         field_lines=field_lines,
-        url=_verbatim(fields.get("url")),
+        url=url,
         doi=_verbatim(fields.get("doi")),
         title=strip_braces(title) if title else None,
         authors=split_names(fields.get("author", "")),
@@ -489,6 +492,22 @@ def _reference(entry: bib.Entry, macros: _Macros, path: Path, findings: _Finding
         file=fields.get("file"),
         location=Location(file=sys.intern(str(path)), line=_line(entry)),
     )
+
+
+def _url_in_text(fields: dict[str, str], field_lines: dict[str, int]) -> str | None:
+    """The address a BibTeX entry without a url field gives in its howpublished or note
+    field, as ``\\url{...}`` or ``\\href{...}{...}`` (how @misc entries cite a web page
+    in plain BibTeX); its line becomes the url's."""
+    for name in _URL_BEARING:
+        found = _LATEX_URL.search(fields.get(name, ""))
+        if found is not None:
+            field_lines["url"] = field_lines[name]
+            return found.group(1)
+    return None
+
+
+_URL_BEARING = ("howpublished", "note")
+_LATEX_URL = re.compile(r"\\(?:url|href)\s*\{\s*([^{}\s]+)\s*\}")
 
 
 def _duplicate_fields(key: str, repeats: dict[str, list[int]], path: Path) -> Iterator[Finding]:
