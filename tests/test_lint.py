@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from claimcheck.errors import InputErrors
 from claimcheck.lint import lint, looks_like_person, parse_iso_date, single_organisation
 from claimcheck.load.bib import load_bibliography
-from claimcheck.load.claims import Ledger, load_ledger
+from claimcheck.load.claims import Ledger, load_ledger, parse_ledger
 from claimcheck.models import Finding
 from claimcheck.rules import BY_CODE, RULES
 from claimcheck.severity import Severity
+from tests.helpers import make_project
+from tests.test_cli import claimcheck
 
 TODAY = date(2026, 11, 29)
 CLEAN_FIELDS = {
@@ -720,3 +724,143 @@ def test_bundled_example_uses_all_21_references_from_25_or_more_claims(repo: Pat
     assert cited == {reference.key for reference in references}
     assert len(ledger.claims) >= 25
     assert all(claim.section for claim in ledger.claims)
+
+
+# CC305 needs evidence of a cut, CC403 reads urldates as biblatex does, a blank quote is empty
+
+COINCIDENT_URLS = {
+    "guardian": "https://www.theguardian.com/world/2024/nov/22/china-visa-free-entry",
+    "reuters": "https://www.reuters.com/world/china/china-eases-visa-rules-2024-11/",
+    "bbc": "https://www.bbc.com/news/world-asia-china-67516777",
+}
+
+
+def test_longest_urls_of_several_sites_are_cut_only_when_three_stop_there_or_one_ends_cut(
+    tmp_path: Path,
+) -> None:
+    cut = "https://www.cnbc.com/2024/11/07/china-extends-visa-free-policy-to-9-more-countries-including-south-k"
+    same_length = [
+        "https://www.scmp.com/economy/global-economy/article/3293685/shanghai-draws-korean-tourists-in-droves",
+        "https://www.reuters.com/world/china/china-vows-expand-list-unilateral-visa-free-countries-2025-01-13",
+        "https://www.brookings.edu/articles/how-will-south-korea-navigate-us-china-competitions-in-year-2025/",
+    ]
+    assert {len(url) for url in (cut, *same_length)} == {100}
+    scenarios = {
+        "two complete": dict(COINCIDENT_URLS),
+        "three complete": dict(zip("abc", same_length, strict=True)),
+        "one cut off, one complete": {"a": cut, "b": same_length[1]},
+    }
+    flagged = {}
+    for name, urls in scenarios.items():
+        folder = tmp_path / name.replace(" ", "-").replace(",", "")
+        folder.mkdir()
+        bib = "".join(web_page(key, url=url) for key, url in urls.items())
+        flagged[name] = sorted(f.subject for f in bib_findings(folder, bib) if f.code == "CC305")
+    assert flagged == {
+        "two complete": [],
+        "three complete": ["a", "b", "c"],
+        "one cut off, one complete": ["a", "b"],
+    }
+
+
+def test_lint_does_not_call_two_complete_urls_of_the_same_length_cut_off(tmp_path: Path) -> None:
+    bib = "".join(web_page(key, url=url) for key, url in COINCIDENT_URLS.items())
+    make_project(tmp_path, bib=bib, claims=claims_yaml(*COINCIDENT_URLS))
+    result = claimcheck("lint", "--format", "json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert [f["code"] for f in json.loads(result.stdout)["findings"]] == []
+
+
+@pytest.mark.parametrize(
+    "urldate",
+    [
+        "2024-01-02T10:00:00+01:00",
+        "2024-01-02T10:00:00-05:00",
+        "2024-01-02T10:00+0530",
+        "2024-01-02T10:00:00-03",
+        "2024-01-02/2024-01-05",
+        "2024-01/2024-02",
+        "2024-01-02/",
+        "2024-01-02/..",
+    ],
+)
+def test_urldate_with_a_time_zone_or_as_a_range_is_fine(tmp_path: Path, urldate: str) -> None:
+    assert bib_findings(tmp_path, web_page(urldate=urldate)) == []
+
+
+def test_urldate_in_other_digits_or_with_an_impossible_time_or_range_is_an_error(
+    tmp_path: Path,
+) -> None:
+    urldates = {
+        "arabic-indic": "\u0662\u0660\u0662\u0664-01-02",
+        "fullwidth": "\uff12\uff10\uff12\uff14-01-02",
+        "hour-25": "2024-01-02T25:00:00Z",
+        "minute-61": "2024-01-02T10:61",
+        "zone-75-minutes": "2024-01-02T10:00:00+01:75",
+        "backwards": "2024-01-05/2024-01-02",
+        "end-in-words": "2024-01-02/tomorrow",
+    }
+    bib = "".join(
+        web_page(key, url=f"https://www.bbc.com/news/{key}", urldate=value)
+        for key, value in urldates.items()
+    )
+    messages = {f.subject: f.message for f in bib_findings(tmp_path, bib) if f.code == "CC403"}
+    assert messages == {
+        key: f"the urldate of {key!r} is not an ISO date: {value!r}"
+        for key, value in urldates.items()
+    }
+
+
+def test_urldate_range_ending_after_today_is_in_the_future(tmp_path: Path) -> None:
+    finding = only(bib_findings(tmp_path, web_page(urldate="2026-11-01/2026-12-05")), "CC404")
+    assert finding.message == (
+        "the urldate of 'bbc2023' (2026-11-01/2026-12-05) is after today (2026-11-29)"
+    )
+
+
+def test_lint_accepts_biblatex_urldates_and_refuses_other_digits(tmp_path: Path) -> None:
+    dates = {
+        "offset": "2024-01-02T10:00:00+01:00",
+        "range": "2024-01-02/2024-01-05",
+        "open": "2024-01-02/",
+        "arabic": "\u0662\u0660\u0662\u0664-01-02",
+    }
+    bib = "".join(
+        web_page(key, url=f"https://www.bbc.com/news/{key}", urldate=value)
+        for key, value in dates.items()
+    )
+    make_project(tmp_path, bib=bib, claims=claims_yaml(*dates))
+    result = claimcheck("lint", "--format", "json", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    findings = json.loads(result.stdout)["findings"]
+    assert [(f["code"], f["subject"]) for f in findings] == [("CC403", "arabic")]
+
+
+BLANK_QUOTE = claims_yaml("bbc2023").replace("quote: words", 'quote: " \\t "')
+
+
+def test_whitespace_only_quote_is_refused_at_its_place_as_an_empty_one_is(tmp_path: Path) -> None:
+    problems = {}
+    for name, claims in (("blank", BLANK_QUOTE), ("empty", BLANK_QUOTE.replace(" \\t ", ""))):
+        with pytest.raises(InputErrors) as caught:
+            parse_ledger(claims, tmp_path / "claims.yaml")
+        (error,) = caught.value.errors
+        assert error.location is not None
+        problems[name] = (error.location.line, error.location.column, error.message, error.hint)
+    hint = "write the words the source should contain, or leave the quote out"
+    assert problems == {
+        "blank": (8, 16, "claim 'claim-0', evidence[0].quote: should not be empty: "
+                  "it holds only whitespace", hint),
+        "empty": (8, 16, "claim 'claim-0', evidence[0].quote: should not be empty", hint),
+    }  # fmt: skip
+
+
+def test_lint_stops_on_a_whitespace_only_quote_with_its_file_and_line(tmp_path: Path) -> None:
+    make_project(tmp_path, bib=web_page(), claims=BLANK_QUOTE)
+    result = claimcheck("lint", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[0] == (
+        "error: claims.yaml:8:16: claim 'claim-0', evidence[0].quote: should not be empty: "
+        "it holds only whitespace"
+    )
+    assert result.stdout == ""

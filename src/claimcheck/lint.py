@@ -15,17 +15,43 @@ from claimcheck.load.claims import Ledger
 from claimcheck.models import Finding, Location, Reference, SourceStatus
 from claimcheck.rules import rule
 
-_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T\d{2}:\d{2}(?::\d{2})?Z?)?)?)?$")
+# An ISO 8601 date as biblatex reads one: 2025, 2025-02, 2025-02-09, perhaps with a time and
+# a time zone (Z, +01:00, -0500, +01). ASCII digits only: biber reads no other.
+_ISO_DATE = re.compile(
+    r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2})"
+    r"(?:T([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?(?:Z|[+-]([0-9]{2})(?::?([0-9]{2}))?)?)?)?)?$",
+    re.ASCII,
+)
+# The end of an open date range: 2025-02-09/ or 2025-02-09/.. (biblatex's urlendyear).
+_OPEN_END = frozenset({"", ".."})
 _LONE_LETTER_END = re.compile(r"(?:^|\s)[a-z]\.$")
 _CUT_PUNCTUATION = (":", ",", " -", "\u2014", "\u2013")
-# URLs of one length, the longest in the file, on several sites: a tool cut them there.
+# URLs of one length, the longest in the file, on several sites: a tool cut them there, when
+# there are three of them or one shows the cut (...-south-k); two complete ones are chance.
 # (One site's URLs often share a length by design: ...article6448.html, ...article6191.html.)
 _MIN_CUT_LENGTH = 60
+_MIN_CUT_URLS = 3
 _NOT_LETTERS = re.compile(r"[^a-z0-9]")
-# Words an organisation's initials leave out: British Broadcasting Corporation is bbc.
+# Words an organisation's site name may leave out (British Broadcasting Corporation is bbc) or
+# keep, whole or as an initial (thelancet, mofa for Ministry of Foreign Affairs).
 _MINOR_WORDS = frozenset(
-    {"the", "of", "and", "for", "on", "in", "de", "la", "des", "und", "inc", "ltd", "llc", "plc"}
-)
+    {"a", "an", "and", "at", "by", "de", "del", "der", "des", "di", "du", "el", "et", "for",
+     "in", "inc", "la", "le", "les", "llc", "ltd", "of", "on", "plc", "the", "to", "und", "y"}
+)  # fmt: skip
+# A country's name before an agency's, as its site leaves it out: U.S. Food and Drug
+# Administration is fda.gov.
+_COUNTRY_PREFIXES = frozenset({"us", "usa", "uk"})
+# Parts of a site's name that are no part of the organisation's: apnews, xinhuanet.
+_SITE_AFFIXES = ("news", "online", "web", "net", "gov", "org", "media", "info", "official")
+_NAME_WORD_SEPARATORS = re.compile(r"[\s/&,;:()\-\u2010-\u2015]+")
+_GENERIC_LABEL = re.compile(r"^www[0-9]*$")
+# A piece of a site's name this long is a word of the organisation's (people, stlouisfed);
+# shorter pieces are initials, which must stand for most of its words (cdc, un; not en, x).
+_WORD_PIECE = 3
+# Names are searched by their first words only: the search remembers which words it used.
+# Real names and labels take a few dozen steps; a name made to match in every way stops here.
+_MAX_NAME_WORDS = 10
+_SEARCH_STEPS = 5000
 # Words that make a braced author an organisation, not a person: Human Rights Watch, ISIS-2
 # Collaborative Group. A name without one reads as a person's where it looks like one.
 _ORGANISATION_WORDS = frozenset(
@@ -204,17 +230,27 @@ def _book(reference: Reference) -> str | None:
 
 
 def _cut_lengths(references: list[Reference]) -> frozenset[int]:
-    hosts_by_length: dict[int, set[str | None]] = defaultdict(set)
+    """The length a tool cut the file's urls at, if it did: that of its longest urls, when
+    they are on several sites and either three or more, or one of them ends cut off."""
+    urls_by_length: dict[int, set[str]] = defaultdict(set)
     for reference in references:
         if reference.url:
             url = reference.url.strip()
-            hosts_by_length[len(url)].add(ids.host(url))
-    if not hosts_by_length:
+            urls_by_length[len(url)].add(url)
+    if not urls_by_length:
         return frozenset()
-    longest = max(hosts_by_length)
-    if longest >= _MIN_CUT_LENGTH and len(hosts_by_length[longest]) >= 2:
+    longest = max(urls_by_length)
+    urls = urls_by_length[longest]
+    several_sites = len({ids.host(url) for url in urls}) >= 2
+    shown = len(urls) >= _MIN_CUT_URLS or any(_ends_cut_off(url) for url in urls)
+    if longest >= _MIN_CUT_LENGTH and several_sites and shown:
         return frozenset({longest})
     return frozenset()
+
+
+def _ends_cut_off(url: str) -> bool:
+    """Whether a url ends where no address ends: in a cut-off word or percent escape."""
+    return ids.truncated_slug(url) or ids.ends_mid_escape(url)
 
 
 def check_url(reference: Reference, cut_lengths: frozenset[int] = frozenset()) -> Iterator[Finding]:
@@ -285,7 +321,7 @@ def check_url(reference: Reference, cut_lengths: frozenset[int] = frozenset()) -
             where,
             subject=key,
         )
-    elif ids.truncated_slug(url) or ids.ends_mid_escape(url):
+    elif _ends_cut_off(url):
         yield rule("url-truncated").finding(
             f"the url of {key!r} ends in a cut-off word: {url[-24:]!r}", where, subject=key
         )
@@ -320,17 +356,17 @@ def check_doi(reference: Reference) -> Iterator[Finding]:
 
 
 def check_urldate(reference: Reference, today: date) -> Iterator[Finding]:
-    """A reference's urldate: an ISO date, and not after today."""
+    """A reference's urldate: an ISO date or range of dates, and not after today."""
     raw = (reference.urldate or "").strip()
     where = _field(reference, "urldate")
-    parsed = parse_iso_date(raw)
-    if parsed is None:
+    days = urldate_days(raw)
+    if days is None:
         yield rule("urldate-invalid").finding(
             f"the urldate of {reference.key!r} is not an ISO date: {raw!r}",
             where,
             subject=reference.key,
         )
-    elif parsed > today:
+    elif days[1] > today:
         yield rule("urldate-future").finding(
             f"the urldate of {reference.key!r} ({raw}) is after today ({today.isoformat()})",
             where,
@@ -338,12 +374,31 @@ def check_urldate(reference: Reference, today: date) -> Iterator[Finding]:
         )
 
 
+def urldate_days(text: str) -> tuple[date, date] | None:
+    """The first and the last day a urldate names, as :func:`parse_iso_date` reads each: one
+    date (both days the same), a range (``2025-02-09/2025-02-12``) or an open range
+    (``2025-02-09/``, ``2025-02-09/..``: from its first day). None for no date, or a range that
+    ends before it starts."""
+    first, slash, last = text.partition("/")
+    start = parse_iso_date(first)
+    if start is None or not slash or last in _OPEN_END:
+        return None if start is None else (start, start)
+    end = parse_iso_date(last)
+    if end is None or end < start:
+        return None
+    return start, end
+
+
 def parse_iso_date(text: str) -> date | None:
-    """The earliest day an ISO date (``2025``, ``2025-02`` or ``2025-02-09``) can mean."""
+    """The earliest day an ISO date (``2025``, ``2025-02`` or ``2025-02-09``, perhaps with a
+    time and time zone: ``2025-02-09T10:00:00+01:00``) can mean; None if it is none."""
     match = _ISO_DATE.match(text)
     if not match:
         return None
     year, month, day = match.group(1), match.group(2) or "01", match.group(3) or "01"
+    hour, minute, second, zone_hour, zone_minute = (int(part or 0) for part in match.groups()[3:])
+    if hour > 23 or minute > 59 or second > 59 or zone_hour > 23 or zone_minute > 59:
+        return None
     try:
         return date(int(year), int(month), int(day))
     except ValueError:
@@ -426,21 +481,102 @@ def _group_end(text: str) -> int | None:
 
 @functools.lru_cache(maxsize=4096)
 def organisation_matches_host(name: str, site: str) -> bool:
-    """Whether a host is plausibly the organisation's own: by its name, a part of it, initials.
+    """Whether a host is plausibly the organisation's own: one of its labels reads as the name
+    or as an abbreviation of it (see :func:`abbreviates`).
 
     A name with no Latin letters (新华社) cannot be compared, and is given the benefit of the doubt.
     """
     name_letters = _letters(name)
     if not name_letters or name_letters in _letters(site):
         return True
-    initials = "".join(
-        _letters(word)[:1] for word in name.split() if _letters(word) not in _MINOR_WORDS
-    )
-    if initials and initials in site.split("."):
-        return True
-    # Last, as it may read the Public Suffix List: the site's own label within the name.
-    label = _letters(ids.registrable_label(site))
-    return bool(label) and label in name_letters
+    words = name_words(name)
+    return any(abbreviates(label, words) for label in _site_labels(site))
+
+
+def name_words(name: str) -> tuple[tuple[str, bool], ...]:
+    """The words of an organisation's name in lower-case letters, each with whether it is
+    significant: not a small word (of, the, and ...) or a country prefix (U.S.). Hyphens
+    part words (Agence France-Presse is three); repeated words are kept once."""
+    words: dict[str, bool] = {}
+    for part in _NAME_WORD_SEPARATORS.split(name):
+        word = _letters(part)
+        if word and word not in words:
+            words[word] = word not in _MINOR_WORDS and word not in _COUNTRY_PREFIXES
+    kept: list[tuple[str, bool]] = []
+    for word, is_significant in words.items():
+        if is_significant and sum(known for _, known in kept) == _MAX_NAME_WORDS:
+            continue
+        kept.append((word, is_significant))
+    return tuple(kept)
+
+
+def _site_labels(site: str) -> list[str]:
+    """The labels of a host a name may stand in: its registered label and those before it,
+    not the public suffix (gov.cn) and not www."""
+    registered = ids.registrable_domain(site)
+    before = site.lower().rstrip(".").removesuffix(registered).split(".")
+    labels = [_letters(label) for label in (*before, registered.split(".", 1)[0])]
+    return [label for label in labels if label and not _GENERIC_LABEL.match(label)]
+
+
+def abbreviates(label: str, words: tuple[tuple[str, bool], ...]) -> bool:
+    """Whether a site's label can be spelt with pieces of the name, as people shorten names.
+
+    Each piece is the start of a word (the whole word, its initial or more: stlouisfed is St.
+    Louis Federal), each word used once, in any order (fmprc: Foreign Ministry, PRC); small
+    words give their initial or the whole word and count for nothing (mofa, thelancet); a
+    generic part (news, online, net ...) may stand anywhere (apnews, xinhuanet). One piece
+    must be three letters or more of a significant word, or the pieces must stand for more
+    than half of the significant words, two at least (cdc, un): a letter or two of a long
+    name (en, cfr for the Ministry of Foreign Affairs of the People's Republic of China) is
+    chance.
+    """
+    if len(label) > 63:
+        return False
+    significant = sum(is_significant for _, is_significant in words)
+    budget = [_SEARCH_STEPS]
+
+    @functools.cache
+    def spell(at: int, used: int, has_word: bool) -> bool:
+        if at == len(label):
+            initials = used.bit_count()
+            return has_word or (initials >= 2 and 2 * initials > significant)
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise _TooManyWays
+        for affix in _SITE_AFFIXES:
+            if label.startswith(affix, at) and spell(at + len(affix), used, has_word):
+                return True
+        for index, (word, is_significant) in enumerate(words):
+            if is_significant and used >> index & 1:
+                continue
+            shared = _shared_start(word, label, at)
+            if not is_significant:
+                lengths = [length for length in {1, len(word)} if length <= shared]
+                if any(spell(at + length, used, has_word) for length in lengths):
+                    return True
+                continue
+            for length in range(shared, 0, -1):
+                if spell(at + length, used | 1 << index, has_word or length >= _WORD_PIECE):
+                    return True
+        return False
+
+    try:
+        return spell(0, 0, False)
+    except _TooManyWays:
+        return True  # a name no organisation has: given the benefit of the doubt
+
+
+class _TooManyWays(Exception):
+    """A label and name that can be matched in more ways than any real pair."""
+
+
+def _shared_start(word: str, label: str, at: int) -> int:
+    """How many letters ``word`` and ``label`` (from ``at``) have in common at their start."""
+    length = 0
+    while length < len(word) and at + length < len(label) and word[length] == label[at + length]:
+        length += 1
+    return length
 
 
 def _letters(text: str) -> str:

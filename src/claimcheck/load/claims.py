@@ -29,6 +29,9 @@ MAX_DEPTH = 64
 MAX_LEDGER_BYTES = 4 * 1024 * 1024
 _Path = tuple[str | int, ...]
 _Position = tuple[int, int]
+# What an empty field is told, and what an empty or blank quote is told to do.
+_EMPTY = "should not be empty"
+_QUOTE_HINT = "write the words the source should contain, or leave the quote out"
 # A run of flow-collection openers deeper than any ledger: refused before it is parsed, since
 # libyaml's scanner (as ruamel's own) slows down quadratically on such runs.
 _DEEP_FLOW = re.compile(r"(?:[\[{][ \t\r\n]*){" + str(MAX_DEPTH + 1) + "}")
@@ -77,6 +80,11 @@ def parse_ledger(text: str, path: Path) -> Ledger:
         _problem(loc, message, hint, data, _at(path, position))
         for loc, position, message, hint in converter.problems
     ]
+    problems += [
+        _problem(loc, f"{_EMPTY}: it holds only whitespace", _QUOTE_HINT, data, _at(path, position))
+        for loc in _blank_quotes(data)
+        if (position := positions.get(loc))
+    ]
     try:
         ledger = ClaimsFile.model_validate(data)
     except ValidationError as error:
@@ -97,6 +105,20 @@ def parse_ledger(text: str, path: Path) -> Ledger:
         for c, entry in enumerate(ledger.claims)
     )
     return Ledger(path=path, version=ledger.version, claims=claims)
+
+
+def _blank_quotes(data: Any) -> list[_Path]:
+    """Where evidence has a quote of whitespace only: refused as an empty one is, since it is
+    no text for a source to contain."""
+    claims = data.get("claims") if isinstance(data, dict) else None
+    found: list[_Path] = []
+    for c, claim in enumerate(claims if isinstance(claims, list) else ()):
+        evidence = claim.get("evidence") if isinstance(claim, dict) else None
+        for e, item in enumerate(evidence if isinstance(evidence, list) else ()):
+            quote = item.get("quote") if isinstance(item, dict) else None
+            if isinstance(quote, str) and quote and not quote.strip():
+                found.append(("claims", c, "evidence", e, "quote"))
+    return found
 
 
 def _errors(message: str, where: Location, hint: str | None = None) -> InputErrors:
@@ -378,6 +400,8 @@ def _message(detail: ErrorDetails) -> str:
         return f"should be a list, not {found}"
     if kind == "string_type":
         return f"should be a string, not {found}"
+    if kind == "string_too_short" and detail.get("ctx", {}).get("min_length") == 1:
+        return _EMPTY
     return str(detail["msg"]).removeprefix("Value error, ")
 
 
@@ -415,6 +439,8 @@ def _dotted(loc: _Path) -> str:
 def _hint(detail: ErrorDetails, loc: _Path) -> str:
     if not loc:
         return "a ledger is a mapping: 'version: 1' and a 'claims:' list"
+    if detail["type"] == "string_too_short" and loc[-1] == "quote":
+        return _QUOTE_HINT
     hints = {
         "extra_forbidden": "claims take id, text, section, tags, evidence; evidence takes "
         "source, quote, locator, stance",
