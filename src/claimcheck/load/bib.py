@@ -477,7 +477,7 @@ def _reference(entry: bib.Entry, macros: _Macros, path: Path, findings: _Finding
     title = fields.get("title")
     url = _verbatim(fields.get("url"))
     if url is None:
-        url = _url_in_text(fields, field_lines)
+        url = _url_in_text(fields)
     return Reference(
         key=entry.key,
         entry_type=entry.entry_type.lower(),
@@ -494,14 +494,13 @@ def _reference(entry: bib.Entry, macros: _Macros, path: Path, findings: _Finding
     )
 
 
-def _url_in_text(fields: dict[str, str], field_lines: dict[str, int]) -> str | None:
+def _url_in_text(fields: dict[str, str]) -> str | None:
     """The address a BibTeX entry without a url field gives in its howpublished or note
     field, as ``\\url{...}`` or ``\\href{...}{...}`` (how @misc entries cite a web page
-    in plain BibTeX); its line becomes the url's."""
+    in plain BibTeX)."""
     for name in _URL_BEARING:
         found = _LATEX_URL.search(fields.get(name, ""))
         if found is not None:
-            field_lines["url"] = field_lines[name]
             return found.group(1)
     return None
 
