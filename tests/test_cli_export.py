@@ -171,3 +171,19 @@ def test_schema_export_prints_the_committed_schema(repo: Path) -> None:
     assert result.returncode == 0
     committed = (repo / "schemas" / "export.schema.json").read_text(encoding="utf-8")
     assert json.loads(result.stdout) == json.loads(committed)
+
+
+def test_export_prints_titles_and_names_as_latex_prints_them(tmp_path: Path) -> None:
+    entry = (
+        "@online{cat,\n"
+        '  author = {M\\"uller, J\\"urgen and {Smith \\& Sons}},\n'
+        "  title = {Schr\\\"odinger's cat in \\textit{Nature}: 100\\% sure},\n"
+        "  url = {https://example.org/cat},\n}\n"
+    )
+    folder = project(tmp_path, entry, ledger(("cat-claim", "cat", "a quote", "supports")))
+
+    result = claimcheck("export", "--offline", "--format", "json", cwd=folder)
+
+    (row,) = json.loads(result.stdout)["rows"]
+    assert row["source_title"] == "Schrödinger's cat in Nature: 100% sure"
+    assert row["authors"] == ["Müller, Jürgen", "Smith & Sons"]

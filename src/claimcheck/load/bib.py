@@ -18,6 +18,7 @@ from bibtexparser import model as bib
 from bibtexparser.entrypoint import parse_string
 
 from claimcheck.errors import InputError
+from claimcheck.load.latex import plain_text
 from claimcheck.load.text import MAX_INPUT_BYTES, DecodedText, decode, read_bytes
 from claimcheck.models import Finding, Location, Reference
 from claimcheck.rules import rule
@@ -485,7 +486,7 @@ def _reference(entry: bib.Entry, macros: _Macros, path: Path, findings: _Finding
         field_lines=field_lines,
         url=url,
         doi=_verbatim(fields.get("doi")),
-        title=strip_braces(title) if title else None,
+        title=plain_text(title) if title else None,
         authors=split_names(fields.get("author", "")),
         date=fields.get("date") or fields.get("year"),
         urldate=fields.get("urldate"),
@@ -607,4 +608,4 @@ def split_names(field: str) -> tuple[str, ...]:
             names.append(field[start : match.start()])
             start = match.end()
     names.append(field[start:])
-    return tuple(name for name in (strip_braces(n) for n in names) if name)
+    return tuple(name for name in (plain_text(n) for n in names) if name)
