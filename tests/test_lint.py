@@ -864,3 +864,22 @@ def test_lint_stops_on_a_whitespace_only_quote_with_its_file_and_line(tmp_path: 
         "it holds only whitespace"
     )
     assert result.stdout == ""
+
+
+def test_lint_finds_something_to_check_in_a_crossref_parent_and_nothing_missing_in_a_set(
+    tmp_path: Path,
+) -> None:
+    """A child entry fills its fields from the entry its crossref names, as BibTeX and
+    biblatex print it; a @set groups entries, each judged for itself."""
+    bib = (
+        "@article{child,\n  crossref = {parent},\n}\n"
+        "@article{parent,\n  title = {A},\n  doi = {10.1000/xyz},\n}\n"
+        "@set{group,\n  entryset = {child,parent},\n}\n"
+        "@article{alone,\n  title = {B},\n}\n"
+    )
+    (tmp_path / "references.bib").write_text(bib, encoding="utf-8")
+
+    result = claimcheck("lint", "--format", "json", cwd=tmp_path)
+
+    nothing = [f["subject"] for f in json.loads(result.stdout)["findings"] if f["code"] == "CC207"]
+    assert nothing == ["alone"]

@@ -150,8 +150,9 @@ def check_bibliography(references: Iterable[Reference], *, today: date) -> Itera
     yield from _case_duplicates(references)
     yield from _shared_identifiers(references)
     cut_lengths = _cut_lengths(references)
+    by_key = {reference.key.casefold(): reference for reference in references}
     for reference in references:
-        if not (reference.url or reference.doi or reference.file):
+        if not _checkable(reference, by_key):
             yield rule("nothing-to-check").finding(
                 f"reference {reference.key!r} has no url, doi or file",
                 reference.location,
@@ -167,6 +168,20 @@ def check_bibliography(references: Iterable[Reference], *, today: date) -> Itera
             yield from check_title(reference)
         if reference.url and reference.entry_type in _WEB_PAGE_TYPES:
             yield from check_organisation_host(reference)
+
+
+def _checkable(reference: Reference, by_key: dict[str, Reference]) -> bool:
+    """Whether a reference has a url, doi or file, or inherits one from the entry its
+    crossref or xdata field names (as BibTeX and biblatex fill a field from there); a @set
+    only groups the entries its entryset names, each judged for itself."""
+    if reference.url or reference.doi or reference.file or reference.entry_type == "set":
+        return True
+    for name in ("crossref", "xdata"):
+        for key in reference.fields.get(name, "").split(","):
+            parent = by_key.get(key.strip().casefold())
+            if parent is not None and (parent.url or parent.doi or parent.file):
+                return True
+    return False
 
 
 def _field(reference: Reference, name: str) -> Location:

@@ -133,7 +133,7 @@ RULES: tuple[Rule, ...] = (
         "CC207",
         "nothing-to-check",
         _W,
-        "a reference with neither url, doi nor file",
+        "a reference with neither url, doi nor file, nor a crossref or xdata entry with one",
         "add a url, doi or file field so that the evidence can be checked",
     ),
     Rule(
