@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from claimcheck.archive.index import ArchiveIndex, CaptureRow
+from claimcheck.archive.index import ArchiveIndex, CaptureRow, restore_tables
 from claimcheck.archive.lock import ProjectLock
 from claimcheck.archive.recall import with_archive
 from claimcheck.archive.reindex import Reindexed, rebuild
@@ -235,18 +235,21 @@ def _cited_memento(
 
 @dataclass(frozen=True)
 class Reindex:
-    """What `archive reindex` did: the rebuild, the rows it dropped, a damaged file moved."""
+    """What `archive reindex` did: the rebuild, the rows it dropped, a damaged file moved,
+    the tables it made anew."""
 
     rebuilt: Reindexed
     dropped_rows: int
     moved_aside: Path | None
+    restored: tuple[str, ...] = ()
 
 
 def reindex(settings: Settings) -> Reindex:
     """Rebuild the archive's index from the WARC files, with the project lock held.
 
     A database that can be read keeps its check results and mementos (their damaged rows are
-    dropped); one that cannot is moved aside, never deleted, and a new one is made.
+    dropped) and has the tables it lacks made anew, empty; one that cannot be read is moved
+    aside, never deleted, and a new one is made.
     """
     folder = real_folder(settings.cache_dir / ARCHIVE_FOLDER)
     with ProjectLock(settings.cache_dir, "archive reindex"):
@@ -260,12 +263,13 @@ def reindex(settings: Settings) -> Reindex:
 
 def _reindexed(settings: Settings, folder: Path, moved: Path | None) -> Reindex:
     dropped = 0
+    restored = restore_tables(database(settings))
     with closing(open_index(settings, recover=False)) as index:
         rebuilt = rebuild(folder, index)
         dropped += index.drop_damaged_mementos()
     with open_cache(settings) as cache:
         dropped += cache.drop_damaged()
-    return Reindex(rebuilt, dropped, moved)
+    return Reindex(rebuilt, dropped, moved, restored)
 
 
 def _move_aside(path: Path) -> Path:
@@ -285,6 +289,7 @@ def _move_aside(path: Path) -> Path:
 @contextmanager
 def reading_archive(settings: Settings) -> Iterator[tuple[Path, ArchiveIndex]]:
     """The archive folder and its index, for the commands that only read them."""
+    folder = settings.cache_dir / ARCHIVE_FOLDER
     if settings.cache_dir.is_symlink() or settings.cache_dir.exists():
         real_folder(settings.cache_dir)
     recover_index(settings)
@@ -294,8 +299,10 @@ def reading_archive(settings: Settings) -> Iterator[tuple[Path, ArchiveIndex]]:
             Location(file=str(settings.cache_dir)),
             hint="run 'claimcheck archive save' (or 'claimcheck verify') first",
         )
+    if folder.is_symlink() or folder.exists():
+        real_folder(folder)
     with closing(open_index(settings)) as index:
-        yield settings.cache_dir / ARCHIVE_FOLDER, index
+        yield folder, index
 
 
 @contextmanager

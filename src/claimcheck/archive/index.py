@@ -13,9 +13,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
-from claimcheck.check.database import REINDEX_HINT, Guard, connect, database_error
+from claimcheck.check.cache import require_tables, sql_error
+from claimcheck.check.database import REINDEX_HINT, Guard, connect
+from claimcheck.check.schema import STEPS
 from claimcheck.errors import DamagedState
 from claimcheck.models import Location, Memento, Snapshot
+from claimcheck.statefiles import unwritable
 
 # The only WARC file names the index may hold: a bare name of claimcheck's own pattern. A name
 # read from the database is used to open, cut and delete files, so anything else is damage.
@@ -38,6 +41,7 @@ _CAPTURE_COLUMNS = (
     "id, url, target, captured_at, http_status, content_type, payload_digest, truncated, "
     "record_type, record_id, warc_file, offset, length, request_offset, request_length"
 )
+_TABLES = ("warc_files", "retired_files", "payloads", "captures", "mementos")
 
 
 @dataclass(frozen=True)
@@ -113,7 +117,7 @@ def _writing(
         try:
             return method(index, *args, **kwargs)
         except sqlite3.Error as error:
-            raise database_error(index.path, error) from None
+            raise sql_error(index.path, error) from None
 
     return guarded
 
@@ -142,11 +146,17 @@ class ArchiveIndex:
     """The index tables in the project's database (``.claimcheck/claimcheck.sqlite3``).
 
     ``upgrading`` is held while an older database is brought up to date (check/database.py).
+    A database that lacks one of the index's tables is refused with a DamagedState.
     """
 
     def __init__(self, path: Path, *, upgrading: Guard = nullcontext):
         self.path = path
         self._db = connect(path, upgrading=upgrading)
+        try:
+            require_tables(self._db, path, _TABLES)
+        except BaseException:
+            self._db.close()
+            raise
 
     def close(self) -> None:
         """Close the database."""
@@ -221,6 +231,7 @@ class ArchiveIndex:
             )
             self._db.execute("DELETE FROM retired_files WHERE name = ?", (name,))
 
+    @_writing
     def commit(
         self,
         warc_file: str,
@@ -371,6 +382,7 @@ class ArchiveIndex:
                 found.setdefault(row[0], []).append(_memento(row[1:]))
         return found
 
+    @_writing
     def relocate(
         self,
         files: dict[str, int],
@@ -429,6 +441,34 @@ class ArchiveIndex:
             self._db.executemany(
                 "DELETE FROM retired_files WHERE name = ?", [(name,) for name in names]
             )
+
+
+def restore_tables(path: Path) -> tuple[str, ...]:
+    """Make anew, empty, the tables (and their indexes) the database at ``path`` lacks, as a
+    table dropped by hand or by another tool; the tables made. The caller holds the project
+    lock. The statements are the layout's own, each of which makes only what is missing.
+    """
+    try:
+        db = connect(path)
+    except OSError as error:
+        raise unwritable(path, error) from None
+    try:
+        before = _table_names(db)
+        with db:
+            for step in STEPS:
+                for statement in step.statements:
+                    if statement.startswith("CREATE ") and " IF NOT EXISTS " in statement:
+                        db.execute(statement)
+        return tuple(sorted(_table_names(db) - before))
+    except sqlite3.Error as error:
+        raise sql_error(path, error) from None
+    finally:
+        db.close()
+
+
+def _table_names(db: sqlite3.Connection) -> set[str]:
+    rows = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    return {str(name) for (name,) in rows}
 
 
 def _snapshot(row: Sequence[object]) -> Snapshot:

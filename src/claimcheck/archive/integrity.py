@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import sqlite3
+from contextlib import redirect_stderr
 from dataclasses import dataclass
 from pathlib import Path
 
+from claimcheck.archive.heads import head_of
 from claimcheck.archive.index import ArchiveIndex, Place
 from claimcheck.archive.warc import WARC_PATTERN, ReadRecord, read_records
+from claimcheck.visible import visible
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,9 @@ class Integrity:
     problems: tuple[Problem, ...]
     uncommitted: dict[str, int]
     unknown_files: tuple[str, ...]
+    # The files (indexed or not) that cannot be read as WARC from their first byte: each is
+    # among the problems, once.
+    unreadable_files: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -41,8 +48,10 @@ def check_archive(folder: Path, index: ArchiveIndex) -> Integrity:
 
     Bytes after a file's committed length (a run killed while writing) and files the index
     does not know are reported apart: the next archiving run cuts the former and leaves the
-    latter alone ('claimcheck archive reindex' indexes them). The index is read at one
-    moment, so a run committing meanwhile adds nothing half-seen.
+    latter alone ('claimcheck archive reindex' indexes them). A file that cannot be read as
+    WARC from its first byte (a Git LFS pointer, say), indexed or not, is one problem; the
+    index entries pointing into it add none. The index is read at one moment, so a run
+    committing meanwhile adds nothing half-seen.
     """
     with index.consistent():
         files = index.files()
@@ -51,6 +60,7 @@ def check_archive(folder: Path, index: ArchiveIndex) -> Integrity:
     problems: list[Problem] = []
     records: dict[Place, ReadRecord] = {}
     uncommitted: dict[str, int] = {}
+    unreadable: list[str] = []
     for name, committed in files.items():
         path = folder / name
         try:
@@ -58,13 +68,30 @@ def check_archive(folder: Path, index: ArchiveIndex) -> Integrity:
         except FileNotFoundError:
             problems.append(Problem(name, "the file is missing"))
             continue
+        except OSError as error:
+            problems.append(Problem(name, f"cannot be read: {error.strerror or error}"))
+            unreadable.append(name)
+            continue
+        head = head_of(path).unreadable
+        if head is not None:
+            problems.append(Problem(name, head.describe()))
+            unreadable.append(name)
+            continue
         if size < committed:
             problems.append(Problem(name, f"{size:,} bytes, but {committed:,} were committed"))
         elif size > committed:
             uncommitted[name] = size - committed
         problems += _read(path, min(size, committed), records)
+    unknown = tuple(p.name for p in sorted(folder.glob(WARC_PATTERN)) if p.name not in files)
+    for name in unknown:
+        head = head_of(folder / name).unreadable
+        if head is not None:
+            problems.append(Problem(name, head.describe()))
+            unreadable.append(name)
+    # Entries pointing into an unreadable file: that file is the one problem to report.
+    readable = [c for c in captures if c.place.warc_file not in unreadable]
     referenced: set[Place] = set()
-    for capture in captures:
+    for capture in readable:
         where = f"{capture.place.warc_file}:{capture.place.offset}"
         response = _expect(records, capture.place, capture.record_type, problems)
         if response is not None:
@@ -80,7 +107,7 @@ def check_archive(folder: Path, index: ArchiveIndex) -> Integrity:
                 Problem(f"{capture.request.warc_file}:{capture.request.offset}", "unpaired request")
             )
         referenced |= {capture.place, capture.request}
-    for payload in payloads:
+    for payload in (p for p in payloads if p.place.warc_file not in unreadable):
         record = _expect(records, payload.place, "response", problems)
         if record is not None and record.payload_digest != payload.digest:
             where = f"{payload.place.warc_file}:{payload.place.offset}"
@@ -94,7 +121,6 @@ def check_archive(folder: Path, index: ArchiveIndex) -> Integrity:
                 )
             )
     problems += _database(index)
-    unknown = tuple(p.name for p in sorted(folder.glob(WARC_PATTERN)) if p.name not in files)
     return Integrity(
         files=len(files),
         records=len(records),
@@ -103,31 +129,47 @@ def check_archive(folder: Path, index: ArchiveIndex) -> Integrity:
         problems=tuple(problems),
         uncommitted=uncommitted,
         unknown_files=unknown,
+        unreadable_files=tuple(unreadable),
     )
 
 
 def _read(path: Path, limit: int, records: dict[Place, ReadRecord]) -> list[Problem]:
     problems = []
     end = 0
+    # warcio writes three lines on stderr for each record not followed by blank lines (a wrong
+    # Content-Length): they are counted here, and said once.
+    warned = io.StringIO()
+    failure = None
     try:
-        for record in read_records(path, limit):
-            records[record.place] = record
-            end = record.place.offset + record.place.length
-            for problem in record.digest_problems:
-                problems.append(Problem(f"{path.name}:{record.place.offset}", problem))
+        with redirect_stderr(warned):
+            for record in read_records(path, limit):
+                records[record.place] = record
+                end = record.place.offset + record.place.length
+                for problem in record.digest_problems:
+                    problems.append(Problem(f"{path.name}:{record.place.offset}", problem))
     except Exception as error:  # warcio raises bare Exceptions and zlib/IO errors alike
-        problems.append(Problem(f"{path.name}:{end}", f"unreadable record: {_plain(error)}"))
-        return problems
+        failure = Problem(f"{path.name}:{end}", f"unreadable record: {_plain(error)}")
+    unended = warned.getvalue().count("WARNING:")
+    if unended:
+        problems.append(
+            Problem(
+                path.name,
+                f"{unended} records are not followed by the blank lines that end a record "
+                "(a wrong Content-Length?)",
+            )
+        )
+    if failure is not None:
+        return [*problems, failure]
     if end != limit:
         problems.append(Problem(f"{path.name}:{end}", f"{limit - end:,} bytes are not a record"))
     return problems
 
 
 def _plain(error: Exception) -> str:
-    """An error's message on one short printable line (warcio quotes the bytes it choked on)."""
-    text = str(error).splitlines()[0] if str(error) else type(error).__name__
-    printable = "".join(c if c.isprintable() else "?" for c in text)
-    return printable if len(printable) <= 120 else printable[:117] + "..."
+    """An error's message on one short line (warcio quotes the bytes it choked on), its
+    control characters made visible."""
+    text = str(error).splitlines()[0] if str(error).strip() else type(error).__name__
+    return visible(text if len(text) <= 120 else text[:117] + "...")
 
 
 def _expect(

@@ -6,10 +6,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+from claimcheck.archive.heads import head_of
 from claimcheck.archive.index import ArchiveIndex, CaptureRow, Place
 from claimcheck.archive.store import delete_retired
 from claimcheck.archive.warc import WarcAppender, new_file_name
 from claimcheck.errors import ArchiveError
+from claimcheck.models import Location
 from claimcheck.statefiles import delete_files
 
 
@@ -33,11 +35,14 @@ def prune(folder: Path, index: ArchiveIndex, keep: int, now: datetime) -> Pruned
     know alone; the next prune (or archiving run) deletes the files an interrupted one had
     retired, and only those: the new file it had not indexed yet, or the old ones it had
     moved away from (their names written by the prune itself before it wrote the new file,
-    or in the transaction that moved away from the old ones).
+    or in the transaction that moved away from the old ones). An indexed file that cannot be
+    read as WARC from its first byte (a Git LFS pointer, say) stops the prune before it
+    begins: it would be deleted once its records were copied.
     """
     if keep < 1:
         raise ValueError("keep at least one capture of each URL")
     delete_retired(folder, index)
+    _refuse_unreadable(folder, index)
     by_url: dict[str, list[CaptureRow]] = {}
     for capture in index.captures():
         by_url.setdefault(capture.url, []).append(capture)
@@ -80,6 +85,20 @@ def prune(folder: Path, index: ArchiveIndex, keep: int, now: datetime) -> Pruned
     index.forget_retired(old_files)
     after = sum(_size(folder / name) for name in files)
     return Pruned(len(dropped), len(kept), before, after)
+
+
+def _refuse_unreadable(folder: Path, index: ArchiveIndex) -> None:
+    for name in index.files():
+        path = folder / name
+        if not path.exists():
+            continue
+        unreadable = head_of(path).unreadable
+        if unreadable is not None:
+            raise ArchiveError(
+                f"cannot be read as a WARC file: {unreadable.why}; nothing was pruned",
+                Location(file=str(path)),
+                hint=unreadable.hint,
+            )
 
 
 def _size(path: Path) -> int:

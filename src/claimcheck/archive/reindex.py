@@ -14,11 +14,13 @@ from typing import IO, Any
 
 from warcio.archiveiterator import ArchiveIterator
 
+from claimcheck.archive.heads import Unreadable, read_head
 from claimcheck.archive.index import WARC_NAME, ArchiveIndex, CaptureRow, Payload, Place
 from claimcheck.archive.text import extract_text
 from claimcheck.archive.warc import WARC_PATTERN
 from claimcheck.errors import ClaimcheckError
 from claimcheck.statefiles import open_file
+from claimcheck.visible import visible
 
 # A stored body is at most the fetcher's cap (10 MiB); a record claiming more is not ours
 # and its text is not extracted (the body is not held in memory).
@@ -68,7 +70,9 @@ def rebuild(folder: Path, index: ArchiveIndex) -> Reindexed:
     A file's committed length becomes the end of its last complete capture. Bytes after it
     are a torn tail only when nothing readable follows them; damage inside a file keeps the
     whole file committed (so nothing is ever cut from it) and is left for `archive verify`
-    to report. A record already met (a prune's copy) is indexed once.
+    to report. A file that cannot be read as WARC from its first byte (a Git LFS pointer,
+    say) is left out of the index, so that no run cuts it. A record already met (a prune's
+    copy) is indexed once. Each note names its file and is safe to print.
     """
     found = _Found()
     for path in sorted(folder.glob(WARC_PATTERN), key=_written_order):
@@ -89,38 +93,54 @@ def _written_order(path: Path) -> tuple[str, int]:
 
 
 def _scan(path: Path, found: _Found) -> None:
+    name = visible(path.name)
     try:
         fd = open_file(path, os.O_RDONLY)
     except ClaimcheckError as error:
-        found.notes.append(f"{path.name}: left out: {error.message}")
+        found.notes.append(f"{name}: left out: {visible(error.message)}")
         return
     except OSError as error:
-        found.notes.append(f"{path.name}: left out: {error.strerror}")
+        found.notes.append(f"{name}: left out: {visible(error.strerror or str(error))}")
         return
     with os.fdopen(fd, "rb") as handle:
         size = os.fstat(fd).st_size
-        records, end, problem = _records(handle)
+        unreadable = read_head(handle).unreadable
+        if unreadable is not None:
+            found.notes.append(f"{name} {unreadable.describe()}")
+            return
+        handle.seek(0)
+        records, end, problem, warnings = _records(handle)
+        if not records:
+            why = f"no record can be read from its first byte ({problem or 'no record'})"
+            found.notes.append(f"{name} {Unreadable(why).describe()}")
+            return
+        if warnings:
+            found.notes.append(
+                f"{name}: {warnings} records are not followed by the blank lines that end "
+                "a record (a wrong Content-Length?)"
+            )
         committed = _index_file(path.name, records, found)
         if problem is not None:
             if _readable_after(handle, end, size):
                 committed = size
                 found.notes.append(
-                    f"{path.name}:{end}: unreadable ({problem}); the records after it are "
+                    f"{name}:{end}: unreadable ({problem}); the records after it are "
                     "not indexed, and no byte is cut"
                 )
             else:
                 found.notes.append(
-                    f"{path.name}: {size - committed:,} bytes after the last complete capture "
+                    f"{name}: {size - committed:,} bytes after the last complete capture "
                     "are a torn tail"
                 )
     found.files[path.name] = committed
 
 
-def _records(handle: IO[bytes]) -> tuple[list[_Record], int, str | None]:
-    """The records read from the start, the end of the last one, and what stopped the reading."""
+def _records(handle: IO[bytes]) -> tuple[list[_Record], int, str | None, int]:
+    """The records read from the start, the end of the last one, what stopped the reading,
+    and how many records were not followed by the blank lines that end one."""
     records: list[_Record] = []
     end = 0
-    iterator = ArchiveIterator(handle, check_digests=False)
+    iterator = _quiet(ArchiveIterator(handle, check_digests=False))
     try:
         for record in iterator:
             rec_type, headers, status, content_type, body = _fields(record)
@@ -129,11 +149,25 @@ def _records(handle: IO[bytes]) -> tuple[list[_Record], int, str | None]:
             records.append(_Record(place, rec_type, headers, status, content_type, body))
             end = place.offset + place.length
     except Exception as error:  # warcio raises bare Exceptions, zlib and decoding errors alike
-        return records, end, str(error).splitlines()[0] if str(error) else type(error).__name__
+        return records, end, _plain(error), iterator.err_count
     handle.seek(0, os.SEEK_END)
     if handle.tell() != end:
-        return records, end, "bytes that are not a record"
-    return records, end, None
+        return records, end, "bytes that are not a record", iterator.err_count
+    return records, end, None, iterator.err_count
+
+
+def _quiet(iterator: Any) -> Any:
+    """A warcio iterator that counts (in ``err_count``) the records not followed by blank
+    lines, instead of writing three lines of warning on stderr for each."""
+    iterator.INC_RECORD = ""
+    return iterator
+
+
+def _plain(error: Exception) -> str:
+    """An error's message on one short line, its control characters made visible (warcio
+    quotes the bytes it choked on)."""
+    text = str(error).splitlines()[0] if str(error).strip() else type(error).__name__
+    return visible(text if len(text) <= 120 else text[:117] + "...")
 
 
 def _fields(record: Any) -> tuple[str, dict[str, str], int | None, str | None, bytes | None]:
@@ -237,7 +271,7 @@ def _readable_after(handle: IO[bytes], start: int, size: int) -> bool:
         tries += 1
         handle.seek(position + at)
         try:
-            for record in ArchiveIterator(handle, check_digests=False):
+            for record in _quiet(ArchiveIterator(handle, check_digests=False)):
                 if record.rec_type in ("response", "revisit", "request", "warcinfo"):
                     return True
                 break

@@ -10,8 +10,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import IO, Any, Protocol, TypeVar
 
+from claimcheck.archive.heads import head_of, read_head
 from claimcheck.archive.index import ArchiveIndex, CaptureRow, Payload
 from claimcheck.archive.text import ExtractedText, extract_text
 from claimcheck.archive.warc import (
@@ -28,6 +29,7 @@ from claimcheck.errors import StateError
 from claimcheck.models import Snapshot
 from claimcheck.spool import SPOOL_THRESHOLD, as_spool
 from claimcheck.statefiles import delete_files, open_file, real_folder, unwritable
+from claimcheck.visible import visible
 
 ARCHIVE_FOLDER = "archive"
 # Captures written but not yet in the index are committed about once a second, or once this
@@ -46,26 +48,37 @@ _Result = TypeVar("_Result")
 
 @dataclass(frozen=True)
 class Repair:
-    """What opening the archive put right after an interrupted run."""
+    """What opening the archive put right after an interrupted run, and what it left alone.
+
+    ``left_alone`` names the files it would not cut or could not read as WARC from their first
+    byte (a Git LFS pointer, say), each with why and the way out; such a file the index does
+    not know is among ``unknown_files`` too.
+    """
 
     torn_bytes: dict[str, int] = field(default_factory=dict)
     unknown_files: tuple[str, ...] = ()
     unfinished_files: tuple[str, ...] = ()
+    left_alone: dict[str, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
-        return bool(self.torn_bytes or self.unknown_files or self.unfinished_files)
+        return bool(
+            self.torn_bytes or self.unknown_files or self.unfinished_files or self.left_alone
+        )
 
     def describe(self) -> str:
-        """In words, for a note on stderr."""
+        """In words, for a note on stderr (its control characters made visible)."""
         parts = [f"cut {n:,} uncommitted bytes from {name}" for name, n in self.torn_bytes.items()]
         if self.unfinished_files:
             parts.append(f"deleted {', '.join(self.unfinished_files)}, begun but never indexed")
-        if self.unknown_files:
+        unknown = [name for name in self.unknown_files if name not in self.left_alone]
+        if unknown:
             parts.append(
-                f"left {', '.join(self.unknown_files)} alone, which the index does not know "
+                f"left {', '.join(unknown)} alone, which the index does not know "
                 "('claimcheck archive reindex' indexes it)"
             )
-        return "an earlier run was interrupted: " + "; ".join(parts)
+        said = ["an earlier run was interrupted: " + "; ".join(parts)] if parts else []
+        said += [f"{name} {why}" for name, why in self.left_alone.items()]
+        return visible("; ".join(said))
 
 
 @dataclass
@@ -287,11 +300,14 @@ def repair(folder: Path, index: ArchiveIndex) -> Repair:
 
     The names come from the index, checked to be bare names of claimcheck's WARC files; each
     file is opened without following a symbolic link, and only a regular file with no other
-    hard link is cut or deleted.
+    hard link is cut or deleted. Only a file that begins with claimcheck's warcinfo record,
+    whole, and whose committed length is past it, is cut: one that cannot be read as WARC
+    from its first byte (a Git LFS pointer, garbage) is left alone, and so reported.
     """
     unfinished = delete_retired(folder, index)
     known = index.files()
     torn: dict[str, int] = {}
+    left_alone: dict[str, str] = {}
     for name, committed in known.items():
         path = folder / name
         try:
@@ -302,14 +318,44 @@ def repair(folder: Path, index: ArchiveIndex) -> Repair:
             raise unwritable(path, error) from None
         with os.fdopen(fd, "r+b") as handle:
             size = os.fstat(fd).st_size
-            if size > committed:
-                try:
-                    handle.truncate(committed)
-                except OSError as error:
-                    raise unwritable(path, error) from None
-                torn[name] = size - committed
+            if size <= committed:
+                continue
+            why = _not_to_cut(handle, committed, size)
+            if why is not None:
+                left_alone[name] = why
+                continue
+            try:
+                handle.truncate(committed)
+            except OSError as error:
+                raise unwritable(path, error) from None
+            torn[name] = size - committed
     unknown = tuple(p.name for p in sorted(folder.glob(WARC_PATTERN)) if p.name not in known)
-    return Repair(torn, unknown, unfinished)
+    for name in unknown:
+        unreadable = head_of(folder / name).unreadable
+        if unreadable is not None:
+            left_alone[name] = unreadable.describe()
+    return Repair(torn, unknown, unfinished, left_alone)
+
+
+def _not_to_cut(handle: IO[bytes], committed: int, size: int) -> str | None:
+    """Why the bytes after ``committed`` of the file open in ``handle`` are not a torn tail
+    to cut, if they are not."""
+    head = read_head(handle)
+    if head.unreadable is not None:
+        return head.unreadable.describe()
+    if head.warcinfo_end is None:
+        return (
+            f"does not begin with claimcheck's warcinfo record: its {size - committed:,} bytes "
+            "after the length the index has committed are left alone ('claimcheck archive "
+            "verify' checks it)"
+        )
+    if committed < head.warcinfo_end:
+        return (
+            f"has a committed length in the index ({committed:,} bytes) that ends inside its "
+            "first record: nothing is cut from it; 'claimcheck archive reindex' rebuilds the "
+            "index"
+        )
+    return None
 
 
 def _header(headers: Sequence[tuple[str, str]], name: str) -> str | None:

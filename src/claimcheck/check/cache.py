@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -13,8 +13,9 @@ from typing import Protocol
 
 from pydantic import ValidationError
 
-from claimcheck.check.database import Guard, connect, database_error
-from claimcheck.models import Reason, Source, SourceStatus
+from claimcheck.check.database import REINDEX_HINT, Guard, connect, database_error
+from claimcheck.errors import DamagedState, StateError
+from claimcheck.models import Location, Reason, Source, SourceStatus
 
 LOG = logging.getLogger(__name__)
 # A damaged row is skipped with a warning; past this many, one line at the end says how many.
@@ -86,13 +87,19 @@ class SqliteCache:
 
     The database may come from anywhere (a CI cache, a colleague): a row that cannot be read
     is skipped with a warning, as if it were not there. A database that cannot be written
-    ends the run with a StateError. ``upgrading`` is held while an older database is brought
-    up to date (see check/database.py).
+    ends the run with a StateError, and one without its ``checks`` table (dropped by hand or
+    by another tool) with a DamagedState at once: 'claimcheck archive reindex' makes it anew.
+    ``upgrading`` is held while an older database is brought up to date (check/database.py).
     """
 
     def __init__(self, path: Path, *, upgrading: Guard = nullcontext):
         self._path = path
         self._db = connect(path, upgrading=upgrading)
+        try:
+            require_tables(self._db, path, ("checks",))
+        except BaseException:
+            self._db.close()
+            raise
         self._db.text_factory = bytes
         self._damaged = 0
 
@@ -179,14 +186,18 @@ class SqliteCache:
             with self._db:
                 self._db.executemany("INSERT INTO checks VALUES (?, ?, ?, ?)", rows)
         except sqlite3.Error as error:
-            raise database_error(self._path, error) from None
+            raise sql_error(self._path, error) from None
 
     def drop_damaged(self) -> int:
         """Delete the rows that cannot be read; how many there were."""
         damaged = []
-        for rowid, *row in self._db.execute(
-            "SELECT rowid, url, checked_at, status, result FROM checks"
-        ).fetchall():
+        try:
+            rows = self._db.execute(
+                "SELECT rowid, url, checked_at, status, result FROM checks"
+            ).fetchall()
+        except sqlite3.Error as error:
+            raise sql_error(self._path, error) from None
+        for rowid, *row in rows:
             try:
                 _text(row[0]), _moment(_text(row[1])), _text(row[2])
                 Source.model_validate_json(_text(row[3]))
@@ -196,7 +207,7 @@ class SqliteCache:
             with self._db:
                 self._db.executemany("DELETE FROM checks WHERE rowid = ?", damaged)
         except sqlite3.Error as error:
-            raise database_error(self._path, error) from None
+            raise sql_error(self._path, error) from None
         return len(damaged)
 
     def streak(self, url: str) -> Streak | None:
@@ -242,6 +253,37 @@ class SqliteCache:
                 url,
                 _problem(error),
             )
+
+
+def sql_error(path: Path, error: sqlite3.Error) -> StateError:
+    """What an SQLite error means to the user (``database_error``), where a table or column
+    that is not there is damage, not a busy database: the way out is to rebuild it."""
+    text = str(error)
+    if isinstance(error, sqlite3.OperationalError) and text.startswith(
+        ("no such table", "no such column")
+    ):
+        return DamagedState(f"is damaged: {text}", Location(file=str(path)), hint=REINDEX_HINT)
+    return database_error(path, error)
+
+
+def require_tables(db: sqlite3.Connection, path: Path, tables: Sequence[str]) -> None:
+    """Refuse a database that lacks one of ``tables`` (dropped by hand or by another tool)
+    with a DamagedState: 'claimcheck archive reindex' makes them anew."""
+    try:
+        rows = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    except sqlite3.Error as error:
+        raise sql_error(path, error) from None
+    present = {_text(name) for (name,) in rows}
+    missing = [table for table in tables if table not in present]
+    if missing:
+        listed = ", ".join(f"'{table}'" for table in missing)
+        raise DamagedState(
+            f"is damaged: it has no table {listed}"
+            if len(missing) == 1
+            else f"is damaged: it has no tables {listed}",
+            Location(file=str(path)),
+            hint=REINDEX_HINT,
+        )
 
 
 def _text(value: object) -> str:

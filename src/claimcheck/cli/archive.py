@@ -28,6 +28,9 @@ archive_app = typer.Typer(
     rich_markup_mode=None,
 )
 
+# The tables whose rows no WARC file holds: made anew, they are empty.
+_HELD = {"checks": "earlier check results", "mementos": "the Wayback mementos found"}
+
 KeyOrUrl = Annotated[
     str, typer.Argument(metavar="KEY_OR_URL", help="A reference key, or a cited URL.")
 ]
@@ -174,6 +177,8 @@ def verify_command(settings: Settings) -> None:
     for name, size in found.uncommitted.items():
         say(f"note: {name} ends in {size:,} uncommitted bytes (an interrupted run)")
     for name in found.unknown_files:
+        if name in found.unreadable_files:
+            continue  # a problem below, with its way out
         say(
             f"note: {name} is not in the index (an interrupted run, or a lost database: "
             "'claimcheck archive reindex' indexes it)"
@@ -198,7 +203,7 @@ def reindex_command(settings: Settings) -> None:
     changed. Exit codes: 0 rebuilt; 2 the folder or the database cannot be used.
     """
     from claimcheck.archive.commands import reindex
-    from claimcheck.cli.archive_view import show_text
+    from claimcheck.cli.archive_view import say, show_text
     from claimcheck.cli.common import fail_with
     from claimcheck.errors import ClaimcheckError
 
@@ -207,9 +212,16 @@ def reindex_command(settings: Settings) -> None:
     except ClaimcheckError as error:
         fail_with(error)
     if done.moved_aside is not None:
-        show_text(f"note: the damaged database was moved aside to {done.moved_aside}")
+        say(f"note: the damaged database was moved aside to {done.moved_aside}")
+    if done.restored:
+        tables = ", ".join(f"'{table}'" for table in done.restored)
+        lost = [_HELD[table] for table in done.restored if table in _HELD]
+        say(
+            f"note: the database lacked its table{'s' if len(done.restored) > 1 else ''} "
+            f"{tables}: made anew" + (f" ({' and '.join(lost)} are lost)" if lost else "")
+        )
     for note in done.rebuilt.notes:
-        show_text(f"note: {note}")
+        say(f"note: {note}")
     rebuilt = done.rebuilt
     text = (
         f"rebuilt the index from {rebuilt.files} WARC files: {rebuilt.captures} captures, "

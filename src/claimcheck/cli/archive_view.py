@@ -6,8 +6,10 @@ import sys
 from datetime import UTC, datetime
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console
-from rich.table import Table
+from rich.measure import Measurement
+from rich.table import Column, Table
 from rich.text import Text
 
 from claimcheck.archive.commands import Saved
@@ -26,9 +28,10 @@ def note(text: str) -> None:
 
 
 def saved_table(saved: Saved) -> Table:
-    table = titled_table(f"Sources ({len(saved.sources)})", "reference", "status", "snapshot")
-    table.add_column("wayback", overflow="fold", ratio=1)
-    table.add_column("url", overflow="fold", ratio=1)
+    table = titled_table(
+        f"Sources ({len(saved.sources)})", "reference", "status", "snapshot", "wayback"
+    )
+    table.add_column("url", no_wrap=True)
     for source in saved.sources:
         add_row(
             table,
@@ -83,7 +86,7 @@ def listed_table(listed: ArchiveList) -> Table:
     table = titled_table(
         "Archived sources", "reference", "snapshots", "newest", "status", "wayback"
     )
-    table.add_column("url", overflow="fold", ratio=1)
+    table.add_column("url", no_wrap=True)
     for source in listed.sources:
         memento = source.newest_memento
         add_row(
@@ -101,7 +104,8 @@ def listed_table(listed: ArchiveList) -> Table:
 def captures_table(history: CaptureHistory) -> Table:
     """`archive show`: one URL's captures, oldest first."""
     title = f"Captures of {visible(history.url)}"
-    table = titled_table(title, "captured", "status", "stored", "type", "text", "digest")
+    table = titled_table(title, "captured", "status", "stored", "type", "text")
+    table.add_column("digest", no_wrap=True)
     for capture in history.captures:
         text = capture.text_chars
         add_row(
@@ -119,14 +123,20 @@ def captures_table(history: CaptureHistory) -> Table:
 def mementos_table(history: CaptureHistory) -> Table:
     """`archive show`: one URL's known Wayback mementos, oldest first."""
     table = titled_table("Wayback mementos", "captured", "via")
-    table.add_column("memento", overflow="fold", ratio=1)
+    table.add_column("memento", no_wrap=True)
     for memento in history.mementos:
         add_row(table, when(memento.captured_at), memento.via, memento.url)
     return table
 
 
 def titled_table(title: str, *columns: str) -> Table:
-    table = Table(title=Text(title), title_justify="left", box=box.SIMPLE_HEAD)
+    """A table whose columns wrap at spaces only: ``show`` gives each column room for its
+    longest word, so that a URL or a digest is never broken inside (copied, it is whole)."""
+    table = Table(
+        title=Text(title, no_wrap=True, overflow="ignore"),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+    )
     for column in columns:
         table.add_column(column, overflow="fold")
     return table
@@ -166,8 +176,56 @@ def show_text(text: str) -> None:
 
 
 def show(renderable: Table | Text, color: ColorChoice = ColorChoice.AUTO) -> None:
+    """Print a table in the width of the terminal (120 columns in a pipe), or wider when its
+    words (URLs, digests) are: none is broken inside. A line of text is never wrapped."""
     width = Console(file=sys.stdout).width if sys.stdout.isatty() else 120
+    if isinstance(renderable, Table):
+        width = _fit(renderable, width)
     coloured = colour(color)
     Console(width=width, force_terminal=coloured, no_color=not coloured, highlight=False).print(
         renderable, soft_wrap=isinstance(renderable, Text)
     )
+
+
+def _fit(table: Table, width: int) -> int:
+    """Set the width of each column of ``table`` to fit ``width`` where it can: a column
+    narrows down to its longest word (a ``no_wrap`` one not at all), the widest first and the
+    first column last. The width the table and its title then need: ``width``, or more."""
+    natural = [max(cell_len(line) for line in _texts(column)) for column in table.columns]
+    floor = [
+        wide if column.no_wrap else max(_longest_word(column), 1)
+        for column, wide in zip(table.columns, natural, strict=True)
+    ]
+    for column in table.columns:
+        column.width = 1
+    extra = _measured(table) - len(table.columns)  # edges, separators and padding
+    room = max(width - extra, sum(floor))
+    widths = list(natural)
+    # The first column (what a row is of) narrows last: a row is found by its first line.
+    while sum(widths) > room:
+        narrowable = [
+            i for i, (w, least) in enumerate(zip(widths, floor, strict=True)) if w > least
+        ]
+        later = [i for i in narrowable if i > 0]
+        widths[max(later or narrowable, key=lambda i: widths[i])] -= 1
+    for column, wide in zip(table.columns, widths, strict=True):
+        column.width = wide
+    title = table.title.plain if isinstance(table.title, Text) else str(table.title or "")
+    return max(width, _measured(table), cell_len(title))
+
+
+def _texts(column: Column) -> list[str]:
+    """The header and the cells of ``column``, as plain text, line by line."""
+    texts = [str(column.header)]
+    texts += [cell.plain if isinstance(cell, Text) else str(cell) for cell in column.cells]
+    return [line for text in texts for line in text.splitlines() or [""]]
+
+
+def _longest_word(column: Column) -> int:
+    return max((cell_len(word) for text in _texts(column) for word in text.split()), default=0)
+
+
+def _measured(table: Table) -> int:
+    """The width ``table`` takes as its columns are set."""
+    console = Console(width=1 << 20)
+    return Measurement.get(console, console.options, table).maximum
