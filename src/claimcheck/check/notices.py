@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from claimcheck.check.html import PageFacts
@@ -82,7 +83,7 @@ _QUALIFIER_END_KO = "".join(chr(0xAC00 + 28 * i + final) for i in range(399) for
 # posts were restored, is news). The noun is a word of its own: 글 in 게시글 is no noun.
 _UNQUALIFIED_KO = (
     rf"(?<![\uac00-\ud7a3])"
-    rf"(?:(?<![{_QUALIFIER_END_KO}의]\s)|(?<=[시신]\s)|(?<=시는\s)|(?<=시려는\s))"
+    rf"(?:(?<!(?-i:[{_QUALIFIER_END_KO}의])\s)|(?<=[시신]\s)|(?<=시는\s)|(?<=시려는\s))"
 )
 _WHOLE_KO = r"(?![\uac00-\ud7a3])"
 _REMOVED_KO_IN_TEXT = (
@@ -114,15 +115,34 @@ _REMOVED_JA_IN_TEXT = (
     r"(?:この|お探しの|ご指定の|指定された|該当の|該当する)?"
     rf"{_NOUN_GONE_JA}(?![\u300d\u300f]){_PERIOD_OVER_JA}"
 )
-_REMOVED = re.compile(
-    "|".join((_removed_en(_SUBJECT_EN), _REMOVED_ZH, _REMOVED_KO, _REMOVED_JA)), re.IGNORECASE
-)
-_REMOVED_IN_TEXT = re.compile(
-    "|".join(
-        (_removed_en(_SUBJECT_EN_IN_TEXT), _REMOVED_ZH, _REMOVED_KO_IN_TEXT, _REMOVED_JA_IN_TEXT)
-    ),
-    re.IGNORECASE,
-)
+
+
+@functools.cache
+def _removed() -> re.Pattern[str]:
+    """A removal notice in a title or heading: compiled when a page is first judged (a run
+    from the cache judges none, and the patterns take milliseconds to compile)."""
+    return re.compile(
+        "|".join((_removed_en(_SUBJECT_EN), _REMOVED_ZH, _REMOVED_KO, _REMOVED_JA)),
+        re.IGNORECASE,
+    )
+
+
+@functools.cache
+def _removed_in_text() -> re.Pattern[str]:
+    """A removal notice in a short page's text (compiled when one is first read)."""
+    return re.compile(
+        "|".join(
+            (
+                _removed_en(_SUBJECT_EN_IN_TEXT),
+                _REMOVED_ZH,
+                _REMOVED_KO_IN_TEXT,
+                _REMOVED_JA_IN_TEXT,
+            )
+        ),
+        re.IGNORECASE,
+    )
+
+
 # A title or heading is the notice itself when one of its parts is the phrase and nothing
 # else but an apology and punctuation; "The post has been removed after backlash" is news.
 _PARTS = re.compile(
@@ -179,7 +199,7 @@ def removal_notice(page: PageFacts | None) -> str | None:
     for heading in (page.title, page.h1):
         if heading and any(_is_notice(part) for part in _PARTS.split(heading)):
             return heading
-    found = _REMOVED_IN_TEXT.search(page.text) if is_short(page) else None
+    found = _removed_in_text().search(page.text) if is_short(page) else None
     if found:
         # Quoted without the apology a Chinese notice may open with.
         notice = _APOLOGY.sub("", found.group(0), count=1)
@@ -188,7 +208,7 @@ def removal_notice(page: PageFacts | None) -> str | None:
 
 
 def _is_notice(part: str) -> bool:
-    found = _REMOVED.search(part)
+    found = _removed().search(part)
     if found is None:
         return False
     before, after = part[: found.start()], part[found.end() :]
