@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -24,7 +25,7 @@ _MARKS = {
     "d": "\u0323",
 }
 # \"o, \"{o}, {\"o}, \'{\i}; a letter accent needs braces or a space: \v{s}, \c c.
-_ACCENT = re.compile(
+_ACCENT_PATTERN = (
     r"""\\(["'`^~=.])\s*(?:\{\s*(\\[ij](?![A-Za-z])|[A-Za-z])\s*\}|(\\[ij](?![A-Za-z])|[A-Za-z]))"""
     r"|\\([uvHckrbd])(?:\s*\{\s*(\\[ij](?![A-Za-z])|[A-Za-z])\s*\}|\s+([A-Za-z]))"
 )
@@ -70,11 +71,11 @@ _SYMBOLS = {
     "textasciitilde": "~",
     "textunderscore": "_",
 }
-_SYMBOL = re.compile(
+_SYMBOL_PATTERN = (
     rf"\\({'|'.join(sorted(_SYMBOLS, key=len, reverse=True))})(?![A-Za-z])(?:\s*\{{\}}|\s?)"
 )
 # Commands that only set their argument's type: their argument is what is printed.
-_STYLE = re.compile(
+_STYLE_PATTERN = (
     r"\\(?:textit|textbf|textsc|textrm|textsf|texttt|textup|textsl|textmd|textnormal|emph"
     r"|mkbibquote|mkbibemph|mkbibitalic|mkbibbold|enquote|mbox|hbox|text|uppercase|lowercase"
     r"|MakeUppercase|MakeLowercase|NoCaseChange|nocite)\s*(?=\{)"
@@ -95,15 +96,23 @@ def plain_text(text: str) -> str:
     if not _MARKUP.search(text):
         return " ".join(text.split())
     text = text.replace("\\{", _BRACE["{"]).replace("\\}", _BRACE["}"])
-    text = _STYLE.sub("", text)
-    text = _ACCENT.sub(_accented, text)
-    text = _SYMBOL.sub(lambda found: _SYMBOLS[found.group(1)], text)
+    style, accent, symbol = _commands()
+    text = style.sub("", text)
+    text = accent.sub(_accented, text)
+    text = symbol.sub(lambda found: _SYMBOLS[found.group(1)], text)
     text = _ESCAPED.sub(r"\1", text)
     text = _SPACING.sub(" ", text)
     text = _DASHES.sub(lambda found: "\u2014" if len(found.group()) == 3 else "\u2013", text)
     text = text.replace("{", "").replace("}", "")
     text = text.replace(_BRACE["{"], "{").replace(_BRACE["}"], "}")
     return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+@functools.cache
+def _commands() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The patterns of type styles, accents and letters, compiled when a title first holds
+    markup (most hold none)."""
+    return re.compile(_STYLE_PATTERN), re.compile(_ACCENT_PATTERN), re.compile(_SYMBOL_PATTERN)
 
 
 def _accented(found: re.Match[str]) -> str:
