@@ -116,6 +116,22 @@ def test_a_quote_on_a_page_sent_under_an_encoding_that_compresses_nothing_is_fou
     assert claims_by_id(report)["extends"]["evidence"][0]["quote_status"] == "found"
 
 
+def test_a_quote_cited_under_an_old_key_in_ids_is_checked_in_that_entrys_source(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    host = news_host(hosts)
+    entry = f"  ids = {{xinhua-old}},\n  url = {{{host.url('/news')}}},\n"
+    quote = "China extends visa-free entry to 12 countries"
+    folder = project(
+        tmp_path, bib(("xinhua", entry)), ledger(("extends", "xinhua-old", quote, "supports"))
+    )
+
+    _, report = verify_json(folder)
+
+    item = claims_by_id(report)["extends"]["evidence"][0]
+    assert (item["source"], item["quote_status"]) == ("xinhua", "found")
+
+
 def test_a_changed_number_is_missing_never_a_near_match(hosts: HostFactory, tmp_path: Path) -> None:
     host = news_host(hosts)
     quote = "Foreign nationals made 8.19 million entries in the third quarter."

@@ -883,3 +883,23 @@ def test_lint_finds_something_to_check_in_a_crossref_parent_and_nothing_missing_
 
     nothing = [f["subject"] for f in json.loads(result.stdout)["findings"] if f["code"] == "CC207"]
     assert nothing == ["alone"]
+
+
+def test_a_claim_citing_an_old_key_an_entry_lists_in_ids_cites_that_entry(tmp_path: Path) -> None:
+    """Better BibTeX keeps a renamed entry's old keys in ids; \\cite{oldkey} still works."""
+    bib = (
+        "@online{newkey,\n  ids = {oldkey, olderkey},\n  title = {Aliased},\n"
+        "  url = {https://example.org/a},\n  urldate = {2024-01-01},\n}\n"
+    )
+    claims = (
+        "version: 1\nclaims:\n  - id: c1\n    text: T.\n    evidence:\n"
+        "      - source: oldkey\n        quote: q\n"
+    )
+    make_project(tmp_path, bib=bib, claims=claims)
+
+    result = claimcheck("lint", "--format", "json", cwd=tmp_path)
+
+    codes = [f["code"] for f in json.loads(result.stdout)["findings"]]
+    assert "CC101" not in codes
+    assert "CC102" not in codes
+    assert result.returncode == 0, result.stdout

@@ -13,8 +13,8 @@ from claimcheck.config import Settings
 from claimcheck.evidence.claims import claim_results, quotes_left_alone
 from claimcheck.evidence.findings import claim_findings
 from claimcheck.lint import lint
-from claimcheck.load.bib import Cited, load_bibliographies
-from claimcheck.load.claims import Ledger, load_ledger
+from claimcheck.load.bib import Cited, aliases, load_bibliographies
+from claimcheck.load.claims import Ledger, load_ledger, with_aliases
 from claimcheck.models import (
     ClaimResult,
     ClaimStatus,
@@ -60,6 +60,8 @@ def run(
     if bibliography is None:
         bibliography = load_bibliographies(settings.bib, encoding=settings.encoding)
     ledger = load_ledger(settings.claims) if settings.claims is not None else None
+    if ledger is not None:
+        ledger = with_aliases(ledger, aliases(bibliography.references))
     everything = lint(bibliography, ledger, today=now.date())
     sources = collect_sources(bibliography)
     unreachable = False

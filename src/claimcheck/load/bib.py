@@ -7,7 +7,7 @@ import logging
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
@@ -102,6 +102,20 @@ class Bibliographies:
     def by_key(self) -> dict[str, Reference]:
         """References by key (each key is defined once across the files)."""
         return {reference.key: reference for reference in self.references}
+
+
+def aliases(references: Iterable[Reference]) -> dict[str, str]:
+    """The other keys entries answer to (biblatex's ``ids`` field), each to its entry's key;
+    a key some entry has is no alias, and an alias two entries claim is the first one's."""
+    references = list(references)
+    keys = {reference.key for reference in references}
+    found: dict[str, str] = {}
+    for reference in references:
+        for alias in reference.fields.get("ids", "").split(","):
+            alias = alias.strip()
+            if alias and alias not in keys:
+                found.setdefault(alias, reference.key)
+    return found
 
 
 def load_bibliography(

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,30 @@ class Ledger:
     path: Path
     version: int
     claims: tuple[Claim, ...]
+
+
+def with_aliases(ledger: Ledger, aliases: Mapping[str, str]) -> Ledger:
+    """``ledger`` with each evidence item citing an alias (a key an entry's ``ids`` field
+    lists, as Better BibTeX keeps a renamed entry's old keys) citing the entry's key, as
+    ``\\cite{oldkey}`` does."""
+    if not aliases or not any(
+        item.source in aliases for claim in ledger.claims for item in claim.evidence
+    ):
+        return ledger
+    claims = tuple(
+        claim.model_copy(
+            update={
+                "evidence": tuple(
+                    item.model_copy(update={"source": aliases[item.source]})
+                    if item.source in aliases
+                    else item
+                    for item in claim.evidence
+                )
+            }
+        )
+        for claim in ledger.claims
+    )
+    return replace(ledger, claims=claims)
 
 
 def load_ledger(path: Path, *, max_bytes: int = MAX_LEDGER_BYTES) -> Ledger:
