@@ -48,6 +48,14 @@ def test_main_text_leaves_out_scripts_styles_and_the_sites_boilerplate(anchors: 
         ("<div hidden><main>Menu</main></div><p>Shown.</p>", "Shown."),
         ("<main><p>Shown.</p><span aria-hidden=true>Icon</span></main>", "Shown."),
         ("<p>Shown.</p><div hidden>Never closed", "Shown."),
+        # An element whose end tag HTML lets the page leave out ends where a browser ends it.
+        ("<ul><li hidden>Draft<li>Shown.</ul>", "Shown."),
+        ("<p hidden>Note<p>Shown.", "Shown."),
+        ("<p style=display:none>Note<div>Shown.</div>", "Shown."),
+        ("<table><tr><td hidden>1001<td>Shown.</table>", "Shown."),
+        ("<dl><dt>Term<dd hidden>Note<dt>Shown.</dl>", "Term Shown."),
+        ("<ul><li hidden>Draft<ul><li>a<li>b</ul>still hidden<li>Shown.</ul>", "Shown."),
+        ("<div><p hidden>Note</div>Shown.", "Shown."),
     ],
 )
 def test_elements_hidden_by_their_attributes_are_left_out(

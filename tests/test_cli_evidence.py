@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.documents import make_pdf
 from tests.servers import Host, HostFactory, Response, html_document, html_page, page, status
 from tests.test_cli import claimcheck
@@ -130,6 +132,28 @@ def test_a_quote_cited_under_an_old_key_in_ids_is_checked_in_that_entrys_source(
 
     item = claims_by_id(report)["extends"]["evidence"][0]
     assert (item["source"], item["quote_status"]) == ("xinhua", "found")
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<ul><li hidden>Draft<li>{quote}, the foreign ministry said.</ul>",
+        "<table><tr><td style='display:none'>1001<td>{quote}.</table>",
+        "<p hidden>Note<p>{quote}.",
+    ],
+)
+def test_a_quote_after_a_hidden_element_left_unclosed_is_found(
+    hosts: HostFactory, tmp_path: Path, markup: str
+) -> None:
+    """HTML lets a page leave out </li>, </td> and </p>: a browser ends the hidden element at
+    the next item, cell or paragraph, and shows the quote."""
+    quote = "China extends visa-free entry to 12 countries"
+    host = news_host(hosts, markup.format(quote=quote))
+    folder = news_project(tmp_path, host, ("extends", "xinhua", quote, "supports"))
+
+    _, report = verify_json(folder)
+
+    assert claims_by_id(report)["extends"]["evidence"][0]["quote_status"] == "found"
 
 
 def test_a_changed_number_is_missing_never_a_near_match(hosts: HostFactory, tmp_path: Path) -> None:

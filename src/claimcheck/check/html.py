@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from claimcheck.charsets import decode
-from claimcheck.check.visible import VOID, Cover, VisibleText, hidden_by
+from claimcheck.check.visible import ENDED_WITHOUT_END_TAG, VOID, Cover, VisibleText, hidden_by
 
 _REFRESH = re.compile(r"^\s*(\d+(?:\.\d+)?)?\s*[;,]?\s*(?:url\s*=\s*)?(.*)$", re.IGNORECASE)
 # The main text kept of a page, in characters: enough to compare two pages and to tell a
@@ -585,6 +585,8 @@ def _past(span: str, name: str, tag: re.Match[str]) -> int:
         return len(span) if end is None else end.start()
     if name in VOID or tag.group(0).endswith("/>"):
         return tag.end()
+    if name in ENDED_WITHOUT_END_TAG:
+        return _implied_end(span, name, tag.end())
     depth = 1
     for found in _named_tag(name).finditer(span, tag.end()):
         if found.group(1):
@@ -594,6 +596,27 @@ def _past(span: str, name: str, tag: re.Match[str]) -> int:
         elif not found.group(0).endswith("/>"):
             depth += 1
     return len(span)
+
+
+def _implied_end(span: str, name: str, start: int) -> int:
+    """Where the element ``name`` opened before ``start`` ends when the page may leave it
+    unclosed: at its end tag, or where the next item or block, or the end of the element
+    around it, ends it (as the parser's Cover does)."""
+    cover = Cover()
+    cover.start(name, covers=True)
+    for found in _ANY_TAG.finditer(span, start):
+        tag = found.group(2).lower()
+        if found.group(1):
+            if not cover.end(tag):
+                return found.start()
+            if cover.name is None:
+                return found.end()
+        elif not cover.start(tag):
+            return found.start()
+    return len(span)
+
+
+_ANY_TAG = re.compile(r"<(/?)([A-Za-z][\w:-]*)[^>]*>")
 
 
 @functools.cache

@@ -56,10 +56,12 @@ class VisibleText:
         """An element opens, with its attributes."""
         if tag == "body":
             self._cover, self._inside = Cover(), 0
-        if self._cover.name is not None:
-            self._inside += tag != self._cover.name and tag not in VOID
-            self._cover.start(tag)
-            return
+        covering = self._cover.name
+        if covering is not None:
+            if self._cover.start(tag):
+                self._inside += tag != covering and tag not in VOID
+                return
+            self._inside = 0
         if tag in _HIDDEN or (attrs and hidden_by(attrs)):
             # Only the first title outside SVG is kept.
             self._titles += tag == "title"
@@ -76,10 +78,10 @@ class VisibleText:
 
     def end(self, tag: str) -> None:
         """An element closes."""
-        if self._cover.name is not None:
-            if tag != self._cover.name and self._inside:
+        covering = self._cover.name
+        if covering is not None and self._cover.end(tag):
+            if tag != covering and self._inside:
                 self._inside -= 1
-            self._cover.end(tag)
         else:
             if tag in _PREFORMATTED:
                 self._preformatted = max(self._preformatted - 1, 0)
@@ -136,31 +138,96 @@ class VisibleText:
 class Cover:
     """The element that covers (hides) what follows it until it ends, counted by its name: O(1)
     a tag, however deep a page nests elements, where a list of the open ones cost a scan at
-    each end tag (a page nesting 40,000 took 1.7 s, and 10 MB of them minutes)."""
+    each end tag (a page nesting 40,000 took 1.7 s, and 10 MB of them minutes).
+
+    It also ends where HTML ends it without an end tag, as a browser does: a hidden ``<li>``
+    at the next ``<li>`` or at its list's end, a hidden ``<p>`` at the next block, a hidden
+    ``<td>`` at the next cell or row. Lists or tables opened inside it shield it: their own
+    items end nothing of it.
+    """
 
     def __init__(self) -> None:
         self.name: str | None = None
         self.depth = 0
+        # The cover's depth when each list or table inside it opened.
+        self._shields: list[int] = []
 
     def start(self, tag: str, *, covers: bool = False) -> bool:
         """An element opens (``covers``: one that hides what it holds); whether it is hidden."""
         if self.name is not None:
-            self.depth += tag == self.name
-            return True
+            if self._shields or self.depth > 1 or tag not in _ENDED_BY_START.get(self.name, ()):
+                if tag in _SHIELDS.get(self.name, ()):
+                    self._shields.append(self.depth)
+                self.depth += tag == self.name
+                return True
+            self.name, self.depth = None, 0
         if covers and tag not in VOID:
-            self.name, self.depth = tag, 1
+            self.name, self.depth, self._shields = tag, 1, []
             return True
         return False
 
     def end(self, tag: str) -> bool:
-        """An element closes; whether it was hidden (the cover's own end tag included)."""
+        """An element closes; whether it was hidden (the cover's own end tag included). The end
+        of the element around the cover ends it too, and is not hidden."""
         if self.name is None:
             return False
-        if tag == self.name:
+        if self._shields and tag in _SHIELDS.get(self.name, ()):
+            self.depth = self._shields.pop()
+        elif tag == self.name:
             self.depth -= 1
             if not self.depth:
                 self.name = None
+        elif not self._shields and tag in _ENDED_BY_END.get(self.name, ()):
+            self.name, self.depth = None, 0
+            return False
         return True
+
+
+# The elements whose end tag HTML lets a page leave out, and the start tags that end them.
+_BLOCKS = frozenset(
+    {"address", "article", "aside", "blockquote", "details", "dialog", "div", "dl", "fieldset"}
+    | {"figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header"}
+    | {"hgroup", "hr", "main", "menu", "nav", "ol", "p", "pre", "section", "table", "ul"}
+)
+_CELLS = frozenset({"td", "th", "tr", "tbody", "thead", "tfoot"})
+_ENDED_BY_START: dict[str, frozenset[str]] = {
+    "p": _BLOCKS,
+    "li": frozenset({"li"}),
+    "dt": frozenset({"dt", "dd"}),
+    "dd": frozenset({"dt", "dd"}),
+    "td": _CELLS,
+    "th": _CELLS,
+    "tr": frozenset({"tr", "tbody", "thead", "tfoot"}),
+    "option": frozenset({"option", "optgroup"}),
+    "optgroup": frozenset({"optgroup"}),
+    "rt": frozenset({"rt", "rp", "rb"}),
+    "rp": frozenset({"rt", "rp", "rb"}),
+}
+# ... and the end tags of the elements around them that end them.
+_ENDED_BY_END: dict[str, frozenset[str]] = {
+    "p": _BLOCKS | {"li", "td", "th", "dd", "dt", "caption", "body", "html", "button"},
+    "li": frozenset({"ul", "ol", "menu"}),
+    "dt": frozenset({"dl"}),
+    "dd": frozenset({"dl"}),
+    "td": frozenset({"tr", "tbody", "thead", "tfoot", "table"}),
+    "th": frozenset({"tr", "tbody", "thead", "tfoot", "table"}),
+    "tr": frozenset({"tbody", "thead", "tfoot", "table"}),
+    "option": frozenset({"select", "datalist", "optgroup"}),
+    "optgroup": frozenset({"select"}),
+    "rt": frozenset({"ruby"}),
+    "rp": frozenset({"ruby"}),
+}
+# The elements a page may leave unclosed, each ended by what comes after it.
+ENDED_WITHOUT_END_TAG = frozenset(_ENDED_BY_START)
+# The lists and tables that, opened inside such an element, hold items of their own.
+_SHIELDS: dict[str, frozenset[str]] = {
+    "li": frozenset({"ul", "ol", "menu"}),
+    "dt": frozenset({"dl"}),
+    "dd": frozenset({"dl"}),
+    "td": frozenset({"table"}),
+    "th": frozenset({"table"}),
+    "tr": frozenset({"table"}),
+}
 
 
 def hidden_by(attrs: list[tuple[str, str | None]]) -> bool:
