@@ -3,6 +3,7 @@ sign-in walls, and cookies set on a redirect."""
 
 from __future__ import annotations
 
+import base64
 import html
 
 import pytest
@@ -154,6 +155,79 @@ def test_short_page_titled_with_its_own_slug_is_not_the_sites_error_page(
     result = check(host.url(path))
 
     assert (result.status, result.reason) == (SourceStatus.ALIVE, Reason.OK)
+
+
+def _to_check(request: Request) -> Response:
+    """Every address to a robot check that keeps, in base64, where the reader was going."""
+    back = base64.urlsafe_b64encode(request.target.encode()).decode()
+    return redirect(f"/tosv2.html?vid=&url={back}")(request)
+
+
+MAINTENANCE = (
+    "<h1>We'll be back soon!</h1><p>Sorry for the inconvenience but we're performing some "
+    "maintenance at the moment. If you need to you can always contact us, otherwise we'll be "
+    "back online shortly!</p>"
+)
+SIGN_IN_WALL = (
+    "<p>You must log in to continue to the page you asked for on Example.</p><form>"
+    "<input name=email placeholder='Email or phone number'><input type=password name=pass>"
+    "<button>Log in</button></form><p>Forgotten password? Create new account. Not now.</p>"
+)
+ROBOT_CHECK = (
+    "<h1>We've detected unusual activity from your computer network</h1><p>To continue, please "
+    "click the box below to let us know you're not a robot.</p>"
+)
+
+
+@pytest.mark.parametrize(
+    ("route", "landing", "reason"),
+    [
+        ("base64", html_document("Example - Are you a robot?", ROBOT_CHECK), Reason.INTERSTITIAL),
+        ("plain", html_document("Access Check", ROBOT_CHECK), Reason.INTERSTITIAL),
+        (None, html_document("Example Shop", ROBOT_CHECK, h1=""), Reason.BOT_CHALLENGE),
+        (
+            None,
+            html_document("Site Maintenance", MAINTENANCE),
+            Reason.INTERSTITIAL,
+        ),
+        (
+            None,
+            html_document("Example", SIGN_IN_WALL),
+            Reason.LOGIN_REQUIRED,
+        ),
+    ],
+)
+def test_a_page_every_address_of_a_site_ends_on_that_the_site_shows_first_is_blocked(
+    hosts: HostFactory, route: str | None, landing: str, reason: Reason
+) -> None:
+    """A robot check, a maintenance notice or a sign-in wall on every path, a path that
+    cannot exist too, hides whether the page is there: blocked, never dead."""
+    (host,) = hosts(1)
+    if route == "base64":
+        host.route("*", _to_check)
+    elif route == "plain":
+        host.route("*", lambda request: redirect(f"/tc/verify?origin={request.path}")(request))
+    else:
+        host.route("*", page(landing))
+    host.route("/tosv2.html", page(landing))
+    host.route("/tc/verify", page(landing))
+
+    result = check(host.url("/news/articles/2024-11-22/visa-waiver"))
+
+    assert (result.status, result.reason) == (SourceStatus.BLOCKED, reason)
+
+
+def test_a_home_page_saying_the_site_is_unavailable_in_the_readers_country_is_blocked(
+    hosts: HostFactory,
+) -> None:
+    (host,) = hosts(1)
+    host.route("/news/2024/visa", redirect("/"))
+    notice = "<p>This service is unavailable in your country.</p>"
+    host.route("/", page(html_document("Service unavailable in your region", notice)))
+
+    result = check(host.url("/news/2024/visa"))
+
+    assert (result.status, result.reason) == (SourceStatus.BLOCKED, Reason.INTERSTITIAL)
 
 
 def test_distinct_article_of_a_catch_all_site_is_alive(hosts: HostFactory) -> None:

@@ -518,6 +518,21 @@ def test_verify_checks_the_url_a_misc_entry_gives_in_howpublished(
     assert "/fact-sheet" in [request.path for request in host.requests]
 
 
+def test_verify_calls_a_site_whose_every_address_ends_on_a_robot_check_blocked_not_dead(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    from tests.test_check_soft404 import ROBOT_CHECK, _to_check
+
+    (host,) = hosts(1)
+    host.route("*", _to_check)
+    host.route("/tosv2.html", html_page("Example - Are you a robot?", ROBOT_CHECK))
+
+    row, result = verified_json(tmp_path, host.url("/news/articles/2024-11-22/visa-waiver"))
+
+    assert (row["status"], row["reason"]) == ("blocked", "interstitial")
+    assert result.returncode == 0
+
+
 def test_verify_keeps_a_catch_all_sites_korean_home_page_alive(
     hosts: HostFactory, tmp_path: Path
 ) -> None:

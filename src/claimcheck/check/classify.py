@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote, urldefrag, urlsplit
@@ -9,8 +10,8 @@ from urllib.parse import parse_qsl, unquote, urldefrag, urlsplit
 from claimcheck.check.baseline import Baseline
 from claimcheck.check.faults import Failure
 from claimcheck.check.fetch import PERMANENT, REFUSING, Answer, Outcome
-from claimcheck.check.html import is_challenge
-from claimcheck.check.likeness import same_page, url_words
+from claimcheck.check.html import PageFacts, is_challenge
+from claimcheck.check.likeness import is_short, same_page, url_words
 from claimcheck.check.notices import not_found_heading, removal_notice
 from claimcheck.check.walls import names_sign_in, wall_before
 from claimcheck.identifiers import registrable_domain
@@ -144,6 +145,14 @@ def _classify_success(outcome: Outcome, answer: Answer) -> Verdict:
             f"HTTP {answer.status}, but the redirects end at {shown}: {answer.url}",
         )
     if outcome.hops and _home_redirect(outcome.url, answer.url):
+        gate = _gate_page(answer.page) if answer.page is not None else None
+        if gate is not None:
+            reason, shown = gate
+            return Verdict(
+                SourceStatus.BLOCKED,
+                reason,
+                f"HTTP {answer.status}, but the redirects end at {shown}: {answer.url}",
+            )
         return Verdict(
             SourceStatus.DEAD,
             Reason.SOFT_404_HOME_REDIRECT,
@@ -206,6 +215,9 @@ def against_baseline(outcome: Outcome, verdict: Verdict, baseline: Baseline | No
     if final == urldefrag(baseline.final_url)[0]:
         if not (outcome.hops and baseline.redirected) or _cited_itself(outcome.url, final):
             return verdict
+        gate = _site_wide_gate(baseline)
+        if gate is not None:
+            return _gated(answer.status, answer.url, gate)
         return Verdict(
             SourceStatus.DEAD,
             Reason.SOFT_404_CATCH_ALL,
@@ -219,6 +231,9 @@ def against_baseline(outcome: Outcome, verdict: Verdict, baseline: Baseline | No
     )
     if not same_page(answer.page, baseline.page, ignored):
         return verdict
+    gate = _site_wide_gate(baseline)
+    if gate is not None:
+        return _gated(answer.status, answer.url, gate)
     return Verdict(
         SourceStatus.DEAD,
         Reason.SOFT_404_CATCH_ALL,
@@ -227,13 +242,95 @@ def against_baseline(outcome: Outcome, verdict: Verdict, baseline: Baseline | No
     )
 
 
+def _site_wide_gate(baseline: Baseline) -> tuple[Reason, str] | None:
+    """Whether the page every address of the site ends on, a path that cannot exist too, is
+    one the site puts before its pages (a robot check, a sign-in wall, a region or
+    maintenance notice), and what shows it: it remembers where the reader was going (the
+    nonsense path in its address, plainly, escaped or in base64), it holds a password field,
+    or its title or heading says so. Such a site hides whether the page is there."""
+    if _carries(baseline.final_url, _nonsense_token(baseline)):
+        return Reason.INTERSTITIAL, "a page that sends the reader on afterwards"
+    return _gate_page(baseline.page)
+
+
+def _gate_page(page: PageFacts) -> tuple[Reason, str] | None:
+    """Whether ``page`` is one a site shows before its pages: a password field, a title or
+    heading of a robot check, sign-in wall, region block or maintenance notice, or a short
+    text saying one of those."""
+    if page.password:
+        return Reason.LOGIN_REQUIRED, "a sign-in form"
+    for heading in (page.title, page.h1):
+        found = _GATE_WORDS.search(heading or "")
+        if found is not None:
+            return _GATE_REASONS[found.lastgroup or ""], f"a page titled {heading!r}"
+    found = _GATE_TEXT.search(page.text) if is_short(page) else None
+    if found is not None:
+        return _GATE_REASONS[found.lastgroup or ""], f"a page saying {found.group(0)!r}"
+    return None
+
+
+def _gated(status: int, url: str, gate: tuple[Reason, str]) -> Verdict:
+    reason, shown = gate
+    return Verdict(
+        SourceStatus.BLOCKED,
+        reason,
+        f"HTTP {status}, but every address of the site, one that cannot exist too, ends at "
+        f"{shown}: {url}",
+    )
+
+
+def _nonsense_token(baseline: Baseline) -> str:
+    segment = urlsplit(baseline.url).path.rsplit("/", 1)[-1]
+    return max(segment.split("-"), key=len).lower()
+
+
+def _carries(url: str, token: str) -> bool:
+    """Whether ``url``'s query or fragment holds ``token``, plainly, escaped or in base64."""
+    parts = urlsplit(url)
+    carried = f"{parts.query}&{parts.fragment}"
+    if not token or not carried.strip("&"):
+        return False
+    if token in unquote(unquote(carried)).lower():
+        return True
+    for _, value in parse_qsl(carried, keep_blank_values=True):
+        if len(value) >= 16 and _BASE64.fullmatch(value):
+            padded = value + "=" * (-len(value) % 4)
+            try:
+                decoded = base64.b64decode(padded.replace("-", "+").replace("_", "/"))
+            except ValueError:
+                continue
+            if token.encode() in decoded.lower():
+                return True
+    return False
+
+
+_BASE64 = re.compile(r"[A-Za-z0-9+/_-]+=*")
+# A title or heading of a page a site shows before every page: a robot check, a sign-in
+# wall, a region block, maintenance.
+_GATE_WORDS = re.compile(
+    r"(?P<robot>\brobot\b|captcha|are\s+you\s+(?:a\s+)?human|verify\s+(?:that\s+)?you"
+    r"|access\s+check|security\s+check|just\s+a\s+moment|checking\s+your\s+browser)"
+    r"|(?P<wall>\bsign\s*-?\s*(?:in|up)\b|\blog\s*-?\s*in(?:to)?\b|\bauthwall\b"
+    r"|access\s+denied|permission|not\s+available\s+in\s+your|unavailable\s+in\s+your"
+    r"|your\s+(?:country|region)|maintenance|be\s+back\s+soon)",
+    re.IGNORECASE,
+)
+# ... and what the short text of one says.
+_GATE_TEXT = re.compile(
+    r"(?P<robot>not\s+a\s+robot|captcha|unusual\s+(?:traffic|activity))"
+    r"|(?P<wall>(?:un|not\s+)available\s+in\s+(?:your|most|many)\s+(?:\w+\s+)?"
+    r"(?:countr(?:y|ies)|regions?|locations?))",
+    re.IGNORECASE,
+)
+_GATE_REASONS = {"robot": Reason.BOT_CHALLENGE, "wall": Reason.INTERSTITIAL}
+
+
 def _echoes_its_path(baseline: Baseline) -> bool:
     """Whether the site's page for the nonsense path repeats that path (a search page for
     it, "Nothing found for /claimcheck-...-missing"): only then are the words of the
     addresses left out when pages are compared. Left out otherwise, they would take a page's
     title that repeats its own slug down to the site's name its error page is titled with."""
-    segment = urlsplit(baseline.url).path.rsplit("/", 1)[-1]
-    token = max(segment.split("-"), key=len).lower()
+    token = _nonsense_token(baseline)
     seen = f"{baseline.page.title or ''} {baseline.page.text}".lower()
     return bool(token) and token in seen
 
