@@ -111,6 +111,8 @@ def test_scripts_styles_templates_svg_and_comments_are_dropped() -> None:
         'style="display:none"',
         "style='color: red; DISPLAY : none'",
         'style="visibility: hidden"',
+        'class="sr-only"',
+        'class="link govuk-visually-hidden"',
     ],
 )
 def test_elements_hidden_by_their_attributes_are_dropped(attributes: str) -> None:
@@ -771,3 +773,26 @@ def test_an_archived_page_is_parsed_once_and_not_at_all_when_stored_already(
     assert payload is not None
     assert payload.text == "Visa waiver\n\nVisa waiver\n\nVisa-free for 15 days."
     assert payload.charset == "utf-8"
+
+
+@pytest.mark.parametrize(
+    ("markup", "text"),
+    [
+        # aria-hidden hides from screen readers what stays on the screen: it parts words.
+        (
+            '<p>Published<span aria-hidden="true"> · </span>12 March 2024</p>',
+            "Published 12 March 2024",
+        ),
+        ('<p>Call us<span aria-hidden="true">☎</span>today</p>', "Call us today"),
+        # A class that shows text to screen readers only keeps it off the screen.
+        (
+            '<p><a href="/r">12 countries joined<span class="govuk-visually-hidden"> (opens in '
+            "new tab)</span></a> the scheme</p>",
+            "12 countries joined the scheme",
+        ),
+        # Ruby's reading aids stand above the text they read, not in it.
+        ("<p><ruby>入国<rp>(</rp><rt>にゅうこく</rt><rp>)</rp></ruby>制限</p>", "入国制限"),
+    ],
+)
+def test_the_text_is_the_words_a_reader_sees_in_the_order_shown(markup: str, text: str) -> None:
+    assert page_text(f"<body>{markup}</body>") == text

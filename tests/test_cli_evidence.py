@@ -156,6 +156,32 @@ def test_a_quote_after_a_hidden_element_left_unclosed_is_found(
     assert claims_by_id(report)["extends"]["evidence"][0]["quote_status"] == "found"
 
 
+@pytest.mark.parametrize(
+    ("markup", "quote"),
+    [
+        ('<p>Published<span aria-hidden="true"> · </span>12 March 2024</p>', "12 March 2024"),
+        (
+            '<p><a href="/r">China extends visa-free entry<span class="sr-only"> (opens in new '
+            "tab)</span></a> to 12 countries.</p>",
+            "China extends visa-free entry to 12 countries",
+        ),
+        (
+            "<p>日本政府は<ruby>入国<rt>にゅうこく</rt></ruby>制限を緩和すると発表した。</p>",
+            "日本政府は入国制限を緩和すると発表した",
+        ),
+    ],
+)
+def test_a_quote_is_found_as_the_words_stand_on_the_screen(
+    hosts: HostFactory, tmp_path: Path, markup: str, quote: str
+) -> None:
+    host = news_host(hosts, markup)
+    folder = news_project(tmp_path, host, ("said", "xinhua", quote, "supports"))
+
+    _, report = verify_json(folder)
+
+    assert claims_by_id(report)["said"]["evidence"][0]["quote_status"] == "found"
+
+
 def test_a_changed_number_is_missing_never_a_near_match(hosts: HostFactory, tmp_path: Path) -> None:
     host = news_host(hosts)
     quote = "Foreign nationals made 8.19 million entries in the third quarter."

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
-_HIDDEN = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "title"})
+# ... and the reading aids of ruby (入国 with にゅうこく above it reads 入国).
+_HIDDEN = frozenset(
+    {"script", "style", "noscript", "template", "svg", "iframe", "title", "rt", "rp"}
+)
 _PARAGRAPHS = frozenset(
     {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "section", "article"}
     | {"table", "ul", "ol", "dl", "hr", "figure", "header", "footer", "main", "aside", "nav"}
@@ -36,10 +39,11 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 class VisibleText:
     """Collects a page's title and the text of its body, with line breaks for blocks.
 
-    Scripts, styles, templates, SVG and comments are dropped, and so are elements hidden by
-    their attributes (``hidden``, ``aria-hidden="true"``, an inline style ``display: none`` or
-    ``visibility: hidden``); block elements break lines, paragraphs are set apart by a blank
-    line; inline elements join their text as written.
+    Scripts, styles, templates, SVG, ruby's reading aids and comments are dropped, and so
+    are elements kept off the screen by their attributes (unseen_by) or hidden from screen
+    readers (``aria-hidden="true"``, which then parts the words around it); block elements
+    break lines, paragraphs are set apart by a blank line; inline elements join their text as
+    written.
     """
 
     def __init__(self) -> None:
@@ -62,7 +66,13 @@ class VisibleText:
                 self._inside += tag != covering and tag not in VOID
                 return
             self._inside = 0
-        if tag in _HIDDEN or (attrs and hidden_by(attrs)):
+        unseen = tag in _HIDDEN or bool(attrs and unseen_by(attrs))
+        if not unseen and attrs and hidden_by(attrs):
+            # aria-hidden: drawn for the eye (an icon, a separator), left out of the text as
+            # screen readers leave it, but it stands between the words around it.
+            self._show(" ")
+            unseen = True
+        if unseen:
             # Only the first title outside SVG is kept.
             self._titles += tag == "title"
             self._cover.start(tag, covers=True)
@@ -228,6 +238,30 @@ _SHIELDS: dict[str, frozenset[str]] = {
     "th": frozenset({"table"}),
     "tr": frozenset({"table"}),
 }
+
+
+def unseen_by(attrs: list[tuple[str, str | None]]) -> bool:
+    """Whether an element's attributes keep it off the screen: ``hidden``, an inline style
+    ``display: none`` or ``visibility: hidden``, or a class that shows it to screen readers
+    only (``sr-only``, ``visually-hidden``). Not ``aria-hidden``, which hides what stays on
+    the screen (an icon, a date's separator) from screen readers."""
+    for name, value in attrs:
+        if name == "hidden":
+            return True
+        if name == "style" and value and _HIDING_STYLE.search(value):
+            return True
+        if name == "class" and value and _SCREEN_READER_ONLY.search(value):
+            return True
+    return False
+
+
+# The classes of text for screen readers only, in the common frameworks (Bootstrap,
+# WordPress, GOV.UK, Drupal, Tailwind).
+_SCREEN_READER_ONLY = re.compile(
+    r"(?<![\w-])(?:sr-only|visually-?hidden|govuk-visually-hidden|screen-reader-text"
+    r"|element-invisible|a11y-hidden|u-hidden-visually|assistive-text)(?![\w-])",
+    re.IGNORECASE,
+)
 
 
 def hidden_by(attrs: list[tuple[str, str | None]]) -> bool:
