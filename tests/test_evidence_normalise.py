@@ -47,6 +47,11 @@ def norm(text: str) -> str:
         pytest.param("\u1100\u1161\u11a8", "각", id="hangul-jamo-composed"),
         pytest.param("中国对法国免签", "中国对法国免签", id="chinese-unchanged"),
         pytest.param("무비자 입국", "무비자 입국", id="korean-unchanged"),
+        pytest.param("外国人\n入境人次 同比", "外国人入境人次同比", id="chinese-spaces-dropped"),
+        pytest.param(
+            "日本政府は\u200b入国制限", "日本政府は入国制限", id="japanese-zero-width-space"
+        ),
+        pytest.param("中国 visa 免签", "中国 visa 免签", id="space-beside-latin-kept"),
     ],
 )
 def test_each_normalisation(given_text: str, expected: str | None) -> None:

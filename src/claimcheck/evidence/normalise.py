@@ -152,12 +152,19 @@ def normalise(text: str) -> Normalised:
 
     In order: HTML character references decoded and words hyphenated across line breaks
     rejoined; each character folded (NFKC, case folding, quotation marks, dashes, spaces,
-    invisible characters); combining sequences composed; runs of spaces made one space.
+    invisible characters); combining sequences composed; runs of spaces made one space, and
+    none kept between two Chinese or Japanese characters.
     Leading and trailing spaces are kept (one), so that any span maps back exactly.
     """
     steps: list[_Offsets] = []
     current = text
-    for step in (_decode_and_rejoin, _fold_characters, _compose, _collapse_spaces):
+    for step in (
+        _decode_and_rejoin,
+        _fold_characters,
+        _compose,
+        _collapse_spaces,
+        _join_ideographs,
+    ):
         current, offsets = step(current)
         if offsets is not None:
             steps.append(offsets)
@@ -267,6 +274,21 @@ def _compose(text: str) -> Step:
         if composed != cluster:
             edits.append((start, match.end(), composed))
     return _splice(text, edits)
+
+
+def _join_ideographs(text: str) -> Step:
+    """``text`` without the space between two Chinese or Japanese characters: a line break in
+    a page's source, a <br> or a zero-width space there parts no words (Korean keeps its)."""
+    if " " not in text or not _IDEOGRAPH.search(text):
+        return text, None
+    return _splice(
+        text, [(match.start(), match.end(), "") for match in _IDEOGRAPH_SPACE.finditer(text)]
+    )
+
+
+_IDEOGRAPHS = "\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff60"
+_IDEOGRAPH = re.compile(f"[{_IDEOGRAPHS}]")
+_IDEOGRAPH_SPACE = re.compile(f"(?<=[{_IDEOGRAPHS}]) (?=[{_IDEOGRAPHS}])")
 
 
 def _collapse_spaces(text: str) -> Step:
