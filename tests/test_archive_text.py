@@ -790,6 +790,13 @@ def test_an_archived_page_is_parsed_once_and_not_at_all_when_stored_already(
             "new tab)</span></a> the scheme</p>",
             "12 countries joined the scheme",
         ),
+        # A footnote's mark is no word of the sentence; an exponent is.
+        (
+            '<p>states<sup class="reference"><a href="#cite_note-1">[1]</a></sup> and China</p>',
+            "states and China",
+        ),
+        ('<p>in 2024.<sup><a href="#fn1">1</a></sup> Next</p>', "in 2024. Next"),
+        ("<p>10<sup>3</sup> metres</p>", "103 metres"),
         # Ruby's reading aids stand above the text they read, not in it.
         ("<p><ruby>入国<rp>(</rp><rt>にゅうこく</rt><rp>)</rp></ruby>制限</p>", "入国制限"),
     ],

@@ -169,6 +169,11 @@ def test_a_quote_after_a_hidden_element_left_unclosed_is_found(
             "<p>日本政府は<ruby>入国<rt>にゅうこく</rt></ruby>制限を緩和すると発表した。</p>",
             "日本政府は入国制限を緩和すると発表した",
         ),
+        (
+            '<p>China extends visa-free entry<sup class="reference"><a href="#cite_note-1">[1]'
+            "</a></sup> to 12 countries.</p>",
+            "China extends visa-free entry to 12 countries",
+        ),
         # A Chinese page wrapped in its source: the line break parts no words.
         ("<p>今年第三季度外国人\n入境人次同比增长百分之四十八。</p>", "外国人入境人次同比增长"),
     ],

@@ -55,6 +55,9 @@ class VisibleText:
         self._titles = 0
         self._preformatted = 0
         self._pending_newlines = 0
+        # Where the open <sup>'s text starts, and whether it is marked as a note's reference.
+        self._sup: int | None = None
+        self._sup_marked = False
 
     def start(self, tag: str, attrs: list[tuple[str, str | None]] | None = None) -> None:
         """An element opens, with its attributes."""
@@ -79,6 +82,10 @@ class VisibleText:
             return
         if tag in _PREFORMATTED:
             self._preformatted += 1
+        if tag == "sup":
+            self._sup, self._sup_marked = len(self._parts), _marks_a_note(attrs)
+        elif tag == "a" and self._sup is not None and _marks_a_note(attrs):
+            self._sup_marked = True
         self._break(tag)
 
     def empty(self, tag: str) -> None:
@@ -95,6 +102,8 @@ class VisibleText:
         else:
             if tag in _PREFORMATTED:
                 self._preformatted = max(self._preformatted - 1, 0)
+            if tag == "sup" and self._sup is not None:
+                self._drop_note_mark(self._sup)
             self._break(tag)
 
     def data(self, data: str) -> None:
@@ -103,6 +112,15 @@ class VisibleText:
             self._show(data)
         elif self._in_first_title():
             self._title.append(data)
+
+    def _drop_note_mark(self, start: int) -> None:
+        """Leave out a footnote's mark (``<sup><a href="#fn1">1</a></sup>``, ``[1]``): a reader
+        quotes the sentence without it. A superscript that is no such mark (10<sup>3</sup>)
+        stays."""
+        mark = "".join(self._parts[start:])
+        if _NOTE_MARK.fullmatch(mark) and (self._sup_marked or "[" in mark):
+            del self._parts[start:]
+        self._sup, self._sup_marked = None, False
 
     def _in_first_title(self) -> bool:
         """Whether the text is the first title's own (not inside another element in it)."""
@@ -238,6 +256,21 @@ _SHIELDS: dict[str, frozenset[str]] = {
     "th": frozenset({"table"}),
     "tr": frozenset({"table"}),
 }
+
+
+def _marks_a_note(attrs: list[tuple[str, str | None]] | None) -> bool:
+    """Whether a <sup> or a link in it is a note's reference: a link to a place on the page
+    (#fn1, #cite_note-3), or a class naming one (reference, footnote, noteref)."""
+    for name, value in attrs or ():
+        if name == "href" and (value or "").startswith("#"):
+            return True
+        if name == "class" and value and _NOTE_CLASS.search(value):
+            return True
+    return False
+
+
+_NOTE_MARK = re.compile(r"\s*\[?\s*(?:\d{1,3}|[a-z]|[*\u2020\u2021\u00a7\u00b6])\s*\]?\s*")
+_NOTE_CLASS = re.compile(r"reference|footnote|noteref|fn\b|cite", re.IGNORECASE)
 
 
 def unseen_by(attrs: list[tuple[str, str | None]]) -> bool:
