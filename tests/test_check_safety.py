@@ -138,6 +138,16 @@ def test_slow_drip_ends_by_the_total_deadline(hosts: HostFactory) -> None:
     assert time.monotonic() - started < 2
 
 
+def test_a_robot_check_answered_503_is_a_bot_challenge(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    body = b"<!doctype html><title>Robot Check</title><p>Type the characters you see.</p>"
+    host.route("/dp/1", status(503, [("Content-Type", HTML)], body))
+
+    result = check(host.url("/dp/1"))
+
+    assert (result.status, result.reason) == (SourceStatus.BLOCKED, Reason.BOT_CHALLENGE)
+
+
 def test_undecodable_body_is_noted_not_judged(hosts: HostFactory) -> None:
     (host,) = hosts(1)
     host.route("/br", status(200, [("Content-Type", HTML), ("Content-Encoding", "br")], b"\x0b"))

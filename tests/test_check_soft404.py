@@ -217,6 +217,20 @@ def test_a_page_every_address_of_a_site_ends_on_that_the_site_shows_first_is_blo
     assert (result.status, result.reason) == (SourceStatus.BLOCKED, reason)
 
 
+def test_every_address_redirected_to_a_parked_domains_empty_lander_is_soft_404(
+    hosts: HostFactory,
+) -> None:
+    """The lander is an application's empty shell; the cited address and one that cannot
+    exist end on it alike: the page cited is not there, however the lander is drawn."""
+    (host,) = hosts(1)
+    host.route("*", redirect("/lander"))
+    host.route("/lander", page(html_document("", '<div id="root"></div>', h1="")))
+
+    result = check(host.url("/blog/2020/our-method"))
+
+    assert (result.status, result.reason) == (SourceStatus.DEAD, Reason.SOFT_404_CATCH_ALL)
+
+
 def test_a_home_page_saying_the_site_is_unavailable_in_the_readers_country_is_blocked(
     hosts: HostFactory,
 ) -> None:

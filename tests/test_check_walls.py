@@ -25,6 +25,8 @@ CITED = "https://journal.example/papers/42"
         "https://accounts.example.com/v3/signin/identifier?continue=https%3A%2F%2Fjournal",
         "https://login.example.com/common/oauth2/authorize?redirect_uri=https%3A%2F%2Fj",
         "https://journal.example/Special:UserLogin?returnto=Papers",
+        "https://x.example/i/flow/login?redirect_after_login=%2Fjack%2Fstatus%2F20",
+        "https://www.linkedin.example/authwall?trk=ripf&sessionRedirect=https%3A%2F%2Fj",
     ],
 )
 def test_sign_in_address_with_a_return_address_is_a_wall(final: str) -> None:

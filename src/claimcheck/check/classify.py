@@ -207,10 +207,6 @@ def against_baseline(outcome: Outcome, verdict: Verdict, baseline: Baseline | No
     answer = outcome.answer
     if baseline is None or answer is None or answer.page is None:
         return verdict
-    if answer.page.shell and baseline.page.shell:
-        # A JavaScript application serves one shell for every address: that says nothing
-        # of whether the page it draws for this one exists.
-        return verdict
     final = urldefrag(answer.url)[0]
     if final == urldefrag(baseline.final_url)[0]:
         if not (outcome.hops and baseline.redirected) or _cited_itself(outcome.url, final):
@@ -224,6 +220,11 @@ def against_baseline(outcome: Outcome, verdict: Verdict, baseline: Baseline | No
             f"HTTP {answer.status}, but only after redirects to {answer.url}, where a path "
             f"that cannot exist ({baseline.url}) is sent too",
         )
+    if answer.page.shell and baseline.page.shell:
+        # A JavaScript application serves one shell for every address: that says nothing
+        # of whether the page it draws for this one exists. (Redirects of every address to
+        # one page, above, are a catch-all however that page is drawn: a parked domain's.)
+        return verdict
     ignored = (
         url_words((outcome.url, answer.url, baseline.url, baseline.final_url))
         if _echoes_its_path(baseline)

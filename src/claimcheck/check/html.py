@@ -638,7 +638,7 @@ def is_html(content_type: str | None) -> bool:
 
 _CHALLENGE_TITLES = re.compile(
     r"^(just a moment|attention required|access denied|checking your browser|"
-    r"ddos-guard|please wait|are you a robot|verify you are human|security check)",
+    r"ddos-guard|please wait|are you a robot|verify you are human|security check|robot check)",
     re.IGNORECASE,
 )
 

@@ -12,7 +12,7 @@ from claimcheck.models import Reason
 
 _SIGN_IN_SEGMENT = re.compile(
     r"(?:log[-_]?in|log[-_]?on|sign[-_]?in)(?:\.\w{2,5})?$"
-    r"|^(?:sso|saml2?|oauth2?|openid-connect|authorize|authenticate|cas)$",
+    r"|^(?:sso|saml2?|oauth2?|openid-connect|authorize|authenticate|cas|authwall)$",
     re.IGNORECASE,
 )
 # A title or heading of a sign-in page (English, Chinese, Korean, Japanese).
@@ -43,6 +43,8 @@ _RETURN_PARAMETERS = frozenset(
         "redirect_uri",
         "redirect_url",
         "redirecturl",
+        "redirect_after_login",
+        "sessionredirect",
         "service",
         "continue",
         "goto",
