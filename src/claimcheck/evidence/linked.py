@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from claimcheck.load.latex import ACCENT_MARKS, LETTERS
+
 # The forms read (one or more files, separated by ";"):
 #   Zotero:       Full Text PDF:/home/u/Zotero/storage/AB12/x.pdf:application/pdf
 #   Better BibTeX: /a/x.pdf;/a/y.html, or Zotero's form ("JabRef format" on)
@@ -150,38 +152,6 @@ def _linked_file(parts: list[str]) -> LinkedFile | None:
 
 # LaTeX in file names (Mendeley writes {\"{i}}, {\_}, {\ss}) -------------------------------------
 
-_ACCENTS = {
-    '"': "\u0308",
-    "'": "\u0301",
-    "`": "\u0300",
-    "^": "\u0302",
-    "~": "\u0303",
-    "=": "\u0304",
-    ".": "\u0307",
-    "u": "\u0306",
-    "v": "\u030c",
-    "H": "\u030b",
-    "c": "\u0327",
-    "k": "\u0328",
-    "r": "\u030a",
-    "d": "\u0323",
-    "b": "\u0331",
-}
-_LETTERS = {
-    "ss": "ß",
-    "o": "ø",
-    "O": "Ø",
-    "aa": "å",
-    "AA": "Å",
-    "ae": "æ",
-    "AE": "Æ",
-    "oe": "œ",
-    "OE": "Œ",
-    "l": "ł",
-    "L": "Ł",
-    "i": "\u0131",  # dotless i
-    "j": "\u0237",  # dotless j
-}
 _LATEX_GROUP = re.compile(
     r"\{\\(?:"
     r"(?P<symbol>[_&%#$])"
@@ -207,8 +177,8 @@ def _latex_character(match: re.Match[str]) -> str:
     if symbol := match.group("symbol"):
         return symbol
     if letter := match.group("letter"):
-        return _LETTERS[letter]
+        return LETTERS[letter]
     mark = match.group("mark") or match.group("word_mark")
     base = match.group("braced") or match.group("bare") or match.group("word_braced")
     base = base.removeprefix("\\")
-    return unicodedata.normalize("NFC", base + _ACCENTS[mark])
+    return unicodedata.normalize("NFC", base + ACCENT_MARKS[mark])

@@ -7,7 +7,7 @@ import re
 import unicodedata
 
 # The accents LaTeX puts on a letter, as the combining marks Unicode puts after one.
-_MARKS = {
+ACCENT_MARKS = {
     '"': "\u0308",
     "'": "\u0301",
     "`": "\u0300",
@@ -29,7 +29,8 @@ _ACCENT_PATTERN = (
     r"""\\(["'`^~=.])\s*(?:\{\s*(\\[ij](?![A-Za-z])|[A-Za-z])\s*\}|(\\[ij](?![A-Za-z])|[A-Za-z]))"""
     r"|\\([uvHckrbd])(?:\s*\{\s*(\\[ij](?![A-Za-z])|[A-Za-z])\s*\}|\s+([A-Za-z]))"
 )
-_SYMBOLS = {
+# The letters LaTeX names (\\ss, \\o, \\aa, ...).
+LETTERS = {
     "ss": "ß",
     "o": "ø",
     "O": "Ø",
@@ -43,6 +44,9 @@ _SYMBOLS = {
     "L": "Ł",
     "i": "\u0131",
     "j": "ȷ",
+}
+_SYMBOLS = {
+    **LETTERS,
     "dh": "ð",
     "DH": "Ð",
     "th": "þ",
@@ -120,4 +124,4 @@ def _accented(found: re.Match[str]) -> str:
     letter = found.group(2) or found.group(3) or found.group(5) or found.group(6)
     if letter.startswith("\\"):
         letter = {"\\i": "i", "\\j": "j"}[letter]
-    return letter + _MARKS[accent]
+    return letter + ACCENT_MARKS[accent]
