@@ -267,16 +267,19 @@ class Fetcher:
         self, url: str, client: httpx.AsyncClient, browser: bool, chain: _Chain
     ) -> Answer:
         current = url
-        # Each address asked, with the cookies its host had then: coming back to one with new
-        # cookies is a bounce (set a cookie, ask again) that a browser follows, not a loop.
-        seen: set[tuple[str, frozenset[tuple[str, str, str, str | None]]]] = set()
+        # Each address asked, with the cookies the chain's answers had set by then: coming
+        # back to one after a new cookie is a bounce (set a cookie, ask again) that a browser
+        # follows, not a loop.
+        seen: dict[str, frozenset[str]] = {}
+        cookies_set: frozenset[str] = frozenset()
         for _ in range(self.options.max_redirects + 1):
-            visit = (current, _cookies_for(client, current))
-            if visit in seen:
+            if seen.get(current) == cookies_set:
                 raise _Stop(Failure.REDIRECT_LOOP, f"the redirects come back to {current}")
-            seen.add(visit)
+            seen[current] = cookies_set
             _check_scheme(current, redirected=bool(chain.hops))
             answer = await self._request(current, client, browser, chain)
+            if "set-cookie" in answer.headers:
+                cookies_set |= frozenset(answer.headers.get_list("set-cookie"))
             target = _redirect_target(answer)
             if target is None:
                 return answer
@@ -443,19 +446,6 @@ class Fetcher:
     def backoff(self, attempt: int) -> float:
         """Seconds to wait before the ``attempt``-th retry: doubling, with jitter."""
         return backoff(self.options.backoff, attempt)
-
-
-def _cookies_for(
-    client: httpx.AsyncClient, url: str
-) -> frozenset[tuple[str, str, str, str | None]]:
-    """The cookies of the run kept for ``url``'s host (domain, path, name, value)."""
-    host = (urlsplit(url).hostname or "").lower()
-    return frozenset(
-        (cookie.domain, cookie.path, cookie.name, cookie.value)
-        for cookie in client.cookies.jar
-        if host == cookie.domain.lstrip(".").lower()
-        or host.endswith("." + cookie.domain.lstrip(".").lower())
-    )
 
 
 def _check_scheme(url: str, *, redirected: bool) -> None:
