@@ -13,7 +13,7 @@ from claimcheck.check.fetch import PERMANENT, REFUSING, Answer, Outcome
 from claimcheck.check.html import PageFacts, is_challenge
 from claimcheck.check.likeness import is_short, same_page, url_words
 from claimcheck.check.notices import not_found_heading, removal_notice
-from claimcheck.check.walls import names_sign_in, wall_before
+from claimcheck.check.walls import host_without_www, names_sign_in, wall_before
 from claimcheck.identifiers import registrable_domain
 from claimcheck.models import Note, NoteCode, Reason, SourceStatus
 
@@ -342,15 +342,10 @@ def _cited_itself(cited: str, final: str) -> bool:
     page the site sends unknown paths to, cited for itself."""
     before, after = urlsplit(cited), urlsplit(final)
     return (
-        _without_www(before.hostname) == _without_www(after.hostname)
+        host_without_www(before) == host_without_www(after)
         and before.path.rstrip("/") == after.path.rstrip("/")
         and before.query == after.query
     )
-
-
-def _without_www(host: str | None) -> str:
-    name = (host or "").lower()
-    return name[4:] if name.startswith("www.") else name
 
 
 def _home_redirect(original: str, final: str) -> bool:

@@ -164,7 +164,7 @@ def gate_page(cited_url: str, final_url: str) -> str | None:
     if _same_page(final, cited):
         return None
     segments = final.path.split("/")
-    bare = bool(final.query) or _host(final) != _host(cited)
+    bare = bool(final.query) or host_without_www(final) != host_without_www(cited)
     if (
         _CONSENT_HOST.match(final.hostname or "")
         or any(_CONSENT_SEGMENT.match(segment) for segment in segments)
@@ -183,10 +183,13 @@ def _parameter(name: str) -> str:
 
 def _same_page(final: SplitResult, cited: SplitResult) -> bool:
     """The cited page itself, but for the scheme, a www. or a closing slash."""
-    return _host(final) == _host(cited) and final.path.rstrip("/") == cited.path.rstrip("/")
+    return host_without_www(final) == host_without_www(cited) and final.path.rstrip(
+        "/"
+    ) == cited.path.rstrip("/")
 
 
-def _host(address: SplitResult) -> str:
+def host_without_www(address: SplitResult) -> str:
+    """The address's host name, lower-cased, without a leading ``www.``."""
     name = (address.hostname or "").lower()
     return name[4:] if name.startswith("www.") else name
 
