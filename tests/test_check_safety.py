@@ -148,6 +148,22 @@ def test_a_robot_check_answered_503_is_a_bot_challenge(hosts: HostFactory) -> No
     assert (result.status, result.reason) == (SourceStatus.BLOCKED, Reason.BOT_CHALLENGE)
 
 
+def test_a_refusal_asking_the_reader_to_prove_they_are_human_is_a_bot_challenge(
+    hosts: HostFactory,
+) -> None:
+    """Amazon's robot check: a 503 titled with the shop's name."""
+    (host,) = hosts(1)
+    body = (
+        b"<!doctype html><title>Amazon.com</title><h4>Enter the characters you see below</h4>"
+        b"<p>Sorry, we just need to make sure you're not a robot.</p>"
+    )
+    host.route("/dp/1", status(503, [("Content-Type", HTML)], body))
+
+    result = check(host.url("/dp/1"))
+
+    assert (result.status, result.reason) == (SourceStatus.BLOCKED, Reason.BOT_CHALLENGE)
+
+
 def test_undecodable_body_is_noted_not_judged(hosts: HostFactory) -> None:
     (host,) = hosts(1)
     host.route("/br", status(200, [("Content-Type", HTML), ("Content-Encoding", "br")], b"\x0b"))

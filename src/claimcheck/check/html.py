@@ -643,6 +643,13 @@ _CHALLENGE_TITLES = re.compile(
 )
 
 
+_CHALLENGE_TEXT = re.compile(
+    r"not\s+a\s+robot|captcha|are\s+you\s+(?:a\s+)?human|verify\s+(?:that\s+)?you\s+are\s+(?:a\s+)?human",
+    re.IGNORECASE,
+)
+_CHALLENGE_TEXT_CHARACTERS = 2000
+
+
 def is_challenge(status: int, headers: Mapping[str, str], page: PageFacts | None) -> bool:
     """Whether an answer is a bot challenge (Cloudflare and the like), not the page itself."""
     if headers.get("cf-mitigated", "").lower() == "challenge":
@@ -653,4 +660,11 @@ def is_challenge(status: int, headers: Mapping[str, str], page: PageFacts | None
         return status in {403, 429, 503} or any(
             name in server for name in ("cloudflare", "akamai", "ddos-guard", "sucuri")
         )
-    return False
+    # A refusal whose short page asks the reader to prove they are human (Amazon's 503
+    # robot check, titled with the shop's name).
+    return (
+        status in {403, 429, 503}
+        and page is not None
+        and len(page.text) <= _CHALLENGE_TEXT_CHARACTERS
+        and _CHALLENGE_TEXT.search(page.text) is not None
+    )
