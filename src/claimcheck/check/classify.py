@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, unquote, urldefrag, urlsplit
 from claimcheck.check.baseline import Baseline
 from claimcheck.check.faults import Failure
 from claimcheck.check.fetch import PERMANENT, REFUSING, Answer, Outcome
-from claimcheck.check.html import PageFacts, is_challenge
+from claimcheck.check.html import HUMAN_CHECK, PageFacts, is_challenge
 from claimcheck.check.likeness import is_short, same_page, url_words
 from claimcheck.check.notices import not_found_heading, removal_notice
 from claimcheck.check.walls import host_without_www, names_sign_in, wall_before
@@ -318,7 +318,7 @@ _GATE_WORDS = re.compile(
 )
 # ... and what the short text of one says.
 _GATE_TEXT = re.compile(
-    r"(?P<robot>not\s+a\s+robot|captcha|unusual\s+(?:traffic|activity))"
+    rf"(?P<robot>{HUMAN_CHECK.pattern})"
     r"|(?P<wall>(?:un|not\s+)available\s+in\s+(?:your|most|many)\s+(?:\w+\s+)?"
     r"(?:countr(?:y|ies)|regions?|locations?))",
     re.IGNORECASE,

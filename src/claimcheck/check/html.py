@@ -643,8 +643,10 @@ _CHALLENGE_TITLES = re.compile(
 )
 
 
-_CHALLENGE_TEXT = re.compile(
-    r"not\s+a\s+robot|captcha|are\s+you\s+(?:a\s+)?human|verify\s+(?:that\s+)?you\s+are\s+(?:a\s+)?human",
+# What the page of a robot check asks of its reader.
+HUMAN_CHECK = re.compile(
+    r"not\s+a\s+robot|captcha|are\s+you\s+(?:a\s+)?human|unusual\s+(?:traffic|activity)"
+    r"|verify\s+(?:that\s+)?you\s+are\s+(?:a\s+)?human",
     re.IGNORECASE,
 )
 _CHALLENGE_TEXT_CHARACTERS = 2000
@@ -666,5 +668,5 @@ def is_challenge(status: int, headers: Mapping[str, str], page: PageFacts | None
         status in {403, 429, 503}
         and page is not None
         and len(page.text) <= _CHALLENGE_TEXT_CHARACTERS
-        and _CHALLENGE_TEXT.search(page.text) is not None
+        and HUMAN_CHECK.search(page.text) is not None
     )
