@@ -271,6 +271,16 @@ class Snapshot(Frozen):
     text_chars: int | None = Field(
         default=None, description="Characters of text extracted from it; null if none."
     )
+    judged: SourceStatus | None = Field(
+        default=None,
+        description="What the check that made it judged the page: alive when it showed the "
+        "page cited (not a sign-in, catch-all or error page); null if not recorded.",
+    )
+
+    def holds_the_page(self) -> bool:
+        """Whether this capture is a copy of the page cited: a 2xx answer its check judged
+        alive (or, made before verdicts were kept, any 2xx answer)."""
+        return 200 <= self.http_status < 300 and self.judged in {None, SourceStatus.ALIVE}
 
 
 class Memento(Frozen):

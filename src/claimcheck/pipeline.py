@@ -280,7 +280,8 @@ async def _checked(
         answer = outcome.answer
         if archive is not None and source.kind == "url" and _archivable(answer):
             redacted = fetcher.rules.redacted(_host(answer.url))
-            exchange = _exchange(answer, result.checked_at or outcome.started_at, redacted)
+            when = result.checked_at or outcome.started_at
+            exchange = _exchange(answer, when, redacted, judged=result.status)
             snapshot = await archive.keep(source.url, exchange)
             result = result.model_copy(update={"snapshot": snapshot})
         return result
@@ -399,9 +400,12 @@ def _archivable(answer: Answer | None) -> TypeGuard[Answer]:
     return answer is not None and answer.body is not None and answer.decodable
 
 
-def _exchange(answer: Answer, captured_at: datetime, redacted: frozenset[str]) -> Exchange:
-    """What the archive needs of an answer: both sides of the exchange, and the body; the
-    request headers named in ``redacted`` (those rules set) keep their name, not their value."""
+def _exchange(
+    answer: Answer, captured_at: datetime, redacted: frozenset[str], *, judged: SourceStatus
+) -> Exchange:
+    """What the archive needs of an answer: both sides of the exchange, the body, and what
+    the check judged it; the request headers named in ``redacted`` (those rules set) keep
+    their name, not their value."""
     request = answer.request_headers
     return Exchange(
         target=answer.url,
@@ -415,6 +419,7 @@ def _exchange(answer: Answer, captured_at: datetime, redacted: frozenset[str]) -
         truncated=answer.truncated,
         page=answer.page.kept if answer.page is not None else None,
         cut_short=answer.cut_short,
+        judged=judged.value,
     )
 
 

@@ -17,7 +17,7 @@ from claimcheck.check.cache import require_tables, sql_error
 from claimcheck.check.database import REINDEX_HINT, Guard, connect
 from claimcheck.check.schema import STEPS
 from claimcheck.errors import DamagedState
-from claimcheck.models import Location, Memento, Snapshot
+from claimcheck.models import Location, Memento, Snapshot, SourceStatus
 from claimcheck.statefiles import unwritable
 
 # The only WARC file names the index may hold: a bare name of claimcheck's own pattern. A name
@@ -33,13 +33,13 @@ _PAYLOAD_COLUMNS = (
 )
 _SNAPSHOT_COLUMNS = (
     "c.captured_at, c.target, c.http_status, c.content_type, c.payload_digest, c.truncated, "
-    "p.text_chars"
+    "p.text_chars, c.judged"
 )
 # URLs asked about in one query: well under SQLite's limit of bound parameters.
 _URLS_AT_ONCE = 500
 _CAPTURE_COLUMNS = (
     "id, url, target, captured_at, http_status, content_type, payload_digest, truncated, "
-    "record_type, record_id, warc_file, offset, length, request_offset, request_length"
+    "record_type, record_id, warc_file, offset, length, request_offset, request_length, judged"
 )
 _TABLES = ("warc_files", "retired_files", "payloads", "captures", "mementos")
 
@@ -84,6 +84,8 @@ class CaptureRow:
     place: Place
     request: Place
     id: int | None = None
+    # What its check judged the page (a source status); None when not recorded.
+    judged: str | None = None
 
     def snapshot(self) -> Snapshot:
         """This capture as a Snapshot (without its text's length, which the payload knows)."""
@@ -94,6 +96,7 @@ class CaptureRow:
             content_type=self.content_type,
             payload_digest=self.payload_digest,
             truncated=self.truncated,
+            judged=judged_status(self.judged),
         )
 
 
@@ -202,7 +205,7 @@ class ArchiveIndex:
             )
             self._db.executemany(
                 f"INSERT INTO captures ({_CAPTURE_COLUMNS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [_capture_values(capture) for capture in captures],
             )
 
@@ -247,7 +250,7 @@ class ArchiveIndex:
             )
             self._db.executemany(
                 f"INSERT INTO captures ({_CAPTURE_COLUMNS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [_capture_values(capture) for capture in captures],
             )
             self._db.execute(
@@ -299,8 +302,15 @@ class ArchiveIndex:
 
     @_reading
     def snapshot(self, url: str, *, alive_only: bool = False) -> Snapshot | None:
-        """The newest capture of ``url`` (only a 2xx one if ``alive_only``), as a Snapshot."""
-        alive = "AND c.http_status BETWEEN 200 AND 299" if alive_only else ""
+        """The newest capture of ``url`` as a Snapshot; with ``alive_only``, the newest that
+        holds the page cited (Snapshot.holds_the_page: not a sign-in, catch-all or error page
+        answered with 200)."""
+        alive = (
+            "AND c.http_status BETWEEN 200 AND 299 AND (c.judged IS NULL OR c.judged = 'alive' "
+            f"OR c.judged NOT IN ({', '.join(repr(s.value) for s in SourceStatus)}))"
+            if alive_only
+            else ""
+        )
         row = self._db.execute(
             f"SELECT {_SNAPSHOT_COLUMNS} FROM captures c "
             f"LEFT JOIN payloads p ON p.digest = c.payload_digest WHERE c.url = ? {alive} "
@@ -317,7 +327,7 @@ class ArchiveIndex:
             chunk = urls[start : start + _URLS_AT_ONCE]
             rows = self._db.execute(
                 "SELECT url, captured_at, target, http_status, content_type, payload_digest, "
-                "truncated, text_chars FROM ("
+                "truncated, text_chars, judged FROM ("
                 f"SELECT c.url, {_SNAPSHOT_COLUMNS}, ROW_NUMBER() OVER (PARTITION BY c.url "
                 "ORDER BY c.captured_at DESC, c.id DESC) AS newest FROM captures c "
                 "LEFT JOIN payloads p ON p.digest = c.payload_digest "
@@ -446,7 +456,8 @@ class ArchiveIndex:
 def restore_tables(path: Path) -> tuple[str, ...]:
     """Make anew, empty, the tables (and their indexes) the database at ``path`` lacks, as a
     table dropped by hand or by another tool; the tables made. The caller holds the project
-    lock. The statements are the layout's own, each of which makes only what is missing.
+    lock. The statements are the layout's own, each of which makes only what is missing; a
+    column a later step added is added to a table made anew.
     """
     try:
         db = connect(path)
@@ -459,11 +470,21 @@ def restore_tables(path: Path) -> tuple[str, ...]:
                 for statement in step.statements:
                     if statement.startswith("CREATE ") and " IF NOT EXISTS " in statement:
                         db.execute(statement)
+                    added = _ADDED_COLUMN.fullmatch(statement)
+                    if added is not None and added[2] not in _column_names(db, added[1]):
+                        db.execute(statement)
         return tuple(sorted(_table_names(db) - before))
     except sqlite3.Error as error:
         raise sql_error(path, error) from None
     finally:
         db.close()
+
+
+_ADDED_COLUMN = re.compile(r"ALTER TABLE (\w+) ADD COLUMN (\w+) \w+")
+
+
+def _column_names(db: sqlite3.Connection, table: str) -> set[str]:
+    return {str(row[1]) for row in db.execute(f"PRAGMA table_info({table})")}
 
 
 def _table_names(db: sqlite3.Connection) -> set[str]:
@@ -480,7 +501,17 @@ def _snapshot(row: Sequence[object]) -> Snapshot:
         payload_digest=str(row[4]),
         truncated=bool(row[5]),
         text_chars=_count(row[6]) if row[6] is not None else None,
+        judged=judged_status(row[7]),
     )
+
+
+def judged_status(value: object) -> SourceStatus | None:
+    """A capture's recorded verdict, read from the database: None when there is none, or
+    when it is no status this version knows (the database may come from anywhere)."""
+    try:
+        return SourceStatus(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def _memento(row: Sequence[object]) -> Memento:
@@ -566,6 +597,7 @@ def _capture_values(capture: CaptureRow) -> tuple[object, ...]:
         capture.place.length,
         capture.request.offset,
         capture.request.length,
+        capture.judged,
     )
 
 
@@ -583,6 +615,7 @@ def _capture(row: tuple[object, ...]) -> CaptureRow:
         record_id=str(row[9]),
         place=_place(row[10], row[11], row[12]),
         request=_place(row[10], row[13], row[14]),
+        judged=row[15] if isinstance(row[15], str) else None,
     )
 
 

@@ -60,6 +60,9 @@ class Exchange:
     truncated: bool
     page: PageText | None = None
     cut_short: bool = False
+    # What the check judged the answer (a source status): "alive" when it showed the page
+    # cited. Not written to the WARC file: the index keeps it with the capture.
+    judged: str | None = None
 
 
 @dataclass(frozen=True)

@@ -87,4 +87,8 @@ _ARCHIVE_INDEX = (
 # is never changed; a new layout is a new step at the end.
 STEPS: tuple[Step, ...] = (
     Step("the check cache and the archive's index", _CHECK_CACHE + _ARCHIVE_INDEX),
+    # What the check that made a capture judged its page (a source status): a 200 answer may
+    # be a sign-in, catch-all or error page, which is no copy of the page cited. Captures made
+    # before it (NULL) are judged by their HTTP status alone, as they were.
+    Step("what each capture was judged", ("ALTER TABLE captures ADD COLUMN judged TEXT",)),
 )

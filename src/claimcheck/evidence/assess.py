@@ -254,7 +254,7 @@ class _Texts:
         before = len(captures) if ours is None else ours
         for position in reversed(range(before)):
             capture = captures[position]
-            if capture.http_status in _ALIVE_HTTP:
+            if capture.snapshot().holds_the_page():
                 return self._capture(captures, position, moment(capture.captured_at))
         return None
 
@@ -266,7 +266,7 @@ class _Texts:
         missing_since = current.snapshot.captured_at
         for position in reversed(range(current.position)):
             capture = current.history[position]
-            if capture.http_status not in _ALIVE_HTTP:
+            if not capture.snapshot().holds_the_page():
                 continue
             if capture.payload_digest == current.digest:
                 missing_since = capture.captured_at

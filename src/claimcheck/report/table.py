@@ -120,8 +120,9 @@ def _row(
 def archived_copy(item: EvidenceResult | None, source: Source | None) -> ArchivedCopy | None:
     """The copy to cite for an evidence item: the one its drifted quote names, else its
     source's rescue (a dead source's best copy), else its newest Wayback memento, else its
-    newest local snapshot when that holds the page: a 2xx answer of a source neither dead
-    nor blocked (not the error page, catch-all page or sign-in page it was captured as)."""
+    newest local snapshot when that holds the page: a 2xx answer judged alive when it was
+    captured, of a source neither dead nor blocked now (not the error page, catch-all page or
+    sign-in page it was captured as)."""
     if item is not None and item.drift is not None:
         return item.drift.cite
     if source is None:
@@ -134,7 +135,7 @@ def archived_copy(item: EvidenceResult | None, source: Source | None) -> Archive
     snapshot = source.snapshot
     if (
         snapshot is not None
-        and 200 <= snapshot.http_status < 300
+        and snapshot.holds_the_page()
         and source.status not in {SourceStatus.DEAD, SourceStatus.BLOCKED}
     ):
         return ArchivedCopy(kind="local", captured_at=snapshot.captured_at, url=snapshot.url)
