@@ -96,6 +96,27 @@ def test_max_age_decides_what_is_fresh(hosts: HostFactory, cache: SqliteCache) -
     assert not _check(host.url("/a"), cache, max_age=timedelta(minutes=30)).from_cache
 
 
+def test_a_result_dated_in_the_future_is_never_fresh(
+    hosts: HostFactory, cache: SqliteCache
+) -> None:
+    # A cache from a machine whose clock ran three hours ahead: its alive result would stay
+    # younger than any max age, and --max-age 0 would not check the page again.
+    (host,) = hosts(1)
+    host.route("/a", html_page("A"))
+    ahead = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=3)
+    cache.record(
+        [
+            source(host.url("/a")).model_copy(
+                update={"status": SourceStatus.ALIVE, "checked_at": ahead}
+            )
+        ]
+    )
+
+    assert not _check(host.url("/a"), cache, max_age=timedelta(0)).from_cache
+    assert not _check(host.url("/a"), cache, max_age=timedelta(days=7)).from_cache
+    assert len(host.hits("/a")) == 2
+
+
 def test_failures_are_always_checked_again(hosts: HostFactory, cache: SqliteCache) -> None:
     (host,) = hosts(1)
 

@@ -62,7 +62,8 @@ class ResultCache(Protocol):
     """Where check results are kept between runs."""
 
     def fresh(self, url: str, max_age: timedelta, now: datetime) -> Source | None:
-        """The newest result for ``url`` if it is alive and younger than ``max_age``."""
+        """The newest result for ``url`` if it is alive and younger than ``max_age`` (one
+        dated after ``now``, by a clock that ran ahead, is no younger: never fresh)."""
         ...
 
     def record(self, results: list[Source]) -> None:
@@ -127,7 +128,8 @@ class SqliteCache:
             url,
         ):
             try:
-                if status != SourceStatus.ALIVE.value or now - _moment(checked_at) > max_age:
+                age = now - _moment(checked_at)
+                if status != SourceStatus.ALIVE.value or not timedelta(0) <= age <= max_age:
                     return None
                 return Source.model_validate_json(result)
             except _DAMAGE as error:
