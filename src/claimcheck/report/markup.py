@@ -46,7 +46,20 @@ def link(url: str, label: str | None = None) -> str:
         return f'<span class="url">{shown}</span>'
     # A link whose words are not its address shows the address when printed.
     kind = "url" if label is None else "url labelled"
-    return f'<a class="{kind}" href="{esc(url)}" rel="noreferrer noopener">{shown}</a>'
+    return (
+        f'<a class="{kind}" href="{html.escape(href(url))}" rel="noreferrer noopener">{shown}</a>'
+    )
+
+
+def href(url: str) -> str:
+    """``url`` as a link's target: every character beyond printable ASCII percent-encoded
+    (as UTF-8), as a browser sends it; shown as text it would be changed (visible())."""
+    return "".join(
+        char
+        if "!" <= char <= "~"
+        else "".join(f"%{b:02X}" for b in char.encode("utf-8", "surrogatepass"))
+        for char in url
+    )
 
 
 def when(moment: datetime) -> str:

@@ -75,7 +75,8 @@ def _source_status(item: EvidenceResult, source: Source | None) -> str:
 
 def _live(source: Source) -> str:
     live = link(source.url)
-    if source.final_url and source.final_url != source.url:
+    # Only a redirect moved it: the cited IRI's encoded form (what was sent) is the same page.
+    if source.final_url and source.redirects and source.final_url != source.url:
         live += f' <span class="muted">→ now at</span> {link(source.final_url)}'
     return live
 

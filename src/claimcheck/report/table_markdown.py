@@ -87,8 +87,9 @@ def text(value: str) -> str:
 
 def link(url: str) -> str:
     """``url`` as an autolink, the few characters one cannot hold percent-encoded; text
-    that is no URL stays text."""
-    if not _SCHEME.match(url):
+    that is no http(s) URL stays text (a ``javascript:`` or ``data:`` one must not become a
+    link a renderer may follow)."""
+    if not _SCHEME.match(url) or not url.lower().startswith(("http://", "https://")):
         return text(url)
     return "<" + "".join(_in_autolink(char) for char in url) + ">"
 
