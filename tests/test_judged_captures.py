@@ -47,6 +47,16 @@ def claim_and_source(report: dict[str, object]) -> tuple[dict[str, object], dict
     return claim, source
 
 
+def checked_then_gone(hosts: HostFactory, tmp_path: Path) -> Path:
+    """A project whose source was checked alive, quote and all, and whose site is gone now."""
+    (host,) = hosts(1)
+    host.route("/article", html_page("Visa waiver", f"<p>China grants {QUOTE}.</p>"))
+    folder = project(tmp_path, host.url("/article"))
+    verify(folder)
+    host.stop()
+    return folder
+
+
 def test_a_sign_in_page_archived_for_a_blocked_source_is_not_searched_for_its_quote_next_run(
     hosts: HostFactory, tmp_path: Path
 ) -> None:
@@ -92,11 +102,7 @@ def test_a_soft_404_page_archived_is_no_rescue_of_its_dead_source(
 def test_a_page_that_answered_before_is_still_the_copy_a_failing_source_is_searched_in(
     hosts: HostFactory, tmp_path: Path
 ) -> None:
-    (host,) = hosts(1)
-    host.route("/article", html_page("Visa waiver", f"<p>China grants {QUOTE}.</p>"))
-    folder = project(tmp_path, host.url("/article"))
-    verify(folder)
-    host.stop()
+    folder = checked_then_gone(hosts, tmp_path)
 
     code, report = verify(folder, "--max-age", "0")
 
@@ -111,11 +117,7 @@ def test_a_page_that_answered_before_is_still_the_copy_a_failing_source_is_searc
 def test_captures_from_before_verdicts_were_kept_are_judged_by_their_http_status_alone(
     hosts: HostFactory, tmp_path: Path
 ) -> None:
-    (host,) = hosts(1)
-    host.route("/article", html_page("Visa waiver", f"<p>China grants {QUOTE}.</p>"))
-    folder = project(tmp_path, host.url("/article"))
-    verify(folder)
-    host.stop()
+    folder = checked_then_gone(hosts, tmp_path)
     with closing(sqlite3.connect(folder / ".claimcheck" / CACHE_FILE)) as db, db:
         db.execute("UPDATE captures SET judged = NULL")
 
