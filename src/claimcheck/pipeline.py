@@ -419,7 +419,7 @@ def _exchange(
         truncated=answer.truncated,
         page=answer.page.kept if answer.page is not None else None,
         cut_short=answer.cut_short,
-        judged=judged.value,
+        judged=judged,
     )
 
 

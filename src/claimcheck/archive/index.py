@@ -84,8 +84,8 @@ class CaptureRow:
     place: Place
     request: Place
     id: int | None = None
-    # What its check judged the page (a source status); None when not recorded.
-    judged: str | None = None
+    # What its check judged the page; None when not recorded.
+    judged: SourceStatus | None = None
 
     def snapshot(self) -> Snapshot:
         """This capture as a Snapshot (without its text's length, which the payload knows)."""
@@ -96,7 +96,7 @@ class CaptureRow:
             content_type=self.content_type,
             payload_digest=self.payload_digest,
             truncated=self.truncated,
-            judged=judged_status(self.judged),
+            judged=self.judged,
         )
 
 
@@ -305,19 +305,17 @@ class ArchiveIndex:
         """The newest capture of ``url`` as a Snapshot; with ``alive_only``, the newest that
         holds the page cited (Snapshot.holds_the_page: not a sign-in, catch-all or error page
         answered with 200)."""
-        alive = (
-            "AND c.http_status BETWEEN 200 AND 299 AND (c.judged IS NULL OR c.judged = 'alive' "
-            f"OR c.judged NOT IN ({', '.join(repr(s.value) for s in SourceStatus)}))"
-            if alive_only
-            else ""
-        )
-        row = self._db.execute(
+        rows = self._db.execute(
             f"SELECT {_SNAPSHOT_COLUMNS} FROM captures c "
-            f"LEFT JOIN payloads p ON p.digest = c.payload_digest WHERE c.url = ? {alive} "
-            "ORDER BY c.captured_at DESC, c.id DESC LIMIT 1",
+            "LEFT JOIN payloads p ON p.digest = c.payload_digest WHERE c.url = ? "
+            "ORDER BY c.captured_at DESC, c.id DESC",
             (url,),
-        ).fetchone()
-        return _snapshot(row) if row is not None else None
+        )
+        for row in rows:
+            snapshot = _snapshot(row)
+            if not alive_only or snapshot.holds_the_page():
+                return snapshot
+        return None
 
     @_reading
     def snapshots(self, urls: Sequence[str]) -> dict[str, Snapshot]:
@@ -597,7 +595,7 @@ def _capture_values(capture: CaptureRow) -> tuple[object, ...]:
         capture.place.length,
         capture.request.offset,
         capture.request.length,
-        capture.judged,
+        capture.judged.value if capture.judged is not None else None,
     )
 
 
@@ -615,7 +613,7 @@ def _capture(row: tuple[object, ...]) -> CaptureRow:
         record_id=str(row[9]),
         place=_place(row[10], row[11], row[12]),
         request=_place(row[10], row[13], row[14]),
-        judged=row[15] if isinstance(row[15], str) else None,
+        judged=judged_status(row[15]),
     )
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import IO, Any, Protocol, TypeVar
 
 from claimcheck.archive.heads import head_of, read_head
-from claimcheck.archive.index import ArchiveIndex, CaptureRow, Payload, judged_status
+from claimcheck.archive.index import ArchiveIndex, CaptureRow, Payload
 from claimcheck.archive.text import ExtractedText, extract_text
 from claimcheck.archive.warc import (
     WARC_PATTERN,
@@ -199,7 +199,7 @@ class LocalArchive:
             payload_digest=digest,
             truncated=exchange.truncated,
             text_chars=self._text_chars(digest),
-            judged=judged_status(exchange.judged),
+            judged=exchange.judged,
         )
 
     def commit(self) -> None:

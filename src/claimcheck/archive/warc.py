@@ -22,6 +22,7 @@ from warcio.warcwriter import WARCWriter
 from claimcheck import __version__
 from claimcheck.archive.index import Place
 from claimcheck.check.html import PageText
+from claimcheck.models import SourceStatus
 from claimcheck.spool import Spool, as_spool
 from claimcheck.statefiles import open_file
 
@@ -62,7 +63,7 @@ class Exchange:
     cut_short: bool = False
     # What the check judged the answer (a source status): "alive" when it showed the page
     # cited. Not written to the WARC file: the index keeps it with the capture.
-    judged: str | None = None
+    judged: SourceStatus | None = None
 
 
 @dataclass(frozen=True)
