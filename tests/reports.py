@@ -78,6 +78,7 @@ STATUS_OF: dict[Reason, SourceStatus] = {
     Reason.MALFORMED_RESPONSE: SourceStatus.ERROR,
     Reason.DOI_RESOLVER_ERROR: SourceStatus.ERROR,
     Reason.REDIRECT_UNSUPPORTED_SCHEME: SourceStatus.ERROR,
+    Reason.REDIRECT_INVALID_URL: SourceStatus.ERROR,
     Reason.INTERNAL_ERROR: SourceStatus.ERROR,
     Reason.CONNECT_TIMEOUT: SourceStatus.TIMEOUT,
     Reason.READ_TIMEOUT: SourceStatus.TIMEOUT,

@@ -1,6 +1,7 @@
 """Hostile hosts, redirects and answers through the command line: a status each, no traceback.
 
-T3 and T5 (host names DNS cannot hold) are `invalid`; T4 (a redirect to mailto:, data:, ...)
+T3 and T5 (host names DNS cannot hold) are `invalid` when cited, and a redirect to one is
+`error (redirect-invalid-url)`; each has its finding. T4 (a redirect to mailto:, data:, ...)
 is `error (redirect-unsupported-scheme)`; T6 (a Location in raw Latin-1) is followed as
 browsers follow it; T7 (a status code out of range) is `error (malformed-response)`; T8 (a
 meta refresh to no address) is ignored with a note.
@@ -48,7 +49,7 @@ BAD_HOSTS = {
 }
 
 
-def test_host_names_dns_cannot_hold_are_invalid_cited_or_redirected_to(
+def test_host_names_dns_cannot_hold_are_invalid_cited_and_an_error_redirected_to(
     site: Host, tmp_path: Path
 ) -> None:
     bib = ""
@@ -56,11 +57,45 @@ def test_host_names_dns_cannot_hold_are_invalid_cited_or_redirected_to(
         site.route(f"/to-{name}", redirect(url))
         bib += entry(f"cited{name}", url) + entry(f"moved{name}", site.url(f"/to-{name}"))
     found = checked(project(tmp_path, bib), code=1)
-    for key, source in found.items():
-        assert (source["status"], source["reason"]) == ("invalid", "invalid-url"), key
+    for name in BAD_HOSTS:
+        cited, moved = found[f"cited{name}"], found[f"moved{name}"]
+        assert (cited["status"], cited["reason"]) == ("invalid", "invalid-url"), name
+        assert (moved["status"], moved["reason"]) == ("error", "redirect-invalid-url"), name
     assert "DNS" in found["citedname300"]["detail"]
     assert "Punycode" in found["movedbareprefix"]["detail"]
     assert {request.path for request in site.requests} == {f"/to-{name}" for name in BAD_HOSTS}
+
+
+# Addresses lint lets through but the HTTP client will not send: an IPv4 part over 255, and
+# a Punycode name (an emoji) that IDNA 2008 does not allow.
+UNSENDABLE = {"octet": "http://256.1.1.1/", "emoji": "http://xn--ls8h.la/"}
+
+
+def test_an_address_no_request_can_be_made_for_is_a_finding_cited_or_redirected_to(
+    site: Host, tmp_path: Path
+) -> None:
+    bib = ""
+    for name, url in UNSENDABLE.items():
+        site.route(f"/to-{name}", redirect(url))
+        bib += entry(f"cited{name}", url) + entry(f"moved{name}", site.url(f"/to-{name}"))
+    bib += entry("linted", BAD_HOSTS["emptylabel"])
+    folder = project(tmp_path, bib)
+
+    result = run("verify", "--format", "json", "--fail-on", "warning", cwd=folder, code=1)
+
+    report = json.loads(result.stdout)
+    found = {source["key"]: source for source in report["sources"]}
+    said = [(finding["subject"], finding["code"]) for finding in report["findings"]]
+    findings = set(said)
+    assert said.count(("linted", "CC306")) == 1, "an address lint finds invalid is said once"
+    for name, url in UNSENDABLE.items():
+        cited, moved = found[f"cited{name}"], found[f"moved{name}"]
+        assert (cited["status"], cited["reason"]) == ("invalid", "invalid-url"), name
+        assert (moved["status"], moved["reason"]) == ("error", "redirect-invalid-url"), name
+        assert (f"cited{name}", "CC306") in findings, name
+        assert (f"moved{name}", "CC503") in findings, name
+        assert url in moved["detail"], moved["detail"]
+        assert url in cited["detail"], cited["detail"]
 
 
 NOWHERE = {

@@ -279,7 +279,7 @@ def test_markdown_puts_failures_before_attention_and_folds_the_rest() -> None:
     attention = summary.index("### Needs attention")
     folded = summary.index("<details>")
     assert fails < attention < folded
-    assert "<summary>Sources (45)</summary>" in summary
+    assert "<summary>Sources (46)</summary>" in summary
     assert "&lt;b&gt;tags&lt;/b&gt; &amp; ampersands,<br>new lines" in summary
 
 

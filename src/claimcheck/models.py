@@ -224,6 +224,7 @@ class Reason(StrEnum):
     NOT_INCLUDED = "not-included"
     UNSUPPORTED_SCHEME = "unsupported-scheme"
     REDIRECT_UNSUPPORTED_SCHEME = "redirect-unsupported-scheme"
+    REDIRECT_INVALID_URL = "redirect-invalid-url"
     PRIVATE_ADDRESS = "private-address"
     FORBIDDEN_ADDRESS = "forbidden-address"
     NETWORK_UNREACHABLE = "network-unreachable"

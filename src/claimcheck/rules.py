@@ -290,8 +290,9 @@ RULES: tuple[Rule, ...] = (
         "CC503",
         "source-error",
         _W,
-        "a source that answered with a server error, a broken connection, a redirect loop "
-        "or a redirect to an address that is no web page (mailto:, data:, ...)",
+        "a source that answered with a server error, a broken connection, a redirect loop, "
+        "a redirect to an address that is no web page (mailto:, data:, ...) or to no valid "
+        "address at all",
         "try again later; if it persists, look for the page's new address",
     ),
     Rule(

@@ -77,6 +77,7 @@ _FAILURES: dict[Failure, tuple[SourceStatus, Reason]] = {
     Failure.PRIVATE_ADDRESS: (SourceStatus.SKIPPED, Reason.PRIVATE_ADDRESS),
     Failure.UNSUPPORTED_SCHEME: (SourceStatus.SKIPPED, Reason.UNSUPPORTED_SCHEME),
     Failure.REDIRECT_UNSUPPORTED_SCHEME: (SourceStatus.ERROR, Reason.REDIRECT_UNSUPPORTED_SCHEME),
+    Failure.REDIRECT_INVALID_URL: (SourceStatus.ERROR, Reason.REDIRECT_INVALID_URL),
     Failure.INVALID_URL: (SourceStatus.INVALID, Reason.INVALID_URL),
 }
 

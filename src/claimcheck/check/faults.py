@@ -56,6 +56,7 @@ class Failure(StrEnum):
     PRIVATE_ADDRESS = "private-address"
     UNSUPPORTED_SCHEME = "unsupported-scheme"
     REDIRECT_UNSUPPORTED_SCHEME = "redirect-unsupported-scheme"
+    REDIRECT_INVALID_URL = "redirect-invalid-url"
     INVALID_URL = "invalid-url"
     INTERNAL = "internal-error"
 

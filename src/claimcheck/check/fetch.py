@@ -358,7 +358,11 @@ class Fetcher:
         try:
             request = client.build_request("GET", url, headers=headers)
         except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError) as error:
-            raise _Stop(Failure.INVALID_URL, str(error)) from None
+            if chain.hops:
+                detail = f"a redirect leads to an address no request can be made for: {url}"
+                raise _Stop(Failure.REDIRECT_INVALID_URL, f"{detail} ({error})") from None
+            detail = f"no request can be made for {url}"
+            raise _Stop(Failure.INVALID_URL, f"{detail} ({error})") from None
         try:
             response = await client.send(request, stream=True)
         except Redirected as redirected:
@@ -475,7 +479,8 @@ def _next_url(current: str, target: str) -> str:
     try:
         return to_uri(_joined(current, target))
     except ValueError as error:
-        raise _Stop(Failure.INVALID_URL, f"a redirect leads to no address: {error}") from None
+        detail = f"a redirect leads to no address: {error}"
+        raise _Stop(Failure.REDIRECT_INVALID_URL, detail) from None
 
 
 def _joined(current: str, target: str) -> str:

@@ -15,6 +15,8 @@ _STATUS_RULES = {
     SourceStatus.ERROR: "source-error",
     SourceStatus.TIMEOUT: "source-timeout",
     SourceStatus.SKIPPED: "source-skipped",
+    # Lint says it first when it can (linted below); the rest only the HTTP client refuses.
+    SourceStatus.INVALID: "url-malformed",
 }
 # Sources left out by the user's own choice (--exclude, --include): no finding.
 _CHOSEN = frozenset({Reason.EXCLUDED, Reason.NOT_INCLUDED})
@@ -28,7 +30,7 @@ _NOTE_RULES = {
 def source_findings(sources: Iterable[Source], bibliography: Cited) -> Iterator[Finding]:
     """One finding per citing reference for each source that is not simply alive.
 
-    A cited URL that is itself invalid or of a scheme claimcheck does not fetch has none: the
+    A cited URL that lint finds invalid or of a scheme claimcheck does not fetch has none: the
     lint finding at the same url field (url-malformed, url-scheme-typo, ...) says it already.
     """
     references = bibliography.by_key()
