@@ -336,7 +336,10 @@ def _cut_short(verified: str, captures_before: int) -> tuple[bool, int]:
     Cut short: it left torn bytes or a stray file, or committed only part of its captures.
     """
     captures = int(re.findall(r", (\d+) captures, ", verified)[-1])
-    left_behind = "uncommitted bytes" in verified or "is not in the index" in verified
+    left_behind = any(
+        note in verified
+        for note in ("uncommitted bytes", "is not in the index", "left unfinished by")
+    )
     return left_behind or 0 < captures - captures_before < PAGES, captures
 
 
@@ -417,6 +420,27 @@ def test_unknown_warc_file_left_by_a_killed_run_is_kept_by_the_next_run(
     assert stray.read_bytes() == half
     found = _integrity(folder)
     assert (found.problems, found.unknown_files, found.captures) == ((), (stray.name,), 6)
+
+
+@pytest.mark.parametrize("written", [b"", b"\x1f\x8b"], ids=["empty", "torn-warcinfo"])
+def test_a_new_warc_file_killed_before_its_warcinfo_is_noted_then_deleted(
+    hosts: HostFactory, tmp_path: Path, verifier: Verifier, written: bytes
+) -> None:
+    folder = _archived_project(tmp_path / "project", _serve_pages(hosts, 3, 0))
+    name = "claimcheck-20250101T000000Z-0badf00d.warc.gz"
+    with _index(folder) as index:
+        index.retire(name)  # as a run does before it creates the file
+    (folder / CACHE / ARCHIVE_FOLDER / name).write_bytes(written)
+
+    verifier.start(verifier.copy(folder))
+    _passes(claimcheck("archive", "save", cwd=folder))
+    ((code, noted),) = verifier.results()
+
+    assert code == 0, noted
+    assert f"note: {name} was left unfinished by an interrupted run" in noted
+    assert not (folder / CACHE / ARCHIVE_FOLDER / name).exists()
+    found = _integrity(folder)
+    assert (found.problems, found.unknown_files, found.unfinished_files) == ((), (), ())
 
 
 def test_corrupted_record_fails_archive_verify(tmp_path: Path, verifier: Verifier) -> None:

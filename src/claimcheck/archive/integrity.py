@@ -36,6 +36,9 @@ class Integrity:
     # The files (indexed or not) that cannot be read as WARC from their first byte: each is
     # among the problems, once.
     unreadable_files: tuple[str, ...] = ()
+    # The files a run named before writing and was killed before indexing (perhaps still
+    # empty): the next archiving run deletes them. Not among the unknown files.
+    unfinished_files: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -48,15 +51,17 @@ def check_archive(folder: Path, index: ArchiveIndex) -> Integrity:
 
     Bytes after a file's committed length (a run killed while writing) and files the index
     does not know are reported apart: the next archiving run cuts the former and leaves the
-    latter alone ('claimcheck archive reindex' indexes them). A file that cannot be read as
-    WARC from its first byte (a Git LFS pointer, say), indexed or not, is one problem; the
-    index entries pointing into it add none. The index is read at one moment, so a run
+    latter alone ('claimcheck archive reindex' indexes them); a file a killed run had named
+    but not indexed yet is neither, and the next archiving run deletes it. A file that cannot
+    be read as WARC from its first byte (a Git LFS pointer, say), indexed or not, is one
+    problem; the index entries pointing into it add none. The index is read at one moment, so a run
     committing meanwhile adds nothing half-seen.
     """
     with index.consistent():
         files = index.files()
         captures = index.captures()
         payloads = list(index.payloads())
+        retired = set(index.retired())
     problems: list[Problem] = []
     records: dict[Place, ReadRecord] = {}
     uncommitted: dict[str, int] = {}
@@ -82,7 +87,9 @@ def check_archive(folder: Path, index: ArchiveIndex) -> Integrity:
         elif size > committed:
             uncommitted[name] = size - committed
         problems += _read(path, min(size, committed), records)
-    unknown = tuple(p.name for p in sorted(folder.glob(WARC_PATTERN)) if p.name not in files)
+    strays = [p.name for p in sorted(folder.glob(WARC_PATTERN)) if p.name not in files]
+    unfinished = tuple(name for name in strays if name in retired)
+    unknown = tuple(name for name in strays if name not in retired)
     for name in unknown:
         head = head_of(folder / name).unreadable
         if head is not None:
@@ -130,6 +137,7 @@ def check_archive(folder: Path, index: ArchiveIndex) -> Integrity:
         uncommitted=uncommitted,
         unknown_files=unknown,
         unreadable_files=tuple(unreadable),
+        unfinished_files=unfinished,
     )
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from claimcheck.archive.index import ArchiveIndex
-from claimcheck.check.cache import CHECK_FIELDS, ResultCache
+from claimcheck.check.cache import CHECK_FIELDS, ResultCache, Unreadable
 from claimcheck.models import ArchivedCopy, Memento, Reason, Snapshot, Source, SourceStatus
 
 
@@ -62,15 +62,21 @@ def from_last_checks(
 ) -> tuple[Source, ...]:
     """Each source as its last check found it, for a run that makes no request.
 
-    A source never checked stays unchecked (never-checked); the others keep their check's
-    time, so the report can say how old each status is.
+    A source never checked stays unchecked (never-checked), and so does one whose newest
+    check kept cannot be trusted (not-checked): an older check may say what that one
+    overturned. The others keep their check's time, so the report can say how old each
+    status is.
     """
     results = []
     for source in sources:
         if source.status is not SourceStatus.UNCHECKED:
             results.append(source)
             continue
-        last = cache.latest(source.url)
+        last = cache.latest(source.url, now)
+        if isinstance(last, Unreadable):
+            detail = f"offline, and {last.why}: check it online again"
+            results.append(source.model_copy(update={"detail": detail}))
+            continue
         if last is None:
             results.append(
                 source.model_copy(

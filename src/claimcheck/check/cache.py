@@ -58,6 +58,13 @@ class Streak:
     checks: int
 
 
+@dataclass(frozen=True)
+class Unreadable:
+    """A URL whose newest check result kept cannot be trusted, and why."""
+
+    why: str
+
+
 class ResultCache(Protocol):
     """Where check results are kept between runs."""
 
@@ -70,8 +77,9 @@ class ResultCache(Protocol):
         """Keep these results (those of real checks) with their times."""
         ...
 
-    def latest(self, url: str) -> Source | None:
-        """The newest result for ``url``, whatever its status and age."""
+    def latest(self, url: str, now: datetime) -> Source | Unreadable | None:
+        """The newest result for ``url``, whatever its status and age; Unreadable when the
+        newest one kept cannot be trusted (damaged, or dated after ``now``)."""
         ...
 
     def first_alive(self, url: str) -> datetime | None:
@@ -136,15 +144,30 @@ class SqliteCache:
                 self._skip(url, error)
         return None
 
-    def latest(self, url: str) -> Source | None:
-        for (result,) in self._rows(
-            "SELECT result FROM checks WHERE url = ? ORDER BY checked_at DESC, rowid DESC", url
-        ):
-            try:
-                return Source.model_validate_json(result)
-            except _DAMAGE as error:
-                self._skip(url, error)
-        return None
+    def latest(self, url: str, now: datetime) -> Source | Unreadable | None:
+        # Only the newest row counts: an older one may say what the newest overturned.
+        try:
+            row = self._db.execute(
+                "SELECT checked_at, result FROM checks WHERE url = ? "
+                "ORDER BY checked_at DESC, rowid DESC LIMIT 1",
+                (url,),
+            ).fetchone()
+        except sqlite3.DatabaseError as error:
+            self._skip(url, error)
+            return Unreadable("its check results kept cannot be read")
+        if row is None:
+            return None
+        try:
+            moment = _moment(_text(row[0]))
+            source = Source.model_validate_json(_text(row[1]))
+        except _DAMAGE as error:
+            self._skip(url, error)
+            return Unreadable("its newest check result kept is damaged")
+        if moment > now:
+            return Unreadable(
+                f"its newest check result kept is dated {moment.isoformat()}, after now"
+            )
+        return source
 
     def history(self, url: str) -> list[Source]:
         """Every check of ``url`` kept, newest first (damaged rows skipped)."""

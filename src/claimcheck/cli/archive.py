@@ -176,6 +176,8 @@ def verify_command(settings: Settings) -> None:
     )
     for name, size in found.uncommitted.items():
         say(f"note: {name} ends in {size:,} uncommitted bytes (an interrupted run)")
+    for name in found.unfinished_files:
+        say(f"note: {name} was left unfinished by an interrupted run: the next run deletes it")
     for name in found.unknown_files:
         if name in found.unreadable_files:
             continue  # a problem below, with its way out
