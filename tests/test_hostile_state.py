@@ -25,7 +25,7 @@ from claimcheck.cli import app
 from tests.helpers import without_progress
 from tests.servers import Handler, HostFactory, Request, Response, html_document, page
 from tests.test_cli import claimcheck
-from tests.test_cli_archive import entry, project, run, warc_files
+from tests.test_cli_archive import entry, project, read_warc, run, warc_files
 
 CACHE = ".claimcheck"
 DATABASE = f"{CACHE}/claimcheck.sqlite3"
@@ -384,6 +384,36 @@ def test_damaged_cached_results_are_skipped_with_a_warning(
     dropped = run("archive", "reindex", cwd=folder)
     assert "dropped 6 damaged rows" in dropped.stdout
     assert "damaged" not in run("verify", "--max-age", "7d", cwd=folder).stderr
+
+
+LFS_POINTER = b"version https://git-lfs.github.com/spec/v1\noid sha256:00\nsize 9999\n"
+
+
+@pytest.mark.parametrize("lost", ["deleted", "lfs-pointer"])
+def test_a_capture_whose_stored_payload_is_lost_stores_it_anew_not_a_revisit(
+    hosts: HostFactory, tmp_path: Path, lost: str
+) -> None:
+    folder = _archived(hosts, tmp_path)
+    for path in warc_files(folder):
+        if lost == "deleted":
+            path.unlink()
+        else:
+            path.write_bytes(LFS_POINTER)
+
+    saved = run("archive", "save", cwd=folder)
+
+    assert "missing or shorter than committed" in saved.stderr
+    [new] = [path for path in warc_files(folder) if path.read_bytes() != LFS_POINTER]
+    kinds = [record.kind for record in read_warc(new)]
+    assert sorted(set(kinds)) == ["request", "response", "warcinfo"], kinds
+    assert kinds.count("response") == 3
+    exported = run("archive", "export", "key0", "--to", str(tmp_path / "out"), cwd=folder)
+    [body] = (tmp_path / "out").glob("*.html")
+    assert b"The text of page 0." in body.read_bytes(), exported.stdout
+    again = run("archive", "save", cwd=folder)
+    assert "missing or shorter" in again.stderr
+    newest = max(warc_files(folder), key=lambda path: path.stat().st_mtime_ns)
+    assert [record.kind for record in read_warc(newest)].count("revisit") == 3
 
 
 def _state_commands(folder: Path) -> list[list[str]]:

@@ -242,10 +242,13 @@ class ArchiveIndex:
         payloads: Iterable[Payload],
         captures: Iterable[CaptureRow],
     ) -> None:
-        """Record new payloads and captures, and how far their WARC file is complete, at once."""
+        """Record new payloads and captures, and how far their WARC file is complete, at once.
+
+        A payload already indexed in a file that is not there any more moves to its new record.
+        """
         with self._db:
             self._db.executemany(
-                "INSERT OR IGNORE INTO payloads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO payloads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [_payload_values(payload) for payload in payloads],
             )
             self._db.executemany(
@@ -266,14 +269,6 @@ class ArchiveIndex:
             (digest,),
         ).fetchone()
         return _payload(row) if row else None
-
-    @_reading
-    def origin(self, digest: str) -> tuple[str, datetime] | None:
-        """The URL and time of the response record that holds this payload, if stored."""
-        row = self._db.execute(
-            "SELECT target, captured_at FROM payloads WHERE digest = ?", (digest,)
-        ).fetchone()
-        return (str(row[0]), _moment(row[1])) if row else None
 
     @_reading
     def text_chars(self, digest: str) -> int | None:

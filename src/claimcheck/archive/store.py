@@ -52,17 +52,24 @@ class Repair:
 
     ``left_alone`` names the files it would not cut or could not read as WARC from their first
     byte (a Git LFS pointer, say), each with why and the way out; such a file the index does
-    not know is among ``unknown_files`` too.
+    not know is among ``unknown_files`` too. ``absent_files`` are the indexed files whose
+    committed records are not all there (missing, shorter, or left alone): a payload stored in
+    one is stored anew, not referred to by a revisit.
     """
 
     torn_bytes: dict[str, int] = field(default_factory=dict)
     unknown_files: tuple[str, ...] = ()
     unfinished_files: tuple[str, ...] = ()
     left_alone: dict[str, str] = field(default_factory=dict)
+    absent_files: frozenset[str] = frozenset()
 
     def __bool__(self) -> bool:
         return bool(
-            self.torn_bytes or self.unknown_files or self.unfinished_files or self.left_alone
+            self.torn_bytes
+            or self.unknown_files
+            or self.unfinished_files
+            or self.left_alone
+            or self.absent_files
         )
 
     def describe(self) -> str:
@@ -78,6 +85,14 @@ class Repair:
             )
         said = ["an earlier run was interrupted: " + "; ".join(parts)] if parts else []
         said += [f"{name} {why}" for name, why in self.left_alone.items()]
+        lost = sorted(self.absent_files - self.left_alone.keys())
+        if lost:
+            said.append(
+                f"{', '.join(lost)}, which the index knows, "
+                f"{'is' if len(lost) == 1 else 'are'} missing or shorter than committed "
+                "(a copy of .claimcheck/ without its WARC files?): a payload stored there is "
+                "stored anew when captured again; 'claimcheck archive verify' lists what is lost"
+            )
         return visible("; ".join(said))
 
 
@@ -247,10 +262,14 @@ class LocalArchive:
         return self._failure
 
     def _stored_as(self, digest: str) -> tuple[str, datetime] | None:
-        """The URL and time of the capture whose record holds this payload, if stored."""
+        """The URL and time of the capture whose record holds this payload, if it is stored
+        in a file that is there: a revisit refers to it."""
         if digest in self._staged.digests:
             return self._staged.digests[digest]
-        return self.index.origin(digest)
+        payload = self.index.payload(digest)
+        if payload is None or payload.place.warc_file in self.repair.absent_files:
+            return None
+        return payload.target, payload.captured_at
 
     def _text_chars(self, digest: str) -> int | None:
         payload = self._staged.payloads.get(digest)
@@ -304,27 +323,33 @@ def repair(folder: Path, index: ArchiveIndex) -> Repair:
     file is opened without following a symbolic link, and only a regular file with no other
     hard link is cut or deleted. Only a file that begins with claimcheck's warcinfo record,
     whole, and whose committed length is past it, is cut: one that cannot be read as WARC
-    from its first byte (a Git LFS pointer, garbage) is left alone, and so reported.
+    from its first byte (a Git LFS pointer, garbage) is left alone, and so reported. An indexed
+    file missing or shorter than committed is noted as absent.
     """
     unfinished = delete_retired(folder, index)
     known = index.files()
     torn: dict[str, int] = {}
     left_alone: dict[str, str] = {}
+    absent: set[str] = set()
     for name, committed in known.items():
         path = folder / name
         try:
             fd = open_file(path, os.O_RDWR, writing=True)
         except FileNotFoundError:
+            absent.add(name)
             continue
         except OSError as error:
             raise unwritable(path, error) from None
         with os.fdopen(fd, "r+b") as handle:
             size = os.fstat(fd).st_size
+            if size < committed:
+                absent.add(name)
             if size <= committed:
                 continue
             why = _not_to_cut(handle, committed, size)
             if why is not None:
                 left_alone[name] = why
+                absent.add(name)
                 continue
             try:
                 handle.truncate(committed)
@@ -336,7 +361,7 @@ def repair(folder: Path, index: ArchiveIndex) -> Repair:
         unreadable = head_of(folder / name).unreadable
         if unreadable is not None:
             left_alone[name] = unreadable.describe()
-    return Repair(torn, unknown, unfinished, left_alone)
+    return Repair(torn, unknown, unfinished, left_alone, frozenset(absent))
 
 
 def _not_to_cut(handle: IO[bytes], committed: int, size: int) -> str | None:
