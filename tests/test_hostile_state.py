@@ -13,7 +13,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -584,9 +584,50 @@ def test_a_read_only_disk_is_one_clear_error(
     )
     run("archive", "save", cwd=folder)
     subprocess.run(["mount", "-o", "remount,ro", str(tiny_disk)], check=True)
+    host.clear()
 
     _fails(claimcheck("verify", cwd=folder), "state", "writable")
     _fails(claimcheck("archive", "save", cwd=folder), "state", "writable")
+    _fails(claimcheck("verify", "--no-archive", cwd=folder), "claimcheck.sqlite3", "writable")
+    assert host.requests == [], "refused before fetching anything"
+
+
+@pytest.fixture
+def read_only_file() -> Iterator[Callable[[Path], None]]:
+    """Makes a file read-only to root too (a read-only bind mount over it), for the test."""
+    if os.geteuid() != 0:
+        pytest.skip("a bind mount needs root")
+    mounted: list[Path] = []
+
+    def make(path: Path) -> None:
+        for options in (["--bind"], ["-o", "remount,ro,bind"]):
+            done = subprocess.run(
+                ["mount", *options, str(path), str(path)], capture_output=True, check=False
+            )
+            if done.returncode != 0:
+                pytest.skip(f"cannot bind-mount a file read-only: {done.stderr!r}")
+        mounted.append(path)
+
+    yield make
+    for path in mounted:
+        subprocess.run(["umount", "-l", str(path)], check=False)
+
+
+def test_a_read_only_database_in_a_writable_folder_is_refused_before_fetching(
+    hosts: HostFactory, tmp_path: Path, read_only_file: Callable[[Path], None]
+) -> None:
+    (host,) = hosts(1)
+    host.route("/p", page(html_document("P", "<p>p</p>").encode()))
+    folder = _project(tmp_path / "project", entry("key0", host.url("/p")))
+    run("verify", "--no-archive", cwd=folder)
+    read_only_file(folder / DATABASE)
+    host.clear()
+
+    _fails(claimcheck("verify", "--no-archive", "--max-age", "0", cwd=folder), DATABASE, "writable")
+    _fails(claimcheck("archive", "save", cwd=folder), DATABASE, "writable")
+    assert host.requests == [], "refused before fetching anything"
+    offline = run("verify", "--offline", "--format", "json", cwd=folder)
+    assert '"status": "alive"' in offline.stdout
 
 
 # W2: archive verify while a save is writing ---------------------------------------------

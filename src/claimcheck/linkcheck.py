@@ -37,6 +37,8 @@ def check(
         elif uses_database:
             recover_index(settings)
         cache = None if settings.no_cache else stack.enter_context(open_cache(settings))
+        if cache is not None and not settings.offline:
+            cache.require_writable()
         if settings.offline:
             index = open_index(settings) if database(settings).exists() else None
             if index is not None:

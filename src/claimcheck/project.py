@@ -83,6 +83,7 @@ def open_archive(settings: Settings, purpose: str) -> Iterator[LocalArchive]:
     with ProjectLock(settings.cache_dir, purpose):
         recover_index(settings, locked=True)
         with closing(_opened(ArchiveIndex, settings)) as index:
+            index.require_writable()
             archive = LocalArchive(settings.cache_dir / ARCHIVE_FOLDER, index)
             try:
                 yield archive

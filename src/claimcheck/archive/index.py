@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
 from claimcheck.check.cache import require_tables, sql_error
-from claimcheck.check.database import REINDEX_HINT, Guard, connect
+from claimcheck.check.database import REINDEX_HINT, Guard, connect, require_writable
 from claimcheck.check.schema import STEPS
 from claimcheck.errors import DamagedState
 from claimcheck.models import Location, Memento, Snapshot, SourceStatus
@@ -160,6 +160,10 @@ class ArchiveIndex:
         except BaseException:
             self._db.close()
             raise
+
+    def require_writable(self) -> None:
+        """Refuse a database that cannot be written, before a run that archives."""
+        require_writable(self._db, self.path)
 
     def close(self) -> None:
         """Close the database."""

@@ -13,7 +13,13 @@ from typing import Protocol
 
 from pydantic import ValidationError
 
-from claimcheck.check.database import REINDEX_HINT, Guard, connect, database_error
+from claimcheck.check.database import (
+    REINDEX_HINT,
+    Guard,
+    connect,
+    database_error,
+    require_writable,
+)
 from claimcheck.errors import DamagedState, StateError
 from claimcheck.models import Location, Reason, Source, SourceStatus
 
@@ -111,6 +117,10 @@ class SqliteCache:
             raise
         self._db.text_factory = bytes
         self._damaged = 0
+
+    def require_writable(self) -> None:
+        """Refuse a database that cannot be written, before a run that records results."""
+        require_writable(self._db, self._path)
 
     def close(self) -> None:
         """Close the database, saying how many damaged rows were skipped past the warnings."""

@@ -68,6 +68,22 @@ def connect(
     return db
 
 
+def require_writable(db: sqlite3.Connection, path: Path) -> None:
+    """Refuse, with a StateError, a database this process may read but not write (a file or
+    folder made read-only, another user's): before a run does work it could not keep.
+
+    The probe writes the version it reads, and takes it back: nothing changes.
+    """
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute(f"PRAGMA user_version = {version(db)}")
+        finally:
+            db.rollback()
+    except sqlite3.Error as error:
+        raise database_error(path, error) from None
+
+
 def version(db: sqlite3.Connection) -> int:
     """The layout's version the database says it has (its PRAGMA user_version)."""
     return int(db.execute("PRAGMA user_version").fetchone()[0])
