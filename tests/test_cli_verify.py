@@ -791,6 +791,42 @@ def test_interrupted_archive_save_says_what_it_kept(hosts: HostFactory, tmp_path
     assert "Traceback" not in errors
 
 
+# Ctrl-C while the command line is still being imported: the signal is sent when the import
+# system first looks for `module`, as a user's key press lands at some moment of it.
+CTRL_C_WHILE_IMPORTING = """
+import os, signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)
+module = sys.argv.pop(1)
+
+class CtrlC:
+    def find_spec(self, name, path=None, target=None):
+        if name == module:
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+
+sys.meta_path.insert(0, CtrlC())
+from claimcheck.__main__ import main
+main()
+"""
+
+
+@pytest.mark.parametrize("module", ["claimcheck.cli.app", "typer", "claimcheck.cli.common"])
+def test_ctrl_c_while_the_command_line_loads_is_one_line_and_exit_130(
+    tmp_path: Path, module: str
+) -> None:
+    make_project(tmp_path)
+
+    done = subprocess.run(
+        [sys.executable, "-c", CTRL_C_WHILE_IMPORTING, module, "lint"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert (done.returncode, done.stderr) == (130, "claimcheck: interrupted\n")
+
+
 def test_json_report_has_a_row_for_every_cited_url_and_says_each_problem_once(
     hosts: HostFactory, tmp_path: Path
 ) -> None:

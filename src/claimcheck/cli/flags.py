@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 import inspect
+import signal
+import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from claimcheck.cli.flag_table import FLAGS, Declared
-from claimcheck.cli.options import ConfigOption
+from claimcheck.cli.options import EXIT_SIGNALLED, ConfigOption
 from claimcheck.severity import FailOn
 
 if TYPE_CHECKING:
@@ -66,7 +68,13 @@ def with_settings(
         @functools.wraps(function)
         def run(**given: Any) -> R:
             values = {name: _as_setting(given.pop(name)) for name in names}
-            return function(settings=load(values, given.pop("config")), **given)
+            try:
+                return function(settings=load(values, given.pop("config")), **given)
+            except KeyboardInterrupt:
+                # Before the command's own handling (while it loads what it runs): one line,
+                # and the shell's code for Ctrl-C, where typer would exit 130 in silence.
+                sys.stderr.write("claimcheck: interrupted\n")
+                raise typer.Exit(EXIT_SIGNALLED + signal.SIGINT) from None
 
         parameters = [*own, *flags, config]
         setattr(run, "__signature__", inspect.Signature(parameters))  # noqa: B010
