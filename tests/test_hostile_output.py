@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claimcheck.visible import visible
+from claimcheck.visible import safe_json, visible
 from tests.helpers import run_on_terminal
 from tests.servers import HostFactory, html_page, page
 from tests.test_cli_archive import entry, project, run
@@ -71,15 +71,59 @@ def test_the_terminal_report_shows_control_characters_from_the_bib_and_claims(
     assert "\\x1b]0;pwned\\x07" in coloured
 
 
-def test_json_keeps_the_data_as_it_is(hosts: HostFactory, tmp_path: Path) -> None:
+def test_json_keeps_the_data_as_it_is_escaped_so_the_file_shows_nothing_raw(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
     [host] = hosts(1)
     host.route("*", html_page("Fine"))
     url = host.url(f"/x{SET_TITLE}")
     folder = project(tmp_path, entry(f"rtl{RIGHT_TO_LEFT}", url))
-    report = json.loads(run("verify", "--format", "json", cwd=folder).stdout)
+    claims = '"A claim\\u202e \\x9b1m \\u2028"'  # YAML escapes
+    (folder / "claims.yaml").write_text(
+        f"version: 1\nclaims:\n  - id: c1\n    text: {claims}\n"
+        f"    evidence:\n      - source: rtl{RIGHT_TO_LEFT}\n"
+    )
+
+    written = run("verify", "--format", "json", cwd=folder).stdout
+
+    assert_nothing_raw(written)
+    assert "\u2028" not in written
+    report = json.loads(written)
     [found] = report["sources"]
     assert found["keys"] == [f"rtl{RIGHT_TO_LEFT}"]
     assert found["url"] == url
+    assert report["claims"][0]["text"] == "A claim\u202e \x9b1m \u2028"
+
+
+def test_sarif_junit_and_the_json_table_show_nothing_raw(tmp_path: Path) -> None:
+    folder = project(tmp_path, entry(f"rtl{RIGHT_TO_LEFT}", "http://127.0.0.1/"))
+    claims = '"A claim\\u202e \\x9b1m"'
+    (folder / "claims.yaml").write_text(
+        f"version: 1\nclaims:\n  - id: c1\n    text: {claims}\n"
+        f"    evidence:\n      - source: rtl{RIGHT_TO_LEFT}\n        quote: q\u202eq\n"
+        f"      - source: gone{RIGHT_TO_LEFT}\n"
+    )
+    sarif = run("lint", "--format", "sarif", cwd=folder, code=1).stdout
+    junit = run("verify", "--offline", "--format", "junit", cwd=folder, code=1).stdout
+    table = run("export", "--offline", "--format", "json", cwd=folder).stdout
+
+    for written in (sarif, junit, table):
+        assert_nothing_raw(written)
+    assert "rtl\\u202e" in junit
+    assert json.loads(table)["rows"][0]["quote"] == f"q{RIGHT_TO_LEFT}q"
+    messages = [result["message"]["text"] for result in json.loads(sarif)["runs"][0]["results"]]
+    assert "claim 'c1' cites 'gone\\u202e', which is not in the bibliography" in messages
+
+
+@given(st.text())
+def test_safe_json_is_the_same_data_with_nothing_raw(text: str) -> None:
+    document = json.dumps({"value": text, "list": [text, 1]}, ensure_ascii=False, indent=2)
+    shown = safe_json(document)
+    assert json.loads(shown) == json.loads(document)
+    assert not any(
+        unicodedata.category(char) in {"Cc", "Cs", "Zl", "Zp"} for char in shown.replace("\n", "")
+    )
+    assert RIGHT_TO_LEFT not in shown
 
 
 def test_an_error_message_naming_a_file_shows_its_escape_codes(tmp_path: Path) -> None:

@@ -109,13 +109,14 @@ def list_command(
     from claimcheck.cli.archive_view import listed_table, show
     from claimcheck.cli.common import fail_with
     from claimcheck.errors import ClaimcheckError
+    from claimcheck.visible import safe_json
 
     try:
         listed = archive_list(settings)
     except ClaimcheckError as error:
         fail_with(error)
     if output_format is ListFormat.JSON:
-        typer.echo(listed.model_dump_json(indent=2))
+        typer.echo(safe_json(listed.model_dump_json(indent=2)))
         return
     show(listed_table(listed), color)
 
@@ -136,6 +137,7 @@ def show_command(
     from claimcheck.cli.archive_view import captures_table, mementos_table, show
     from claimcheck.cli.common import fail, fail_with
     from claimcheck.errors import ClaimcheckError
+    from claimcheck.visible import safe_json
 
     try:
         history = capture_history(settings, key_or_url)
@@ -144,7 +146,7 @@ def show_command(
     if not history.captures and not history.mementos:
         fail(f"no captures of {history.url}", hint="run 'claimcheck archive save' to capture it")
     if output_format is ListFormat.JSON:
-        typer.echo(history.model_dump_json(indent=2))
+        typer.echo(safe_json(history.model_dump_json(indent=2)))
         return
     show(captures_table(history), color)
     if history.mementos:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from claimcheck.models import Report
 from claimcheck.report import RenderOptions
+from claimcheck.visible import safe_json
 
 
 class JsonFormat:
@@ -13,4 +14,4 @@ class JsonFormat:
 
     def render(self, report: Report, options: RenderOptions) -> str:
         """The report as indented JSON."""
-        return report.model_dump_json(indent=2) + "\n"
+        return safe_json(report.model_dump_json(indent=2)) + "\n"

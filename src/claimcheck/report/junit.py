@@ -18,15 +18,20 @@ from xml.etree import ElementTree as ET
 
 from claimcheck.models import ClaimResult, ClaimStatus, Finding, Report, Source, SourceStatus
 from claimcheck.report import RenderOptions
-from claimcheck.visible import visible
+from claimcheck.visible import shown
 
 # Statuses whose case says nothing was checked: skipped unless a finding fails it.
 _CLAIMS_NOT_CHECKED = frozenset({ClaimStatus.UNVERIFIED})
 _SOURCES_NOT_CHECKED = frozenset(
     {SourceStatus.SKIPPED, SourceStatus.UNREACHABLE, SourceStatus.UNCHECKED}
 )
-# What XML 1.0 cannot hold at all, even escaped.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# What XML 1.0 cannot hold at all, even escaped, and what would hide or reorder text on a CI
+# page or in a terminal (C1 controls, bidirectional controls, a carriage return): written
+# visibly. Tabs and line breaks stay.
+_HIDDEN = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    "\u2028\u2029\ud800-\udfff\ufffe\uffff]"
+)
 # The hostname every suite names: the report's machine is nobody's business, and a fixed one
 # keeps reports of two runs comparable.
 HOSTNAME = "localhost"
@@ -215,5 +220,5 @@ def _suite(
 
 
 def _xml(text: str) -> str:
-    """``text`` as XML 1.0 can hold it: characters it forbids written visibly."""
-    return _NOT_XML.sub(lambda match: visible(match.group()), text)
+    """``text`` as XML 1.0 can hold it and a CI page can show it (see ``_HIDDEN``)."""
+    return _HIDDEN.sub(lambda match: shown(match.group()), text)

@@ -20,6 +20,7 @@ from claimcheck.models import Finding, Report
 from claimcheck.report import RenderOptions
 from claimcheck.rules import BY_CODE, RULES, Rule
 from claimcheck.severity import Severity
+from claimcheck.visible import safe_json
 
 SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -82,7 +83,7 @@ class SarifFormat:
             ],
         }
         # As json.dumps(indent=2, ensure_ascii=False) writes it, five times as fast.
-        return to_json(log, indent=2).decode("utf-8") + "\n"
+        return safe_json(to_json(log, indent=2).decode("utf-8")) + "\n"
 
 
 def fingerprint(identity: tuple[str, str, str], occurrence: int) -> str:

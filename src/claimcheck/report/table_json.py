@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from claimcheck.report.table import TableOptions
 from claimcheck.sourcetable import SourceTable
+from claimcheck.visible import safe_json
 
 
 class JsonTable:
@@ -13,4 +14,4 @@ class JsonTable:
 
     def render(self, table: SourceTable, options: TableOptions) -> str:
         """The table as indented JSON."""
-        return table.model_dump_json(indent=2) + "\n"
+        return safe_json(table.model_dump_json(indent=2)) + "\n"
