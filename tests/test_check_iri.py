@@ -122,13 +122,13 @@ def test_location_bytes_that_are_not_utf8_are_sent_percent_escaped(hosts: HostFa
     assert [request.target for request in page_requests(host)] == ["/old", "/caf%E9"]
 
 
-def test_redirect_to_an_address_no_browser_could_send_is_invalid(hosts: HostFactory) -> None:
+def test_redirect_to_an_address_no_browser_could_send_is_an_error(hosts: HostFactory) -> None:
     (host,) = hosts(1)
     host.route("/old", redirect("http://exa mple.org/page"))
 
     result = check(host.url("/old"))
 
-    assert (result.status, result.reason) == (SourceStatus.INVALID, Reason.INVALID_URL)
+    assert (result.status, result.reason) == (SourceStatus.ERROR, Reason.REDIRECT_INVALID_URL)
     assert "holds ' '" in (result.detail or "")
     assert [request.target for request in page_requests(host)] == ["/old"]
 
