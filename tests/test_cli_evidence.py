@@ -3,6 +3,8 @@ and local copies served or written for the test, and each claim's status rolled 
 
 from __future__ import annotations
 
+import gzip
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -116,6 +118,40 @@ def test_a_quote_on_a_page_sent_under_an_encoding_that_compresses_nothing_is_fou
     _, report = verify_json(folder)
 
     assert claims_by_id(report)["extends"]["evidence"][0]["quote_status"] == "found"
+
+
+def _gzip_members(body: bytes, cuts: tuple[int, ...]) -> bytes:
+    """``body`` cut at ``cuts`` and each part gzipped on its own: one gzip member after another."""
+    bounds = (0, *cuts, len(body))
+    return b"".join(gzip.compress(body[a:b]) for a, b in itertools.pairwise(bounds))
+
+
+@pytest.mark.parametrize(
+    "after",
+    [b"", b"\n\x00\x00 trailing bytes", b"\x1f"],
+    ids=["members", "then-garbage", "then-a-stray-byte"],
+)
+@pytest.mark.parametrize("chunk", [1, 7, 4096])
+def test_a_quote_in_a_later_member_of_a_gzip_body_is_found(
+    hosts: HostFactory, tmp_path: Path, after: bytes, chunk: int
+) -> None:
+    (host,) = hosts(1)
+    body = html_document("Visa news", NEWS).encode()
+    sent = _gzip_members(body, (len(body) // 3, 2 * len(body) // 3)) + after
+    headers = [
+        ("Content-Type", "text/html"),
+        ("Content-Encoding", "gzip"),
+        ("Content-Length", str(len(sent))),
+    ]
+    parts = [sent[i : i + chunk] for i in range(0, len(sent), chunk)]
+    host.route("/news", lambda request: Response(200, headers, chunks=parts))
+    quote = "Foreign nationals made 8.91 million entries in the third quarter"
+    folder = news_project(tmp_path, host, ("entries", "xinhua", quote, "supports"))
+
+    code, report = verify_json(folder)
+
+    assert claims_by_id(report)["entries"]["evidence"][0]["quote_status"] == "found"
+    assert (code, report["sources"][0]["status"], report["sources"][0]["notes"]) == (0, "alive", [])
 
 
 def test_a_quote_cited_under_an_old_key_in_ids_is_checked_in_that_entrys_source(

@@ -30,14 +30,21 @@ class Body:
 
 
 class _Inflater:
-    """A streaming gzip/deflate decoder whose output is bounded by the caller."""
+    """A streaming gzip/deflate decoder whose output is bounded by the caller.
+
+    A gzip body of several members (gzip files one after the other, as some servers send a
+    page compressed in parts) is inflated member after member, as ``gzip -d`` does; bytes
+    after the last member that start no other one are ignored, as browsers ignore them.
+    """
 
     def __init__(self, encoding: str):
         self._encoding = encoding
-        wbits = 16 + zlib.MAX_WBITS if _is_gzip(encoding) else zlib.MAX_WBITS
-        self._inflate = zlib.decompressobj(wbits)
+        self._wbits = 16 + zlib.MAX_WBITS if _is_gzip(encoding) else zlib.MAX_WBITS
+        self._inflate = zlib.decompressobj(self._wbits)
         self._first = True
         self._plain = False
+        self._after: bytes | None = None  # what followed the member that ended, if one did
+        self._leftover = b""  # what followed it in the data last fed, to be fed next
 
     def feed(self, data: bytes, limit: int) -> bytes:
         if self._first and data and _is_gzip(self._encoding) and data[:1] != _GZIP_MAGIC[:1]:
@@ -46,6 +53,11 @@ class _Inflater:
         if self._plain:
             self._first = False
             return data
+        self._leftover = b""
+        if self._after is not None:
+            data = self._next_member(self._after + data)
+            if not data:
+                return b""
         try:
             out = self._inflate.decompress(data, limit)
         except zlib.error:
@@ -54,11 +66,26 @@ class _Inflater:
             self._inflate = zlib.decompressobj(-zlib.MAX_WBITS)
             out = self._inflate.decompress(data, limit)
         self._first = False
+        if self._inflate.eof and _is_gzip(self._encoding):
+            self._after, self._leftover = b"", self._inflate.unused_data
         return out
+
+    def _next_member(self, after: bytes) -> bytes:
+        """What to inflate of ``after``, the bytes after a member that ended: all of them once
+        their first two say a next member starts; none while those are not all there, and
+        none ever when they say otherwise (only their first two are kept, to say so again)."""
+        if len(after) < len(_GZIP_MAGIC) or not after.startswith(_GZIP_MAGIC):
+            self._after = after[: len(_GZIP_MAGIC)]
+            return b""
+        self._after = None
+        self._inflate = zlib.decompressobj(self._wbits)
+        return after
 
     @property
     def pending(self) -> bytes:
-        return b"" if self._plain else self._inflate.unconsumed_tail
+        if self._plain:
+            return b""
+        return self._leftover if self._after is not None else self._inflate.unconsumed_tail
 
 
 def _is_gzip(encoding: str) -> bool:
@@ -96,6 +123,7 @@ async def _read(
         async for raw in response.aiter_raw():
             pending = raw
             while pending:
+                fed = len(pending)
                 if inflater is None:
                     piece, pending = pending, b""
                 else:
@@ -105,8 +133,8 @@ async def _read(
                     spool.write(piece[: max_bytes - spool.size])
                     return Body(spool, truncated=True)
                 spool.write(piece)
-                if inflater is not None and not piece:
-                    break
+                if not piece and len(pending) >= fed:
+                    break  # nothing came of it: the next bytes from the network may help
     except zlib.error:
         return Body(spool, truncated=True, decodable=False)
     except BodyCutShort:
