@@ -271,6 +271,37 @@ def test_short_news_brief_reporting_a_removal_is_not_a_notice(brief: str) -> Non
     assert removal_notice(facts("Broadcaster pulls airport video", brief)) is None
 
 
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        (
+            "Visa waiver question | Travel forum",
+            "kimtravels Does the visa waiver for Korean citizens still apply in 2025? Planning "
+            "a 10 day trip. mod_anna This post has been deleted by the author. lee88 Yes, it "
+            "was extended until the end of 2025, 15 days max.",
+        ),
+        (
+            "微博",
+            "这件事必须说清楚\uff0c支持调查\uff01抱歉\uff0c此微博已被作者删除\u3002查看帮助 "
+            "1月5日 12:03 来自 iPhone客户端 转发 12 评论 3 赞 40",
+        ),
+        (
+            'Alice on X: "Wow, they deleted it." / X',
+            "Wow, they deleted it. Screenshots are all over the place though. This Post was "
+            "deleted by the Post author. Learn more 10:01 AM · Jan 5, 2024 · 1.2M Views",
+        ),
+    ],
+    ids=["forum-reply", "repost-zh", "quoted-post"],
+)
+def test_a_notice_about_a_part_of_the_page_below_its_own_text_is_not_a_notice(
+    title: str, text: str
+) -> None:
+    page = facts(title, text)
+
+    assert is_short(page)
+    assert removal_notice(page) is None
+
+
 def test_short_notice_pointing_at_the_page_itself_is_a_notice() -> None:
     for notice in ("This video has been removed.", "The video you requested has been removed."):
         assert removal_notice(facts("Example", notice)) is not None

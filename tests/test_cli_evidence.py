@@ -154,6 +154,29 @@ def test_a_quote_in_a_later_member_of_a_gzip_body_is_found(
     assert (code, report["sources"][0]["status"], report["sources"][0]["notes"]) == (0, "alive", [])
 
 
+def test_a_forum_thread_with_one_reply_deleted_is_alive_and_its_post_quoted(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    (host,) = hosts(1)
+    thread = (
+        "<div class=post><b>kimtravels</b><p>Does the visa waiver for Korean citizens still "
+        "apply in 2025? Planning a 10 day trip.</p></div>"
+        "<div class=post><b>mod_anna</b><p>This post has been deleted by the author.</p></div>"
+        "<div class=post><b>lee88</b><p>Yes, it was extended until the end of 2025, 15 days "
+        "max.</p></div>"
+    )
+    host.route("/news", html_page("Visa waiver question | Travel forum", thread))
+    quote = "it was extended until the end of 2025"
+    folder = news_project(tmp_path, host, ("extended", "xinhua", quote, "supports"))
+
+    code, report = verify_json(folder)
+
+    [source] = report["sources"]
+    assert (source["status"], source["reason"]) == ("alive", "ok")
+    assert claims_by_id(report)["extended"]["status"] == "supported"
+    assert code == 0
+
+
 def test_a_quote_cited_under_an_old_key_in_ids_is_checked_in_that_entrys_source(
     hosts: HostFactory, tmp_path: Path
 ) -> None:

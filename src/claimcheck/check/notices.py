@@ -86,10 +86,13 @@ _UNQUALIFIED_KO = (
     rf"(?:(?<!(?-i:[{_QUALIFIER_END_KO}의])\s)|(?<=[시신]\s)|(?<=시는\s)|(?<=시려는\s))"
 )
 _WHOLE_KO = r"(?![\uac00-\ud7a3])"
+# An apology may open the notice ("죄송합니다. 게시물이 삭제되었습니다", we are sorry, the post was
+# deleted): it is part of the notice, not a sentence of the page's own before it.
 _REMOVED_KO_IN_TEXT = (
+    r"(?:죄송합니다[.!\s]*)?(?:"
     rf"삭제된\s*{_NOUN_KO}(?:입니다|이에요|예요){_WHOLE_KO}"
     rf"|{_UNQUALIFIED_KO}{_NOUN_KO}(?:{_GONE_KO})(?:(?<=거나)|(?<=어요)|(?<=습니다)|습니다){_WHOLE_KO}"
-    rf"|존재하지\s*않는\s*{_NOUN_KO}입니다{_WHOLE_KO}"
+    rf"|존재하지\s*않는\s*{_NOUN_KO}입니다{_WHOLE_KO})"
 )
 _NOUN_GONE_JA = (
     r"(?:ページ|記事|コンテンツ|投稿|動画|情報|求人|商品|ファイル)(?:は|が)(?:既に|すでに)?"
@@ -155,6 +158,10 @@ _APOLOGY = re.compile(
     re.IGNORECASE,
 )
 _TRAILER = re.compile(r"[\W_]*")
+# A sentence's stop, and the words (a Chinese or Japanese character is one) that make a
+# sentence of the page's own before a removal notice in its text.
+_STOP = re.compile(r"[.!?\u3002\uff01\uff1f]")
+_OWN_SENTENCE_WORDS = 6
 
 # A title or heading saying the page was not found (English, Chinese, Korean, Japanese).
 _NOT_FOUND = re.compile(
@@ -191,8 +198,9 @@ def removal_notice(page: PageFacts | None) -> str | None:
     """The words saying the page's content was removed, when they are its main text.
 
     That is: one part of the title or of the main heading is the notice itself, or the
-    page's main text is short (is_short) and holds it. An article quoting such words is not
-    a notice.
+    page's main text is short (is_short) and holds it with no sentence of the page's own
+    before it. An article quoting such words is not a notice, nor is one about a part of the
+    page: a reply deleted below a forum post, a deleted post that a post quotes.
     """
     if page is None:
         return None
@@ -200,11 +208,18 @@ def removal_notice(page: PageFacts | None) -> str | None:
         if heading and any(_is_notice(part) for part in _PARTS.split(heading)):
             return heading
     found = _removed_in_text().search(page.text) if is_short(page) else None
-    if found:
+    # The text before the notice, with the stop the notice's match may open with.
+    if found and not _own_sentence(page.text[: found.start() + 1]):
         # Quoted without the apology a Chinese notice may open with.
         notice = _APOLOGY.sub("", found.group(0), count=1)
         return notice.strip(" ,.!:|/-\uff0c\u3002\uff01\uff1a\u3001")
     return None
+
+
+def _own_sentence(text: str) -> bool:
+    """Whether ``text`` holds a sentence of some words, ended by its stop: a menu, a
+    breadcrumb or an apology does not, a post or a comment does."""
+    return any(len(words(sentence)) >= _OWN_SENTENCE_WORDS for sentence in _STOP.split(text)[:-1])
 
 
 def _is_notice(part: str) -> bool:
