@@ -233,6 +233,32 @@ def test_redirect_to_an_article_whose_address_holds_404_is_alive(
     assert check(host.url("/story/12345")).status is SourceStatus.ALIVE
 
 
+def test_redirect_to_an_error_address_ending_on_a_long_article_is_alive(
+    hosts: HostFactory,
+) -> None:
+    """Wikipedia's /wiki/Soft_404 redirects to its article /wiki/HTTP_404, an address an error
+    page could have: the article is long, and an error page is not."""
+    (host,) = hosts(1)
+    host.route("/wiki/Soft_404", redirect("/wiki/HTTP_404#Soft_404_errors", 301))
+    host.route("/wiki/HTTP_404", html_page("HTTP 404 - Wikipedia", LONG_ARTICLE * 3))
+    host.route("/article/42", redirect("/wiki/HTTP_404"))
+    host.route("/404.html", html_page("Oops"))
+    host.route("/article/43", redirect("/404.html"))
+
+    assert check(host.url("/wiki/Soft_404")).status is SourceStatus.ALIVE
+    assert check(host.url("/article/43")).reason is Reason.SOFT_404_ERROR_URL
+
+
+def test_title_the_cited_address_names_is_the_pages_subject(hosts: HostFactory) -> None:
+    (host,) = hosts(1)
+    stub = "<p>Page Not Found is the second album by the band, released in 2009.</p>"
+    for path in ("/wiki/Page_Not_Found_(album)", "/wiki/Some_other_page"):
+        host.route(path, html_page("Page Not Found (album) - Wikipedia", stub, h1=""))
+
+    assert check(host.url("/wiki/Page_Not_Found_(album)")).status is SourceStatus.ALIVE
+    assert check(host.url("/wiki/Some_other_page")).reason is Reason.SOFT_404_TITLE
+
+
 def test_page_titled_page_not_found_is_soft_404(hosts: HostFactory) -> None:
     (host,) = hosts(1)
     host.route("/article/42", html_page("Page not found", h1="Sorry"))

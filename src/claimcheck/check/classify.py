@@ -131,7 +131,7 @@ def _classify_answer(outcome: Outcome, answer: Answer) -> Verdict:
 def _classify_success(outcome: Outcome, answer: Answer) -> Verdict:
     # An error page first: one that offers to send the reader back (/404?redirect=...) is
     # still one.
-    if outcome.hops and _names_error_page(outcome.url, answer.url):
+    if outcome.hops and _names_error_page(outcome.url, answer.url) and _reads_as_error(answer):
         return Verdict(
             SourceStatus.DEAD,
             Reason.SOFT_404_ERROR_URL,
@@ -161,7 +161,11 @@ def _classify_success(outcome: Outcome, answer: Answer) -> Verdict:
         )
     # A page cited at an address that names an error (MDN's /docs/Web/HTTP/Status/404) is
     # about that error: its title saying "404 Not Found" is its subject, not a notice.
-    heading = None if _error_address(outcome.url, ids=True) else not_found_heading(answer.page)
+    heading = (
+        None
+        if _error_address(outcome.url, ids=True)
+        else not_found_heading(answer.page, url_words((outcome.url,)))
+    )
     if heading is not None:
         return Verdict(
             SourceStatus.DEAD,
@@ -365,6 +369,14 @@ def _deep(path: str) -> bool:
     """A path below the site's home page (not /, /index.html, /en/, /www/main.do and the
     like: a redirect from a home page's other name to the home page is no soft 404)."""
     return path.strip("/") != "" and not _HOME_PATHS.match(path) and not _NAMES_HOME.match(path)
+
+
+def _reads_as_error(answer: Answer) -> bool:
+    """Whether a page reached at an error page's address reads as one: short, or headed as
+    one. A long article there is an article (Wikipedia's /wiki/HTTP_404, the redirect of
+    /wiki/Soft_404); a page that is no HTML is judged by its address alone."""
+    page = answer.page
+    return page is None or is_short(page) or not_found_heading(page) is not None
 
 
 def _names_error_page(original: str, final: str) -> bool:

@@ -87,12 +87,15 @@ _UNQUALIFIED_KO = (
 )
 _WHOLE_KO = r"(?![\uac00-\ud7a3])"
 # An apology may open the notice ("죄송합니다. 게시물이 삭제되었습니다", we are sorry, the post was
-# deleted): it is part of the notice, not a sentence of the page's own before it.
+# deleted): it is part of the notice, not a sentence of the page's own before it. A notice in
+# quotation marks is quoted: "링크에는 '삭제된 게시물입니다'라는 문구만 표시된다" (the link shows
+# only the words 'this post was deleted') is news.
 _REMOVED_KO_IN_TEXT = (
-    r"(?:죄송합니다[.!\s]*)?(?:"
+    r"(?:죄송합니다[.!\s]*)?(?<![\'\"\u2018\u201c\u300c\u300e])(?:"
     rf"삭제된\s*{_NOUN_KO}(?:입니다|이에요|예요){_WHOLE_KO}"
     rf"|{_UNQUALIFIED_KO}{_NOUN_KO}(?:{_GONE_KO})(?:(?<=거나)|(?<=어요)|(?<=습니다)|습니다){_WHOLE_KO}"
     rf"|존재하지\s*않는\s*{_NOUN_KO}입니다{_WHOLE_KO})"
+    r"(?![\'\"\u2019\u201d\u300d\u300f])"
 )
 _NOUN_GONE_JA = (
     r"(?:ページ|記事|コンテンツ|投稿|動画|情報|求人|商品|ファイル)(?:は|が)(?:既に|すでに)?"
@@ -230,14 +233,16 @@ def _is_notice(part: str) -> bool:
     return bool(_APOLOGY.fullmatch(before)) and bool(_TRAILER.fullmatch(after))
 
 
-def not_found_heading(page: PageFacts | None) -> str | None:
+def not_found_heading(page: PageFacts | None, named: frozenset[str] = frozenset()) -> str | None:
     """The page's title or main heading when it is a notice that the page was not found.
 
     That is: one of its parts is the message and nothing else but an apology, "error", a
     status code and punctuation ("Page not found | Example", "Oops! Error 404"), or the
     message and a name of a few words after a colon on a page whose main text is short
     ("Page not found: Example University"). A headline about such a page ("Error 404: why
-    the web forgets", "Leaked document does not exist, ministry says") is not a notice.
+    the web forgets", "Leaked document does not exist, ministry says") is not a notice, nor
+    is a part whose every word the cited address names (``named``, its words): an album
+    cited at /wiki/Page_Not_Found_(album) and titled "Page Not Found (album)" is its subject.
     """
     if page is None:
         return None
@@ -245,7 +250,10 @@ def not_found_heading(page: PageFacts | None) -> str | None:
         if (
             heading
             and _NOT_FOUND_HINT.search(heading)
-            and any(_says_not_found(part, page) for part in _PARTS.split(heading))
+            and any(
+                _says_not_found(part, page) and not set(words(part)) <= named
+                for part in _PARTS.split(heading)
+            )
         ):
             return heading
     return None
