@@ -590,6 +590,22 @@ def test_redirect_to_a_login_page_is_blocked(hosts: HostFactory) -> None:
     assert result.final_url == host.url("/accounts/login/?next=/papers/42")
 
 
+def test_a_sign_in_page_cited_at_an_address_naming_one_is_alive(hosts: HostFactory) -> None:
+    """Bootstrap's sign-in example, cited at its old address: the form is the page cited.
+    Cited with a return address, it is the wall an author copied, and blocked."""
+    (host,) = hosts(1)
+    host.route("/docs/examples/sign-in/", redirect("/docs/5.3/examples/sign-in/", 301))
+    host.route("/docs/5.3/examples/sign-in/", html_page("Signin Template", LOGIN_FORM))
+    host.route("/login", redirect("/accounts/login/?next=/papers/42"))
+    host.route("/accounts/login/", html_page("Sign in", LOGIN_FORM))
+
+    example = check(host.url("/docs/examples/sign-in/"))
+    wall = check(host.url("/login?next=/papers/42"))
+
+    assert (example.status, example.reason) == (SourceStatus.ALIVE, Reason.OK)
+    assert (wall.status, wall.reason) == (SourceStatus.BLOCKED, Reason.LOGIN_REQUIRED)
+
+
 def test_meta_refresh_to_a_sign_in_form_is_blocked(hosts: HostFactory) -> None:
     (host,) = hosts(1)
     host.route("/members/report", meta_refresh("/gate"))

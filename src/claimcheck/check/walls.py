@@ -111,16 +111,17 @@ def sign_in_page(cited_url: str, final_url: str, page: PageFacts | None) -> str 
     the final page has a password field and its address names a sign-in page, or its main
     text is short and either its address carries a return address, its title or heading
     speaks of signing in, or it says little but what the form says. A redirect that keeps the
-    path (http to https) shows nothing.
+    path (http to https) shows nothing, nor does one from an address that names a sign-in page
+    itself and sends nobody back (a sign-in form's example, /docs/examples/sign-in/): that
+    page is what was cited.
     """
     final, cited = urlsplit(final_url), urlsplit(cited_url)
     if final.path.rstrip("/") == cited.path.rstrip("/"):
         return None
+    if names_sign_in(cited_url) and not _sends_back(cited):
+        return None
     named = names_sign_in(final_url)
-    returns = any(
-        _parameter(name) in _RETURN_PARAMETERS
-        for name, _ in parse_qsl(final.query, keep_blank_values=True)
-    )
+    returns = _sends_back(final)
     if named and returns:
         return "a sign-in page that sends the reader back afterwards"
     if page is None or not page.password:
@@ -130,6 +131,14 @@ def sign_in_page(cited_url: str, final_url: str, page: PageFacts | None) -> str 
     ):
         return "a sign-in form"
     return None
+
+
+def _sends_back(address: SplitResult) -> bool:
+    """Whether the address carries a return address (next=, return_to=, ...)."""
+    return any(
+        _parameter(name) in _RETURN_PARAMETERS
+        for name, _ in parse_qsl(address.query, keep_blank_values=True)
+    )
 
 
 def _headed_sign_in(page: PageFacts) -> bool:
