@@ -797,6 +797,39 @@ def test_an_archived_page_is_parsed_once_and_not_at_all_when_stored_already(
         ),
         ('<p>in 2024.<sup><a href="#fn1">1</a></sup> Next</p>', "in 2024. Next"),
         ("<p>10<sup>3</sup> metres</p>", "103 metres"),
+        # Pandoc's and Quarto's mark (the <sup> inside the link), a footnote anchor without
+        # <sup> (Substack's), a journal's list and range of marks (PMC's), Wikipedia's named
+        # notes, the page cited after a mark, and an editor's remark print leaves out.
+        (
+            '<p>travellers<a href="#fn1" class="footnote-ref" role="doc-noteref"><sup>1</sup>'
+            "</a> from Korea</p>",
+            "travellers from Korea",
+        ),
+        (
+            '<p>travellers<a class="footnote-anchor" href="#footnote-1">1</a> from Korea</p>',
+            "travellers from Korea",
+        ),
+        (
+            '<p>travellers<sup><a href="#B1">1</a>,<a href="#B2">2</a></sup> and '
+            'visitors<sup><a href="#B3">3</a>\u2013<a href="#B5">5</a></sup> came</p>',
+            "travellers and visitors came",
+        ),
+        (
+            '<p>travellers<sup class="reference"><a href="#cite_note-1">[note 1]</a></sup>'
+            '<sup class="reference nowrap"><span title="Page: 45">: 45</span></sup> came</p>',
+            "travellers came",
+        ),
+        (
+            '<p>travellers<sup class="noprint Inline-Template Template-Fact">&#91;<i><a '
+            'href="/wiki/Wikipedia:Citation_needed">citation needed</a></i>&#93;</sup> came</p>',
+            "travellers came",
+        ),
+        # A link to a place on the page that is no note's mark, and a superscript that is no
+        # note's, stay words.
+        (
+            '<p>See <a href="#part-2">2</a> and x<sup>2</sup>, [<a href="#">edit</a>]</p>',
+            "See 2 and x2, [edit]",
+        ),
         # Ruby's reading aids stand above the text they read, not in it.
         ("<p><ruby>入国<rp>(</rp><rt>にゅうこく</rt><rp>)</rp></ruby>制限</p>", "入国制限"),
     ],

@@ -177,6 +177,45 @@ def test_a_forum_thread_with_one_reply_deleted_is_alive_and_its_post_quoted(
     assert code == 0
 
 
+@pytest.mark.parametrize(
+    ("on_the_page", "quoted"),
+    [
+        (
+            'Visitors<sup class="noprint Inline-Template">[<i><a href="/wiki/W:CN">citation '
+            "needed</a></i>]</sup> from Korea doubled",
+            "Visitors from Korea doubled",
+        ),
+        (
+            'Visitors<a href="#fn1" class="footnote-ref"><sup>1</sup></a> from Korea doubled',
+            "Visitors from Korea doubled",
+        ),
+        ("We don\u00b4t know yet how many came", "We don't know yet how many came"),
+        ("The rules\u2014old ones\u2014stay", "The rules -- old ones -- stay"),
+        ("He called it \u2018a turning point\u2019 for", 'He called it "a turning point" for'),
+        ("中国免签国家增至 12 个", "中国免签国家增至12个"),
+    ],
+    ids=[
+        "citation-needed",
+        "pandoc-note",
+        "acute-apostrophe",
+        "dashes",
+        "inner-quotes",
+        "cjk-space",
+    ],
+)
+def test_a_quote_written_as_authors_write_it_is_found(
+    hosts: HostFactory, tmp_path: Path, on_the_page: str, quoted: str
+) -> None:
+    (host,) = hosts(1)
+    host.route("/news", html_page("Visa news", f"<p>{on_the_page}</p>"))
+    folder = news_project(tmp_path, host, ("claim", "xinhua", quoted, "supports"))
+
+    code, report = verify_json(folder)
+
+    assert claims_by_id(report)["claim"]["evidence"][0]["quote_status"] == "found"
+    assert code == 0
+
+
 def test_a_quote_cited_under_an_old_key_in_ids_is_checked_in_that_entrys_source(
     hosts: HostFactory, tmp_path: Path
 ) -> None:

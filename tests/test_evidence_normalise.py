@@ -31,7 +31,15 @@ def norm(text: str) -> str:
         pytest.param("visa\u200bfree", "visa free", id="zero-width-space"),
         pytest.param("a\u200cb\u200dc\u2060d\ufeffe", "abcde", id="joiners-and-bom"),
         pytest.param("‘single’ ‚low‛ “double” „low‟ «guillemets» ‹one›", None, id="quotes"),
-        pytest.param("「括弧」『二重』", '"括弧""二重"', id="cjk-quotation-brackets"),
+        pytest.param("「括弧」『二重』", "'括弧''二重'", id="cjk-quotation-brackets"),
+        pytest.param(
+            'He said "a turning point"', "he said 'a turning point'", id="double-as-single"
+        ),
+        pytest.param(
+            "don´t won\u02bct it\u2032s don`t",
+            "don't won't it's don't",
+            id="apostrophe-look-alikes",
+        ),
         pytest.param("a‐b‑c‒d–e—f―g−h﹘i﹣j－k", "a-b-c-d-e-f-g-h-i-j-k", id="dashes-and-minus"),
         pytest.param("wait… what", "wait... what", id="ellipsis-character"),
         pytest.param("&amp; &#8217; &#x2019; &lt;b&gt;", "& ' ' <b>", id="character-references"),
@@ -40,8 +48,12 @@ def norm(text: str) -> str:
         pytest.param("evi-\ndence", "evidence", id="hyphenated-line-break"),
         pytest.param("evi-  \n  dence", "evidence", id="hyphenated-line-break-with-spaces"),
         pytest.param("evi\u00ad\ndence", "evidence", id="soft-hyphen-line-break"),
-        pytest.param("Franco-\nGerman", "franco- german", id="capital-after-break-keeps-hyphen"),
-        pytest.param("2019-\n2020", "2019- 2020", id="digits-keep-hyphen"),
+        pytest.param("Franco-\nGerman", "franco-german", id="capital-after-break-keeps-hyphen"),
+        pytest.param("2019-\n2020", "2019-2020", id="digits-keep-hyphen"),
+        pytest.param("Rules -- old ones --- stay", "rules-old ones-stay", id="double-dashes"),
+        pytest.param(
+            "Rules — old — stay, 2010 - 2015", "rules-old-stay, 2010-2015", id="spaced-dashes"
+        ),
         pytest.param("cafe\u0301", "café", id="combining-acute-composed"),
         pytest.param("か\u3099", "が", id="japanese-voiced-mark-composed"),
         pytest.param("\u1100\u1161\u11a8", "각", id="hangul-jamo-composed"),
@@ -51,12 +63,14 @@ def norm(text: str) -> str:
         pytest.param(
             "日本政府は\u200b入国制限", "日本政府は入国制限", id="japanese-zero-width-space"
         ),
-        pytest.param("中国 visa 免签", "中国 visa 免签", id="space-beside-latin-kept"),
+        pytest.param(
+            "中国 visa 免签, 增至 12 个", "中国visa免签, 增至12个", id="space-beside-latin-dropped"
+        ),
     ],
 )
 def test_each_normalisation(given_text: str, expected: str | None) -> None:
     if expected is None:
-        expected = "'single' 'low' \"double\" \"low\" \"guillemets\" 'one'"
+        expected = "'single' 'low' 'double' 'low' 'guillemets' 'one'"
     assert norm(given_text) == expected
 
 

@@ -55,9 +55,16 @@ class VisibleText:
         self._titles = 0
         self._preformatted = 0
         self._pending_newlines = 0
-        # Where the open <sup>'s text starts, and whether it is marked as a note's reference.
+        # Where the open <sup>'s text starts, and whether it is marked as a note's reference
+        # (or, Wikipedia's "noprint", as an editor's remark: [citation needed]).
         self._sup: int | None = None
         self._sup_marked = False
+        self._sup_unprinted = False
+        # Where the open link's text starts, and whether it points at a note: a link that
+        # holds a <sup> (Pandoc's), or one classed as a note's (a footnote anchor).
+        self._link: int | None = None
+        self._link_marks = False
+        self._link_classed = False
 
     def start(self, tag: str, attrs: list[tuple[str, str | None]] | None = None) -> None:
         """An element opens, with its attributes."""
@@ -83,9 +90,16 @@ class VisibleText:
         if tag in _PREFORMATTED:
             self._preformatted += 1
         if tag == "sup":
-            self._sup, self._sup_marked = len(self._parts), _marks_a_note(attrs)
-        elif tag == "a" and self._sup is not None and _marks_a_note(attrs):
-            self._sup_marked = True
+            self._sup = len(self._parts)
+            self._sup_marked = _marks_a_note(attrs) or (self._link is not None and self._link_marks)
+            self._sup_unprinted = _has_class(attrs, _UNPRINTED_CLASS)
+        elif tag == "a":
+            marks = _marks_a_note(attrs)
+            if self._sup is not None:
+                self._sup_marked = self._sup_marked or marks
+            else:
+                self._link, self._link_marks = len(self._parts), marks
+                self._link_classed = marks and _has_class(attrs, _NOTE_CLASS)
         self._break(tag)
 
     def empty(self, tag: str) -> None:
@@ -104,6 +118,8 @@ class VisibleText:
                 self._preformatted = max(self._preformatted - 1, 0)
             if tag == "sup" and self._sup is not None:
                 self._drop_note_mark(self._sup)
+            elif tag == "a" and self._link is not None and self._sup is None:
+                self._drop_note_link(self._link)
             self._break(tag)
 
     def data(self, data: str) -> None:
@@ -118,9 +134,20 @@ class VisibleText:
         quotes the sentence without it. A superscript that is no such mark (10<sup>3</sup>)
         stays."""
         mark = "".join(self._parts[start:])
-        if _NOTE_MARK.fullmatch(mark) and (self._sup_marked or "[" in mark):
+        marked = self._sup_marked and (
+            _NOTE_MARK.fullmatch(mark) is not None or _PAGE_MARK.fullmatch(mark) is not None
+        )
+        remark = self._sup_unprinted and _REMARK.fullmatch(mark) is not None
+        if marked or remark or ("[" in mark and _NOTE_MARK.fullmatch(mark)):
             del self._parts[start:]
-        self._sup, self._sup_marked = None, False
+        self._sup, self._sup_marked, self._sup_unprinted = None, False, False
+
+    def _drop_note_link(self, start: int) -> None:
+        """Leave out a note's mark that is a link of its own, classed as one (a footnote
+        anchor: ``<a class="footnote-anchor" href="#footnote-1">1</a>``)."""
+        if self._link_classed and _NOTE_MARK.fullmatch("".join(self._parts[start:])):
+            del self._parts[start:]
+        self._link, self._link_marks, self._link_classed = None, False, False
 
     def _in_first_title(self) -> bool:
         """Whether the text is the first title's own (not inside another element in it)."""
@@ -269,8 +296,22 @@ def _marks_a_note(attrs: list[tuple[str, str | None]] | None) -> bool:
     return False
 
 
-_NOTE_MARK = re.compile(r"\s*\[?\s*(?:\d{1,3}|[a-z]|[*\u2020\u2021\u00a7\u00b6])\s*\]?\s*")
+def _has_class(attrs: list[tuple[str, str | None]] | None, pattern: re.Pattern[str]) -> bool:
+    return any(name == "class" and value and pattern.search(value) for name, value in attrs or ())
+
+
+# A note's mark: a number, a letter, a sign (*, †, ‡, §, ¶) or a named one ("note 1", "nb 2"),
+# alone or in a list or range (1,2; 1-3), in brackets or not.
+_NOTE_ITEM = r"(?:\d{1,3}|[a-z]|[*\u2020\u2021\u00a7\u00b6]|(?:note|nb|n)\s?\d{1,3})"
+_NOTE_MARK = re.compile(
+    rf"\s*\[?\s*{_NOTE_ITEM}(?:\s*[,\u2013\u2014-]\s*{_NOTE_ITEM})*\s*\]?\s*", re.IGNORECASE
+)
+# The page a note cites, after its mark (Wikipedia's ": 45", ": 12-14").
+_PAGE_MARK = re.compile(r"\s*[:\uff1a]\s*\d{1,4}(?:\s*[\u2013-]\s*\d{1,4})?\s*")
 _NOTE_CLASS = re.compile(r"reference|footnote|noteref|fn\b|cite", re.IGNORECASE)
+# An editor's remark that print leaves out: [citation needed], [clarification needed].
+_UNPRINTED_CLASS = re.compile(r"\bnoprint\b", re.IGNORECASE)
+_REMARK = re.compile(r"\s*\[[^\[\]]{1,40}\]\s*")
 
 
 def unseen_by(attrs: list[tuple[str, str | None]]) -> bool:

@@ -9,16 +9,18 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 # Punctuation written several ways, folded to one (after NFKC, which already turns full-width
-# forms, ligatures and the ellipsis character into plain ones): quotation marks to ' or ",
-# dashes and the minus sign to '-'.
+# forms, ligatures and the ellipsis character into plain ones): every quotation mark, single
+# or double (a quote's outer marks become single ones inside another's), and the characters
+# typed for an apostrophe (the modifier letter, a prime, a backtick; the acute accent, which
+# NFKC would take apart, is one too: _BEFORE_NFKC) to ', dashes and the minus sign to '-'.
 _SINGLE_QUOTES = "\u2018\u2019\u201a\u201b\u2039\u203a"
-_DOUBLE_QUOTES = "\u201c\u201d\u201e\u201f\u00ab\u00bb\u300c\u300d\u300e\u300f"
+_DOUBLE_QUOTES = '"\u201c\u201d\u201e\u201f\u00ab\u00bb\u300c\u300d\u300e\u300f'
+_APOSTROPHES = "`\u02b9\u02bc\u2032\u2035"
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
-_PUNCTUATION = (
-    dict.fromkeys(_SINGLE_QUOTES, "'")
-    | dict.fromkeys(_DOUBLE_QUOTES, '"')
-    | dict.fromkeys(_DASHES, "-")
+_PUNCTUATION = dict.fromkeys(_SINGLE_QUOTES + _DOUBLE_QUOTES + _APOSTROPHES, "'") | dict.fromkeys(
+    _DASHES, "-"
 )
+_BEFORE_NFKC = str.maketrans({"\u00b4": "'"})
 # Characters that show nothing and are removed: every format character (soft hyphen,
 # joiners, word joiner, byte order mark, direction marks), variation selectors and the
 # combining grapheme joiner. The zero-width space is the exception: it marks a break between
@@ -58,6 +60,7 @@ def _fold_char(char: str) -> str:
 def fold(text: str) -> str:
     """NFKC, case folding and the folds of punctuation, spaces and invisible characters,
     repeated until nothing changes (case folding may undo a composition of NFKC's)."""
+    text = text.translate(_BEFORE_NFKC)
     for _ in range(8):
         folded = "".join(map(_fold_char, unicodedata.normalize("NFKC", text).casefold()))
         if folded == text:
@@ -152,8 +155,9 @@ def normalise(text: str) -> Normalised:
 
     In order: HTML character references decoded and words hyphenated across line breaks
     rejoined; each character folded (NFKC, case folding, quotation marks, dashes, spaces,
-    invisible characters); combining sequences composed; runs of spaces made one space, and
-    none kept between two Chinese or Japanese characters.
+    invisible characters); combining sequences composed; runs of spaces made one space, a
+    dash written double (--) or set off by spaces made one bare dash, and no space kept
+    between a Chinese or Japanese character and another, a Latin letter or a digit.
     Leading and trailing spaces are kept (one), so that any span maps back exactly.
     """
     steps: list[_Offsets] = []
@@ -163,6 +167,7 @@ def normalise(text: str) -> Normalised:
         _fold_characters,
         _compose,
         _collapse_spaces,
+        _join_dashes,
         _join_ideographs,
     ):
         current, offsets = step(current)
@@ -276,9 +281,32 @@ def _compose(text: str) -> Step:
     return _splice(text, edits)
 
 
+def _join_dashes(text: str) -> Step:
+    """``text`` with each dash written double (``--``, as typed for an em dash) or set off by
+    spaces (``old — new``, ``2010 - 2015``, a hyphen kept at a line break: ``2010-`` then
+    ``2015``) made one bare dash: typesetters space dashes, or not, as their house style says.
+    A dash with a space before it alone (a minus sign, ``-5 °C``) stays."""
+    if "-" not in text:
+        return text, None
+    return _splice(
+        text,
+        [
+            (match.start(), match.end(), "-")
+            for match in _DASH.finditer(text)
+            if match.group() not in {"-", " -"}
+        ],
+    )
+
+
+# A run of dashes, with single spaces between them or around them.
+_DASH = re.compile(" ?-(?: ?-)* ?")
+
+
 def _join_ideographs(text: str) -> Step:
-    """``text`` without the space between two Chinese or Japanese characters: a line break in
-    a page's source, a <br> or a zero-width space there parts no words (Korean keeps its)."""
+    """``text`` without the space between a Chinese or Japanese character and another, a
+    Latin letter or a digit: a line break in a page's source, a <br> or a zero-width space
+    there parts no words, and the space many set between 免签 and 12 is a typesetting habit
+    (Korean keeps its spaces)."""
     if " " not in text or not _IDEOGRAPH.search(text):
         return text, None
     return _splice(
@@ -288,7 +316,10 @@ def _join_ideographs(text: str) -> Step:
 
 _IDEOGRAPHS = "\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff60"
 _IDEOGRAPH = re.compile(f"[{_IDEOGRAPHS}]")
-_IDEOGRAPH_SPACE = re.compile(f"(?<=[{_IDEOGRAPHS}]) (?=[{_IDEOGRAPHS}])")
+_LATIN = "0-9a-z\u00c0-\u024f"
+_IDEOGRAPH_SPACE = re.compile(
+    f"(?<=[{_IDEOGRAPHS}]) (?=[{_IDEOGRAPHS}{_LATIN}])|(?<=[{_LATIN}]) (?=[{_IDEOGRAPHS}])"
+)
 
 
 def _collapse_spaces(text: str) -> Step:
