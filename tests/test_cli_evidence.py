@@ -346,6 +346,28 @@ def test_a_quote_gone_from_the_page_is_drifted_with_the_snapshot_that_had_it(
     assert code == 0
 
 
+def test_prune_keeps_the_last_copy_of_a_page_now_gone_so_its_claim_stays_at_risk(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    host = news_host(hosts)
+    quote = "China extends visa-free entry to 12 countries"
+    folder = news_project(tmp_path, host, ("extends", "xinhua", quote, "supports"))
+    assert verify_json(folder)[0] == 0
+    host.route("/news", status(404))
+    for _ in range(3):
+        verify_json(folder, "--max-age", "0s")
+
+    pruned = claimcheck("archive", "prune", "--keep", "2", cwd=folder)
+    code, report = verify_json(folder, "--offline")
+
+    assert pruned.returncode == 0, pruned.stderr
+    assert "dropped 1 captures, kept 3" in pruned.stdout
+    [claim] = report["claims"]
+    assert (claim["status"], claim["evidence"][0]["quote_status"]) == ("at-risk", "found")
+    assert report["sources"][0]["rescue"]["kind"] == "local"
+    assert code == 1
+
+
 def test_offline_the_quote_is_checked_in_the_newest_snapshot_saying_which(
     hosts: HostFactory, tmp_path: Path
 ) -> None:

@@ -28,6 +28,10 @@ class Pruned:
 def prune(folder: Path, index: ArchiveIndex, keep: int, now: datetime) -> Pruned:
     """Drop all but the ``keep`` newest captures of each URL, and the records only they used.
 
+    The newest capture of a URL that holds its page (a 2xx its check judged alive) is kept
+    too, when the newer ones are failures (a 404, a sign-in page): it is the copy to cite for
+    a page now gone, and dropping it would break the claims it backs.
+
     The kept records are copied byte for byte into one new WARC file, together with the
     stored payloads that kept revisits point to; the index moves to it in one transaction
     and only then are the old files deleted. A run killed part-way leaves either the old
@@ -50,8 +54,12 @@ def prune(folder: Path, index: ArchiveIndex, keep: int, now: datetime) -> Pruned
     dropped: list[int] = []
     for captures in by_url.values():
         newest_first = sorted(captures, key=lambda c: (c.captured_at, c.id or 0), reverse=True)
-        kept += newest_first[:keep]
-        dropped += [c.id for c in newest_first[keep:] if c.id is not None]
+        kept_here = newest_first[:keep]
+        good = next((c for c in newest_first if c.snapshot().holds_the_page()), None)
+        if good is not None and good not in kept_here:
+            kept_here.append(good)
+        kept += kept_here
+        dropped += [c.id for c in newest_first if c not in kept_here and c.id is not None]
     old_files = index.files()
     before = sum(_size(folder / name) for name in old_files)
     if not dropped:

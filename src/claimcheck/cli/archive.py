@@ -289,7 +289,11 @@ def prune_command(
         typer.Option("--keep", metavar="N", min=1, help="Captures to keep of each URL, newest."),
     ],
 ) -> None:
-    """Keep only the newest N captures of each URL; drop the records only the others used."""
+    """Keep only the newest N captures of each URL; drop the records only the others used.
+
+    The newest capture that holds a page (a 2xx judged alive) is kept too, when the newer
+    ones are failures: it is the copy to cite for a page now gone.
+    """
     from datetime import UTC, datetime
 
     from claimcheck.archive.prune import prune
