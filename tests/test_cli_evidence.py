@@ -368,6 +368,32 @@ def test_prune_keeps_the_last_copy_of_a_page_now_gone_so_its_claim_stays_at_risk
     assert code == 1
 
 
+def test_a_page_that_lost_the_quote_and_then_died_says_so_and_names_the_older_copy(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    host = news_host(hosts)
+    quote = "China extends visa-free entry to 12 countries"
+    folder = news_project(tmp_path, host, ("extends", "xinhua", quote, "supports"))
+    first = verify_json(folder)[1]
+    host.route("/news", html_page("Visa news", "<p>The page was rewritten.</p>"))
+    verify_json(folder, "--max-age", "0s")
+    host.route("/news", status(404))
+
+    _, report = verify_json(folder, "--max-age", "0s")
+
+    [claim] = report["claims"]
+    [evidence] = claim["evidence"]
+    assert claim["status"] == "at-risk"
+    assert claim["why"] == (
+        "'xinhua' is dead, and the quote was gone from it before; an older snapshot has it"
+    )
+    cited = first["claims"][0]["evidence"][0]["snapshot"]["captured_at"]
+    assert (evidence["quote_status"], evidence["drift"]["cite"]["captured_at"]) == (
+        "drifted",
+        cited,
+    )
+
+
 def test_offline_the_quote_is_checked_in_the_newest_snapshot_saying_which(
     hosts: HostFactory, tmp_path: Path
 ) -> None:

@@ -139,3 +139,16 @@ def test_the_reason_names_the_items_that_decided() -> None:
     status, why = claim_status(items, [source(), source()], [True, True])
     assert status is ClaimStatus.BROKEN
     assert why == "the quote is missing in 'bbc'"
+
+
+def test_a_dead_source_whose_quote_had_gone_before_says_so_not_that_its_copy_has_it() -> None:
+    dead = source(SourceStatus.DEAD, rescued=True)
+
+    drifted = claim_status([item(QuoteStatus.DRIFTED)], [dead], [True])
+    found = claim_status([item(QuoteStatus.FOUND)], [dead], [True])
+
+    assert drifted == (
+        ClaimStatus.AT_RISK,
+        "'k' is dead, and the quote was gone from it before; an older snapshot has it",
+    )
+    assert found == (ClaimStatus.AT_RISK, "'k' is dead; an archived copy has it")

@@ -64,6 +64,13 @@ def judge_item(item: EvidenceResult, source: Source | None, *, defined: bool) ->
     if source is not None and source.status is SourceStatus.DEAD:
         if source.rescue is None:
             return Judged(ItemState.BROKEN, f"{key!r} is dead and has no archived copy")
+        if quote is QuoteStatus.DRIFTED:
+            # The newest copy lacks the quote too: the one to cite is the drift's, older.
+            return Judged(
+                ItemState.AT_RISK,
+                f"{key!r} is dead, and the quote was gone from it before; an older snapshot "
+                "has it",
+            )
         return Judged(ItemState.AT_RISK, f"{key!r} is dead; an archived copy has it")
     if quote is QuoteStatus.DRIFTED:
         return Judged(ItemState.AT_RISK, f"the quote is gone from {key!r}; a snapshot has it")
