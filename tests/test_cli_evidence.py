@@ -394,6 +394,27 @@ def test_a_page_that_lost_the_quote_and_then_died_says_so_and_names_the_older_co
     )
 
 
+def test_a_run_with_the_archive_after_one_without_it_captures_the_page_and_checks_quotes(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    host = news_host(hosts)
+    quote = "China extends visa-free entry to 12 countries"
+    folder = news_project(tmp_path, host, ("extends", "xinhua", quote, "supports"))
+    verify_json(folder, "--no-archive", "--no-quotes")
+    asked = len(host.hits("/news"))
+
+    code, report = verify_json(folder)
+    again = len(host.hits("/news"))
+    _, third = verify_json(folder)
+
+    assert again == asked + 1, "a fresh cached result, but no copy kept: asked again"
+    assert len(host.hits("/news")) == again, "with a copy kept, the cached result stands"
+    assert report["sources"][0]["snapshot"] is not None
+    assert claims_by_id(report)["extends"]["evidence"][0]["quote_status"] == "found"
+    assert third["sources"][0]["from_cache"] is True
+    assert code == 0
+
+
 def test_offline_the_quote_is_checked_in_the_newest_snapshot_saying_which(
     hosts: HostFactory, tmp_path: Path
 ) -> None:

@@ -26,6 +26,9 @@ class BrokenArchive:
         self.broken = broken
         self.kept: list[str] = []
 
+    def holds_a_copy(self, cited_url: str) -> bool:
+        return cited_url in self.kept
+
     async def keep(self, cited_url: str, exchange: Exchange) -> Snapshot:
         if cited_url == self.broken:
             raise UnicodeEncodeError("ascii", cited_url, 0, 1, "a bug in archiving")

@@ -51,6 +51,10 @@ class Archiver(Protocol):
         """Archive one capture of ``cited_url`` and say what was kept."""
         ...
 
+    def holds_a_copy(self, cited_url: str) -> bool:
+        """Whether a capture of ``cited_url`` that holds its page is kept already."""
+        ...
+
 
 @dataclass(frozen=True, repr=False)
 class CheckRun:
@@ -171,7 +175,7 @@ async def check_sources(
         listener.started(len(sources))
     for index, source in enumerate(sources):
         try:
-            early = _without_request(source, chosen, cache, max_age, now)
+            early = _without_request(source, chosen, cache, max_age, now, archive)
         except Exception:
             # A cached result that cannot be read (a damaged row, say): check the source anew.
             LOG.exception("reading the cached result of %s failed", source.url)
@@ -307,9 +311,11 @@ def _without_request(
     cache: ResultCache | None,
     max_age: timedelta,
     now: datetime,
+    archive: Archiver | None,
 ) -> Source | None:
     """A result that needs no request: invalid or another scheme, excluded or not included,
-    alive and fresh in the cache (unless only an ``accept`` rule made it alive)."""
+    alive and fresh in the cache (unless only an ``accept`` rule made it alive, or the run
+    archives and no copy of the page is kept yet: checked with --no-archive, say)."""
     problem = unfetchable(source.url)
     if problem is not None:
         return source.model_copy(
@@ -324,6 +330,8 @@ def _without_request(
         )
     cached = cache.fresh(source.url, max_age, now) if cache is not None else None
     if cached is None or cached.reason is Reason.ACCEPTED_STATUS:
+        return None
+    if archive is not None and source.kind == "url" and not archive.holds_a_copy(source.url):
         return None
     update = {field: getattr(cached, field) for field in CHECK_FIELDS}
     return source.model_copy(update=update | {"from_cache": True})

@@ -127,6 +127,10 @@ class LocalArchive:
         if self.repair:
             logging.getLogger(__name__).warning("%s", self.repair.describe())
 
+    def holds_a_copy(self, cited_url: str) -> bool:
+        """Whether a capture of ``cited_url`` that holds its page is indexed."""
+        return self.index.snapshot(cited_url, alive_only=True) is not None
+
     async def keep(self, cited_url: str, exchange: Exchange) -> Snapshot:
         """Archive one capture of ``cited_url``: its records, index rows and text.
 

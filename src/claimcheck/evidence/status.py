@@ -68,8 +68,7 @@ def judge_item(item: EvidenceResult, source: Source | None, *, defined: bool) ->
             # The newest copy lacks the quote too: the one to cite is the drift's, older.
             return Judged(
                 ItemState.AT_RISK,
-                f"{key!r} is dead, and the quote was gone from it before; an older snapshot "
-                "has it",
+                f"{key!r} is dead, and the quote was gone from it before; an older snapshot has it",
             )
         return Judged(ItemState.AT_RISK, f"{key!r} is dead; an archived copy has it")
     if quote is QuoteStatus.DRIFTED:
