@@ -193,6 +193,9 @@ def test_a_forum_thread_with_one_reply_deleted_is_alive_and_its_post_quoted(
         ("The rules\u2014old ones\u2014stay", "The rules -- old ones -- stay"),
         ("He called it \u2018a turning point\u2019 for", 'He called it "a turning point" for'),
         ("中国免签国家增至 12 个", "中国免签国家增至12个"),
+        ("Officials said the rules changed in May", "[T]he rules changed in May"),
+        ("The goverment said so on Monday", "The goverment [sic] said so on Monday"),
+        ("It will open in May, the mayor said", "[The bridge] will open in May, the mayor said"),
     ],
     ids=[
         "citation-needed",
@@ -201,6 +204,9 @@ def test_a_forum_thread_with_one_reply_deleted_is_alive_and_its_post_quoted(
         "dashes",
         "inner-quotes",
         "cjk-space",
+        "changed-capital",
+        "sic",
+        "insertion",
     ],
 )
 def test_a_quote_written_as_authors_write_it_is_found(

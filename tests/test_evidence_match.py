@@ -292,3 +292,13 @@ def test_a_quote_with_one_digit_changed_is_never_found_nor_fuzzy(
     assume(f" {changed} " not in f" {text} ")
 
     assert find(changed, text).verdict is Verdict.MISSING
+
+
+def test_editorial_brackets_are_read_as_scholars_write_them() -> None:
+    page = "It will open in May, the mayor said. The goverment agreed on Monday."
+
+    assert find("[I]t will open in May", page).verdict is Verdict.FOUND
+    assert find("The goverment [sic!] agreed", page).verdict is Verdict.FOUND
+    assert find("[The bridge] will open in May", page).verdict is Verdict.FOUND
+    assert find("[The bridge] will close in May", page).verdict is Verdict.MISSING
+    assert find("The government [sic] agreed", page).verdict is not Verdict.FOUND

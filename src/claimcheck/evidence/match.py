@@ -53,6 +53,11 @@ MAX_OCCURRENCES = 1000
 _QUOTE_ENDS = " \"'.,;:!?\u3002\u3001"
 # An ellipsis marking an elision, as normalised: "...", ". . .", "[...]", "[. . .]", "(...)".
 _ELISION = re.compile(r" ?(?:\[ ?(?:\. ?){3,}\]|\( ?(?:\. ?){3,}\)|(?:\. ?){2,}\.) ?")
+# Editorial marks (normalised, so in lower case): [sic] or [sic!]; one letter in brackets; and
+# other words in brackets, the quoter's own.
+_SIC = re.compile(r" ?\[sic!?\]")
+_LETTER = re.compile(r"\[([^\W\d_])\]")
+_INSERTION = re.compile(r" ?\[[^\[\]]+\] ?")
 # Tokens shown as the differences between a quote and a passage: a character of Chinese,
 # Japanese or Korean, a number with its separators, a word, a sign.
 _TOKENS = re.compile(
@@ -110,8 +115,16 @@ def find_quote(quote: str, text: Normalised) -> Match:
 
 
 def quote_parts(quote: str) -> list[str]:
-    """A quote normalised, its ends trimmed, split at its ellipses into the parts to find."""
-    parts = (part.strip(_QUOTE_ENDS) for part in _ELISION.split(normalise(quote).text))
+    """A quote normalised, its ends trimmed, split at its ellipses into the parts to find.
+
+    Editorial marks are read as scholars write them: [sic] (after a word the source spells
+    so) is no word of the source, one letter in brackets is that letter ([T]he, its capital
+    changed), and words in brackets stand for words of the source left out or replaced ([the
+    ministry] said): the quote is split there, as at an ellipsis.
+    """
+    text = _LETTER.sub(r"\1", _SIC.sub("", normalise(quote).text))
+    pieces = [piece for part in _ELISION.split(text) for piece in _INSERTION.split(part)]
+    parts = (piece.strip(_QUOTE_ENDS) for piece in pieces)
     return [part for part in parts if part]
 
 
