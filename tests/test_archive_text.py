@@ -824,6 +824,11 @@ def test_an_archived_page_is_parsed_once_and_not_at_all_when_stored_already(
             'href="/wiki/Wikipedia:Citation_needed">citation needed</a></i>&#93;</sup> came</p>',
             "travellers came",
         ),
+        # The quotation marks a browser draws around <q>.
+        (
+            "<p>He called it <q>a turning point</q> for us</p>",
+            "He called it \u201ca turning point\u201d for us",
+        ),
         # A link to a place on the page that is no note's mark, and a superscript that is no
         # note's, stay words.
         (

@@ -196,6 +196,7 @@ def test_a_forum_thread_with_one_reply_deleted_is_alive_and_its_post_quoted(
         ("Officials said the rules changed in May", "[T]he rules changed in May"),
         ("The goverment said so on Monday", "The goverment [sic] said so on Monday"),
         ("It will open in May, the mayor said", "[The bridge] will open in May, the mayor said"),
+        ("He called it <q>a turning point</q> for", 'He called it "a turning point" for'),
     ],
     ids=[
         "citation-needed",
@@ -207,6 +208,7 @@ def test_a_forum_thread_with_one_reply_deleted_is_alive_and_its_post_quoted(
         "changed-capital",
         "sic",
         "insertion",
+        "q-element",
     ],
 )
 def test_a_quote_written_as_authors_write_it_is_found(

@@ -89,6 +89,8 @@ class VisibleText:
             return
         if tag in _PREFORMATTED:
             self._preformatted += 1
+        if tag == "q":
+            self._show("\u201c")  # A browser draws the quotation marks of <q>.
         if tag == "sup":
             self._sup = len(self._parts)
             self._sup_marked = _marks_a_note(attrs) or (self._link is not None and self._link_marks)
@@ -116,6 +118,8 @@ class VisibleText:
         else:
             if tag in _PREFORMATTED:
                 self._preformatted = max(self._preformatted - 1, 0)
+            if tag == "q":
+                self._show("\u201d")
             if tag == "sup" and self._sup is not None:
                 self._drop_note_mark(self._sup)
             elif tag == "a" and self._link is not None and self._sup is None:
