@@ -27,7 +27,7 @@ from claimcheck.check.network import network_is_up
 from claimcheck.check.options import CheckOptions
 from claimcheck.check.resolver import Resolver, RunResolver, SystemResolver
 from claimcheck.check.urlrules import REDACTED, HostRules, UrlFilter
-from claimcheck.errors import Interrupted
+from claimcheck.errors import Interrupted, StateError
 from claimcheck.identifiers import unfetchable
 from claimcheck.models import Reason, Snapshot, Source, SourceStatus
 
@@ -176,6 +176,8 @@ async def check_sources(
     for index, source in enumerate(sources):
         try:
             early = _without_request(source, chosen, cache, max_age, now, archive)
+        except StateError:
+            raise  # The archive's index is damaged: the run ends, as reading it anywhere would.
         except Exception:
             # A cached result that cannot be read (a damaged row, say): check the source anew.
             LOG.exception("reading the cached result of %s failed", source.url)
