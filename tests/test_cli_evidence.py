@@ -224,6 +224,30 @@ def test_a_quote_written_as_authors_write_it_is_found(
     assert code == 0
 
 
+def test_a_quote_on_a_javascript_application_is_unchecked_not_missing(
+    hosts: HostFactory, tmp_path: Path
+) -> None:
+    (host,) = hosts(1)
+    shell = (
+        "<!doctype html><html><head><title>Open Data Portal</title></head><body>"
+        "<noscript>You need to enable JavaScript to run this app.</noscript>"
+        '<div id="root"></div><script src="/static/js/main.js"></script>'
+        '<script id="__DATA__" type="application/json">{"text": "Visitors doubled"}</script>'
+        "</body></html>"
+    )
+    host.route("/news", page(shell.encode()))
+    folder = news_project(tmp_path, host, ("claim", "xinhua", "Visitors doubled", "supports"))
+
+    code, report = verify_json(folder)
+
+    [claim] = report["claims"]
+    [evidence] = claim["evidence"]
+    assert (report["sources"][0]["status"], evidence["quote_status"]) == ("alive", "unchecked")
+    assert "JavaScript application's shell" in evidence["detail"]
+    assert claim["status"] == "unverified"
+    assert code == 0
+
+
 def test_a_quote_cited_under_an_old_key_in_ids_is_checked_in_that_entrys_source(
     hosts: HostFactory, tmp_path: Path
 ) -> None:

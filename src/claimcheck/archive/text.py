@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from claimcheck.charsets import byte_order_mark, decode, looks_binary
-from claimcheck.check.html import PageText, visible_text
+from claimcheck.check.html import PageText, is_application_shell, visible_text
 from claimcheck.check.visible import unix_newlines
 
 # What the pages of a PDF's text are joined with (as pdftotext does): page boundaries can be
@@ -49,9 +49,13 @@ def extract_text(
     kind = _kind(body, media_type)
     if kind is TextKind.HTML:
         if page is not None:
-            return ExtractedText(kind, page.visible_text(), page.charset, None)
-        text, charset = decode(body, content_type, html=True)
-        return ExtractedText(kind, visible_text(text), charset, None)
+            markup, charset, shown = page.markup, page.charset, page.visible_text()
+        else:
+            markup, charset = decode(body, content_type, html=True)
+            shown = visible_text(markup)
+        if is_application_shell(markup) and len(_WORD.findall(shown)) <= _SHELL_WORDS:
+            return ExtractedText(kind, None, charset, _SHELL)
+        return ExtractedText(kind, shown, charset, None)
     if kind is TextKind.PDF:
         # pypdf is imported only when a PDF is met: every command starts faster without it.
         from claimcheck.archive.pdf import pdf_text
@@ -61,6 +65,17 @@ def extract_text(
         text, charset = decode(body, content_type, html=False)
         return ExtractedText(kind, unix_newlines(text), charset, None)
     return ExtractedText(kind, None, None, _no_text(media_type))
+
+
+# A JavaScript application's shell (an empty <div id="root">) whose page says next to nothing
+# else (its title, "Loading..."): its text is drawn by its scripts, and a quote searched in the
+# rest would be missing for want of the text, not because the page lacks it.
+_SHELL_WORDS = 12
+_WORD = re.compile(r"\w+")
+_SHELL = (
+    "the page is a JavaScript application's shell: its text is drawn by scripts, which "
+    "claimcheck does not run"
+)
 
 
 # What kind of document -----------------------------------------------------------------------
