@@ -376,6 +376,9 @@ def test_a_quote_gone_from_the_page_is_drifted_with_the_snapshot_that_had_it(
     assert item["excerpt"]["match"] == "China extends visa-free entry to 12 countries"
     assert [f["code"] for f in report["findings"] if f["code"].startswith("CC6")] == ["CC602"]
     assert code == 0
+    shown = claimcheck("verify", "--offline", "--all", cwd=folder, env={"COLUMNS": "200"}).stdout
+    day = item["drift"]["last_found"][:10]
+    assert f"found in the snapshot of {day}: " in shown
 
 
 def test_prune_keeps_the_last_copy_of_a_page_now_gone_so_its_claim_stays_at_risk(

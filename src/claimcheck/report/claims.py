@@ -112,7 +112,11 @@ def evidence_lines(item: EvidenceResult) -> list[tuple[int, Text]]:
     if item.quote is not None:
         lines.append((6, Text(f"quote: \u201c{visible(item.quote)}\u201d")))
     if item.excerpt is not None:
-        lines.append((6, _excerpt_line("found", item.excerpt)))
+        # A drifted quote's passage is the old snapshot's, not the text searched now.
+        label = "found"
+        if item.drift is not None:
+            label = f"found in the snapshot of {item.drift.last_found.date().isoformat()}"
+        lines.append((6, _excerpt_line(label, item.excerpt)))
     if item.closest is not None:
         lines.append((6, _excerpt_line("closest", item.closest)))
     if item.differences:
