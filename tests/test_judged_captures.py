@@ -102,6 +102,10 @@ def test_a_soft_404_page_archived_is_no_rescue_of_its_dead_source(
     assert source["rescue"] is None
     assert claim["status"] == "broken"
     assert code == 1
+    shown = claimcheck("archive", "show", "news2024", cwd=folder, env={"COLUMNS": "200"})
+    listed = claimcheck("archive", "show", "news2024", "--format", "json", cwd=folder)
+    assert " 200 dead " in shown.stdout
+    assert json.loads(listed.stdout)["captures"][0]["judged"] == "dead"
 
 
 def test_a_page_that_answered_before_is_still_the_copy_a_failing_source_is_searched_in(

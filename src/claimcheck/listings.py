@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import ConfigDict, Field
 
 from claimcheck import __version__
-from claimcheck.models import Frozen, Memento
+from claimcheck.models import Frozen, Memento, SourceStatus
 from claimcheck.rules import Rule
 from claimcheck.severity import Severity
 
@@ -91,6 +91,11 @@ class CaptureEntry(Printed):
     captured_at: datetime
     target: str = Field(description="The address fetched (the cited URL's final address).")
     http_status: int
+    judged: SourceStatus | None = Field(
+        description="What its check judged the page: alive, or a failure answered with a "
+        "2xx (dead: a soft 404; blocked: a sign-in page); null for a capture made before "
+        "verdicts were kept."
+    )
     content_type: str | None
     payload_digest: str = Field(description="The body's WARC-Payload-Digest (sha1, base32).")
     stored: Literal["new", "same-as-before"] = Field(

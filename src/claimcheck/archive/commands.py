@@ -385,6 +385,7 @@ def _capture_entry(capture: CaptureRow, text_chars: int | None) -> CaptureEntry:
         captured_at=capture.captured_at,
         target=capture.target,
         http_status=capture.http_status,
+        judged=capture.judged,
         content_type=capture.content_type,
         payload_digest=capture.payload_digest,
         stored="new" if capture.record_type == "response" else "same-as-before",

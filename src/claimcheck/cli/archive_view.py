@@ -17,8 +17,8 @@ from claimcheck.archive.wayback import WaybackResult, WaybackStatus
 from claimcheck.cli.common import colour, fail
 from claimcheck.cli.options import ColorChoice
 from claimcheck.config import Settings
-from claimcheck.listings import ArchiveList, CaptureHistory
-from claimcheck.models import Source
+from claimcheck.listings import ArchiveList, CaptureEntry, CaptureHistory
+from claimcheck.models import Source, SourceStatus
 from claimcheck.visible import visible
 
 
@@ -111,13 +111,22 @@ def captures_table(history: CaptureHistory) -> Table:
         add_row(
             table,
             when(capture.captured_at),
-            str(capture.http_status),
+            _status(capture),
             "new" if capture.stored == "new" else "same as before",
             (capture.content_type or "-") + (" (truncated)" if capture.truncated else ""),
             f"{text:,} chars" if text is not None else "none",
             capture.payload_digest,
         )
     return table
+
+
+def _status(capture: CaptureEntry) -> str:
+    """A capture's HTTP status, and what its check judged the page when that was a failure
+    answered with a 2xx (``200 dead``: a soft 404; ``200 blocked``: a sign-in page)."""
+    judged = capture.judged
+    if judged is None or judged is SourceStatus.ALIVE or capture.http_status >= 300:
+        return str(capture.http_status)
+    return f"{capture.http_status} {judged.value}"
 
 
 def mementos_table(history: CaptureHistory) -> Table:
