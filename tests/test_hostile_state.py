@@ -590,6 +590,11 @@ def test_a_read_only_disk_is_one_clear_error(
     _fails(claimcheck("archive", "save", cwd=folder), "state", "writable")
     _fails(claimcheck("verify", "--no-archive", cwd=folder), "claimcheck.sqlite3", "writable")
     assert host.requests == [], "refused before fetching anything"
+    # What only reads works on the read-only disk: a colleague's archive, shared read-only.
+    offline = run("verify", "--offline", "--format", "json", cwd=folder)
+    assert '"status": "alive"' in offline.stdout
+    assert "Captures of http" in run("archive", "show", "key0", cwd=folder).stdout
+    assert "key0" in run("archive", "list", cwd=folder).stdout
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from collections.abc import Callable
@@ -59,6 +60,32 @@ def connect(
         if version(db) < len(steps):
             with upgrading():
                 migrate(path, db, steps)
+    except sqlite3.Error as error:
+        db.close()
+        if _on_read_only_media(path):
+            return _read_only(path, len(steps))
+        raise database_error(path, error) from None
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _on_read_only_media(path: Path) -> bool:
+    """Whether the database is there but its folder cannot be written (a read-only mount, a
+    colleague's share): SQLite cannot make the files WAL mode reads through."""
+    return path.is_file() and not os.access(path.parent, os.W_OK)
+
+
+def _read_only(path: Path, latest: int) -> sqlite3.Connection:
+    """The database on read-only media, opened to be read as it is (SQLite's immutable mode:
+    nothing can change it there). One that needs an upgrade cannot be read so."""
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    try:
+        found = version(db)
+        _check_version(path, found, latest)
+        if found < latest:
+            raise sqlite3.OperationalError("attempt to write a readonly database (to upgrade it)")
     except sqlite3.Error as error:
         db.close()
         raise database_error(path, error) from None
