@@ -542,6 +542,28 @@ def test_a_local_pdf_copy_of_a_reference_without_url_is_searched_page_first(
     assert code == 0
 
 
+@pytest.mark.parametrize("footer", ["12", "Page 12", "- 12 -"])
+def test_a_quote_across_a_pdf_page_break_is_found_past_the_page_number(
+    hosts: HostFactory, tmp_path: Path, footer: str
+) -> None:
+    (host,) = hosts(1)
+    pdf = make_pdf(
+        [
+            f"Foreign nationals made 8.91 million entries\n\n{footer}",
+            "13\ninto China in the third quarter of 2024.",
+        ]
+    )
+    host.route("/news", page(pdf, content_type="application/pdf"))
+    quote = "Foreign nationals made 8.91 million entries into China"
+    folder = news_project(tmp_path, host, ("entries", "xinhua", quote, "supports"))
+
+    code, report = verify_json(folder)
+
+    [evidence] = report["claims"][0]["evidence"]
+    assert (evidence["quote_status"], evidence["differences"]) == ("found", [])
+    assert code == 0
+
+
 def test_a_quote_that_cannot_be_searched_is_unchecked_with_its_reason(
     hosts: HostFactory, tmp_path: Path
 ) -> None:

@@ -51,6 +51,8 @@ def norm(text: str) -> str:
         pytest.param("Franco-\nGerman", "franco-german", id="capital-after-break-keeps-hyphen"),
         pytest.param("2019-\n2020", "2019-2020", id="digits-keep-hyphen"),
         pytest.param("Rules -- old ones --- stay", "rules-old ones-stay", id="double-dashes"),
+        pytest.param("entries\n12\f13\ninto", "entries into", id="running-page-numbers"),
+        pytest.param("a table\n2024\nrow\fnext 12", "a table 2024 row next 12", id="numbers-kept"),
         pytest.param(
             "Rules — old — stay, 2010 - 2015", "rules-old-stay, 2010-2015", id="spaced-dashes"
         ),

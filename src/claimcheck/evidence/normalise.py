@@ -34,6 +34,15 @@ _LINE_END_HYPHENS = "-\u00ad\u2010\u2011"
 # case letter after the line break (checked where one is found: "Franco-\nGerman" keeps its
 # hyphen).
 _HYPHENATED = re.compile(rf"[{_LINE_END_HYPHENS}][ \t]*\r?\n[ \t]*")
+# A PDF's running page number at a page break (a form feed in its text): alone on the last line
+# of a page or the first of the next ("12", "Page 12", "- 12 -", "12 of 40"). It is no word of
+# the text around it: a quote that runs across the break is found.
+_PAGE_NUMBER = (
+    r"[ \t]*(?:-[ \t]*)?(?:page[ \t]+)?\d{1,4}(?:[ \t]+of[ \t]+\d{1,4})?(?:[ \t]*-)?[ \t]*"
+)
+_RUNNING_NUMBER = re.compile(
+    rf"\n{_PAGE_NUMBER}(?=\n*\f)|(?<=\f)\n*{_PAGE_NUMBER}(?=\n)", re.IGNORECASE
+)
 # An HTML character reference (named ones need their ';', as in running text "AT&T" is
 # not one), with the '&' of a reference escaped again ("&amp;amp;") decoded all the way.
 _AMPERSAND = r"(?:amp;|#0*38;|#x0*26;)"
@@ -195,6 +204,8 @@ def _splice(text: str, edits: list[tuple[int, int, str]]) -> Step:
 
 def _decode_and_rejoin(text: str) -> Step:
     edits: list[tuple[int, int, str]] = []
+    if "\f" in text:
+        edits.extend((match.start(), match.end(), "") for match in _RUNNING_NUMBER.finditer(text))
     if "&" in text:
         for match in _REFERENCE.finditer(text):
             decoded = _unescape(match.group())
@@ -208,8 +219,16 @@ def _decode_and_rejoin(text: str) -> Step:
             and text[match.start() - 1].isalpha()
             and text[match.end() : match.end() + 1].islower()
         )
-        edits.sort()
-    return _splice(text, edits)
+    return _splice(text, _apart(sorted(edits)))
+
+
+def _apart(edits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """``edits`` (in order) without any that overlaps the one kept before it."""
+    kept: list[tuple[int, int, str]] = []
+    for edit in edits:
+        if not kept or edit[0] >= kept[-1][1]:
+            kept.append(edit)
+    return kept
 
 
 def _unescape(reference: str) -> str:
