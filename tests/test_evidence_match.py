@@ -302,3 +302,9 @@ def test_editorial_brackets_are_read_as_scholars_write_them() -> None:
     assert find("[The bridge] will open in May", page).verdict is Verdict.FOUND
     assert find("[The bridge] will close in May", page).verdict is Verdict.MISSING
     assert find("The government [sic] agreed", page).verdict is not Verdict.FOUND
+
+
+def test_elided_parts_found_out_of_order_are_missing_with_no_score() -> None:
+    found = find("the mayor said ... It will open in May", "It will open in May, the mayor said.")
+
+    assert (found.verdict, found.score) == (Verdict.MISSING, None)

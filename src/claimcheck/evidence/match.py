@@ -244,7 +244,9 @@ def _elided_nearly(parts: list[str], text: Normalised) -> Match:
         for passage, part in zip(matches, parts, strict=True)
     )
     spans = _original(text, [(passage.start, passage.end) for passage in matches])
-    return Match(Verdict.FUZZY if fuzzy else Verdict.MISSING, score, spans, differences, decisive)
+    # Parts found out of order, or too far apart, make no passage like the quote: no score.
+    shown = score if in_order else None
+    return Match(Verdict.FUZZY if fuzzy else Verdict.MISSING, shown, spans, differences, decisive)
 
 
 def _long_enough(part: str) -> bool:
