@@ -292,15 +292,12 @@ _SHIELDS: dict[str, frozenset[str]] = {
 def _marks_a_note(attrs: list[tuple[str, str | None]] | None) -> bool:
     """Whether a <sup> or a link in it is a note's reference: a link to a place on the page
     (#fn1, #cite_note-3), or a class naming one (reference, footnote, noteref)."""
-    for name, value in attrs or ():
-        if name == "href" and (value or "").startswith("#"):
-            return True
-        if name == "class" and value and _NOTE_CLASS.search(value):
-            return True
-    return False
+    in_page = any(name == "href" and (value or "").startswith("#") for name, value in attrs or ())
+    return in_page or _has_class(attrs, _NOTE_CLASS)
 
 
 def _has_class(attrs: list[tuple[str, str | None]] | None, pattern: re.Pattern[str]) -> bool:
+    """Whether the element's class attribute holds ``pattern``."""
     return any(name == "class" and value and pattern.search(value) for name, value in attrs or ())
 
 
